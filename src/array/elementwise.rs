@@ -1,0 +1,406 @@
+//! Elementwise operations: closures, float functions, comparisons, `select`
+//! and casts. Each records one node; chains of them fuse into one kernel per
+//! block at compute time.
+
+use super::ChunkedArray;
+use crate::chunks::Chunks;
+use crate::element::Element;
+use crate::error::Error;
+use crate::kernel::elementwise::{Binary, Describe, Unary};
+use crate::kernel::sources::FullKernel;
+use crate::plan::Op;
+use ndarray::{Dimension, ScalarOperand};
+use num_traits::{AsPrimitive, Float};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+impl<T: Element, D: Dimension> ChunkedArray<T, D> {
+    /// `f` of every element, with a label and (for built-in operations) a
+    /// sharing key.
+    pub(crate) fn unary<U: Element>(
+        &self,
+        label: String,
+        key: Option<String>,
+        f: impl Fn(T) -> U + Send + Sync + 'static,
+    ) -> ChunkedArray<U, D> {
+        let kernel = Unary {
+            f: Arc::new(f),
+            describe: Describe { label, key },
+            _types: PhantomData,
+        };
+        ChunkedArray::new(
+            self.node.shape.clone(),
+            self.node.chunks.clone(),
+            Op::Map(Arc::new(kernel)),
+            vec![self.node.clone()],
+        )
+    }
+
+    /// `f` of pairs of elements at the same index. Different chunkings are
+    /// aligned on their common refinement; different shapes are an error
+    /// reported by `compute`.
+    pub(crate) fn binary<B: Element, U: Element>(
+        &self,
+        other: &ChunkedArray<B, D>,
+        op: &'static str,
+        key: Option<String>,
+        f: impl Fn(T, B) -> U + Send + Sync + 'static,
+    ) -> ChunkedArray<U, D> {
+        let inputs = vec![self.node.clone(), other.node.clone()];
+        if self.shape() != other.shape() {
+            let error = Error::ShapeMismatch {
+                op,
+                left: self.shape().to_vec(),
+                right: other.shape().to_vec(),
+            };
+            return ChunkedArray::invalid(self.shape().to_vec(), error, inputs);
+        }
+        let chunks = if self.chunks() == other.chunks() {
+            self.chunks().clone()
+        } else {
+            self.chunks().refine(other.chunks())
+        };
+        let kernel = Binary {
+            f: Arc::new(f),
+            describe: Describe {
+                label: op.to_string(),
+                key,
+            },
+            _types: PhantomData,
+        };
+        ChunkedArray::new(
+            self.node.shape.clone(),
+            chunks,
+            Op::Map(Arc::new(kernel)),
+            inputs,
+        )
+    }
+
+    /// Apply `f` to every element by value (ndarray's `mapv`).
+    ///
+    /// `f` runs inside the block tasks, on many threads; if it panics,
+    /// `compute` returns an error naming the block.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::arange(0.0, 4.0, 1.0, 2)?;
+    /// assert_eq!(x.mapv(|v| v * v).compute()?, array![0.0, 1.0, 4.0, 9.0]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn mapv<U: Element>(
+        &self,
+        f: impl Fn(T) -> U + Send + Sync + 'static,
+    ) -> ChunkedArray<U, D> {
+        self.unary("mapv".into(), None, f)
+    }
+
+    /// Apply `f` to a reference to every element (ndarray's `map`).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::arange(0_i32, 4, 1, 3)?;
+    /// assert_eq!(x.map(|v| *v > 1).compute()?, array![false, false, true, true]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn map<U: Element>(
+        &self,
+        f: impl Fn(&T) -> U + Send + Sync + 'static,
+    ) -> ChunkedArray<U, D> {
+        self.unary("map".into(), None, move |v| f(&v))
+    }
+
+    /// `f(a, b)` for the elements of `self` and `other` at each index.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::arange(0.0_f64, 3.0, 1.0, 2)?;
+    /// let y = ChunkedArray::arange(0_i32, 3, 1, 3)?;     // other type, other chunks
+    /// let z = x.zip_with(&y, |a, b| a.powi(b));
+    /// assert_eq!(z.compute()?, array![1.0, 1.0, 4.0]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn zip_with<B: Element, U: Element>(
+        &self,
+        other: &ChunkedArray<B, D>,
+        f: impl Fn(T, B) -> U + Send + Sync + 'static,
+    ) -> ChunkedArray<U, D> {
+        self.binary(other, "zip_with", None, f)
+    }
+
+    /// Convert every element with `as` (numpy's `astype`).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::arange(0.5_f64, 3.0, 1.0, 2)?;
+    /// assert_eq!(x.cast::<i32>().compute()?, array![0, 1, 2]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn cast<U: Element>(&self) -> ChunkedArray<U, D>
+    where
+        T: AsPrimitive<U>,
+    {
+        let label = format!("cast<{}>", std::any::type_name::<U>());
+        self.unary(label.clone(), Some(label), |v| v.as_())
+    }
+
+    /// Limit every element to `[min, max]`; NaN stays NaN.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::arange(-2_i32, 3, 1, 2)?;
+    /// assert_eq!(x.clip(-1, 1).compute()?, array![-1, -1, 0, 1, 1]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn clip(&self, min: T, max: T) -> ChunkedArray<T, D>
+    where
+        T: PartialOrd + std::fmt::Debug,
+    {
+        let label = format!("clip({min:?}, {max:?})");
+        let clip = move |v: T| {
+            if v < min {
+                min
+            } else if v > max {
+                max
+            } else {
+                v
+            }
+        };
+        if min > max {
+            let error = Error::invalid(
+                "min, max",
+                format!("expected min <= max, got min = {min:?}, max = {max:?}"),
+            );
+            return ChunkedArray::invalid(self.shape().to_vec(), error, vec![self.node.clone()]);
+        }
+        self.unary(label.clone(), Some(label), clip)
+    }
+
+    fn compare(
+        &self,
+        rhs: impl IntoOperand<T, D>,
+        op: &'static str,
+        f: fn(&T, &T) -> bool,
+    ) -> ChunkedArray<bool, D>
+    where
+        T: PartialOrd,
+    {
+        let rhs = rhs.into_operand(self.shape(), self.chunks());
+        self.binary(&rhs, op, Some(op.to_string()), move |a, b| f(&a, &b))
+    }
+
+    /// `self > rhs` elementwise; `rhs` an array of the same shape or a scalar.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::arange(0.0, 4.0, 1.0, 2)?;
+    /// assert_eq!(x.gt(1.5).compute()?, array![false, false, true, true]);
+    /// assert_eq!(x.gt(&x).count_nonzero().compute()?.into_scalar(), 0);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn gt(&self, rhs: impl IntoOperand<T, D>) -> ChunkedArray<bool, D>
+    where
+        T: PartialOrd,
+    {
+        self.compare(rhs, "gt", T::gt)
+    }
+
+    /// `self >= rhs` elementwise; see [`gt`](Self::gt).
+    pub fn ge(&self, rhs: impl IntoOperand<T, D>) -> ChunkedArray<bool, D>
+    where
+        T: PartialOrd,
+    {
+        self.compare(rhs, "ge", T::ge)
+    }
+
+    /// `self < rhs` elementwise; see [`gt`](Self::gt).
+    pub fn lt(&self, rhs: impl IntoOperand<T, D>) -> ChunkedArray<bool, D>
+    where
+        T: PartialOrd,
+    {
+        self.compare(rhs, "lt", T::lt)
+    }
+
+    /// `self <= rhs` elementwise; see [`gt`](Self::gt).
+    pub fn le(&self, rhs: impl IntoOperand<T, D>) -> ChunkedArray<bool, D>
+    where
+        T: PartialOrd,
+    {
+        self.compare(rhs, "le", T::le)
+    }
+
+    /// `self == rhs` elementwise (NaN is unequal to everything); see [`gt`](Self::gt).
+    pub fn eq_elem(&self, rhs: impl IntoOperand<T, D>) -> ChunkedArray<bool, D>
+    where
+        T: PartialOrd,
+    {
+        self.compare(rhs, "eq_elem", |a, b| a == b)
+    }
+}
+
+macro_rules! float_fns {
+    ($($(#[$doc:meta])* $name:ident => $f:expr;)*) => {
+        impl<T: Float + Element, D: Dimension> ChunkedArray<T, D> {
+            $(
+                $(#[$doc])*
+                pub fn $name(&self) -> ChunkedArray<T, D> {
+                    self.unary(stringify!($name).into(), Some(stringify!($name).into()), $f)
+                }
+            )*
+        }
+    };
+}
+
+float_fns! {
+    /// `e^x` elementwise.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![0.0, 1.0], 1)?;
+    /// assert_eq!(x.exp().compute()?, array![1.0, 1.0_f64.exp()]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    exp => T::exp;
+    /// Natural logarithm elementwise (NaN for negatives, as `f64::ln`).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![1.0, std::f64::consts::E], 1)?;
+    /// assert_eq!(x.ln().compute()?, array![0.0, 1.0]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    ln => T::ln;
+    /// Square root elementwise.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![4.0, 9.0], 1)?;
+    /// assert_eq!(x.sqrt().compute()?, array![2.0, 3.0]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    sqrt => T::sqrt;
+    /// Absolute value elementwise.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![-4.0, 9.0], 1)?;
+    /// assert_eq!(x.abs().compute()?, array![4.0, 9.0]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    abs => T::abs;
+    /// Sine elementwise.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![0.0, 1.0], 1)?;
+    /// assert_eq!(x.sin().compute()?, array![0.0, 1.0_f64.sin()]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    sin => T::sin;
+    /// Cosine elementwise.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![0.0, 1.0], 1)?;
+    /// assert_eq!(x.cos().compute()?, array![1.0, 1.0_f64.cos()]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    cos => T::cos;
+    /// Hyperbolic tangent elementwise.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![0.0, 1.0], 1)?;
+    /// assert_eq!(x.tanh().compute()?, array![0.0, 1.0_f64.tanh()]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    tanh => T::tanh;
+}
+
+impl<T: Float + Element, D: Dimension> ChunkedArray<T, D> {
+    /// `x^n` elementwise, for an integer power.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![2.0, 3.0], 1)?;
+    /// assert_eq!(x.powi(3).compute()?, array![8.0, 27.0]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn powi(&self, n: i32) -> ChunkedArray<T, D> {
+        let label = format!("powi({n})");
+        self.unary(label.clone(), Some(label), move |v| v.powi(n))
+    }
+
+    /// `x^p` elementwise, for a float power.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![4.0, 9.0], 1)?;
+    /// assert_eq!(x.powf(0.5).compute()?, array![2.0, 3.0]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn powf(&self, p: T) -> ChunkedArray<T, D> {
+        let label = format!("powf({:?})", p.to_f64().unwrap_or(f64::NAN));
+        self.unary(label.clone(), Some(label), move |v| v.powf(p))
+    }
+}
+
+/// The right-hand side of a comparison or a branch of [`select`]: an array
+/// (by value or reference) or a scalar.
+pub trait IntoOperand<T, D> {
+    #[doc(hidden)]
+    fn into_operand(self, shape: &[usize], chunks: &Chunks) -> ChunkedArray<T, D>;
+}
+
+impl<T: Element, D: Dimension> IntoOperand<T, D> for ChunkedArray<T, D> {
+    fn into_operand(self, _shape: &[usize], _chunks: &Chunks) -> ChunkedArray<T, D> {
+        self
+    }
+}
+
+impl<T: Element, D: Dimension> IntoOperand<T, D> for &ChunkedArray<T, D> {
+    fn into_operand(self, _shape: &[usize], _chunks: &Chunks) -> ChunkedArray<T, D> {
+        self.clone()
+    }
+}
+
+impl<T: Element + ScalarOperand, D: Dimension> IntoOperand<T, D> for T {
+    fn into_operand(self, shape: &[usize], chunks: &Chunks) -> ChunkedArray<T, D> {
+        let kernel = FullKernel {
+            value: self,
+            label: "scalar".into(),
+        };
+        ChunkedArray::new(
+            shape.to_vec(),
+            chunks.clone(),
+            Op::Source(Arc::new(kernel)),
+            vec![],
+        )
+    }
+}
+
+/// `a` where `cond` is true, `b` elsewhere (numpy's `where`); `a` and `b`
+/// are arrays of `cond`'s shape or scalars.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// let x = ChunkedArray::arange(-2.0, 3.0, 1.0, 2)?;
+/// let relu = ndchunk::select(&x.gt(0.0), &x, 0.0);
+/// assert_eq!(relu.compute()?, array![0.0, 0.0, 0.0, 1.0, 2.0]);
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn select<T: Element, D: Dimension>(
+    cond: &ChunkedArray<bool, D>,
+    a: impl IntoOperand<T, D>,
+    b: impl IntoOperand<T, D>,
+) -> ChunkedArray<T, D> {
+    let a = a.into_operand(cond.shape(), cond.chunks());
+    let b = b.into_operand(cond.shape(), cond.chunks());
+    // Three inputs through two binary kernels: (cond, a) zipped, then chosen against b.
+    let cond_a = cond.binary(&a, "select", Some("zip".into()), |c, a| (c, a));
+    cond_a.binary(
+        &b,
+        "select",
+        Some("select".into()),
+        |(c, a), b| if c { a } else { b },
+    )
+}

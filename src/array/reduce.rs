@@ -1,0 +1,222 @@
+//! Reductions over the whole array (a 0-d result) and along one axis.
+//!
+//! Each block is folded into a partial result as its values are produced
+//! (a fused chain never stores the block); partials are merged in a fixed
+//! tree, so the answer is bit-identical on any number of threads.
+
+use super::ChunkedArray;
+use crate::chunks::Chunks;
+use crate::element::{Accumulate, Element, Truthy};
+use crate::error::Error;
+use crate::kernel::reduce::{Reducer, Reduction};
+use crate::kernel::reducers::{
+    AnyAll, ArgExtreme, CountNonzero, Extreme, Mean, MinMax, Moments, Prod, Spread, Sum,
+};
+use crate::plan::Op;
+use ndarray::{Axis, Dimension, Ix0, RemoveAxis};
+use num_traits::Float;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+impl<T: Element, D: Dimension> ChunkedArray<T, D> {
+    /// A whole-array reduction. Reductions without an identity (`min`,
+    /// `argmax`, ...) of an empty array are an error reported by `compute`.
+    fn reduce<R: Reducer<T>>(
+        &self,
+        reducer: R,
+        needs_elements: Option<&'static str>,
+    ) -> ChunkedArray<R::Out, Ix0> {
+        if let (Some(op), true) = (needs_elements, self.is_empty()) {
+            return ChunkedArray::invalid(
+                vec![],
+                Error::EmptyReduction { op },
+                vec![self.node.clone()],
+            );
+        }
+        let op = Op::Reduce {
+            kernel: Arc::new(Reduction::<T, R>::new(reducer)),
+            axis: None,
+        };
+        ChunkedArray::new(vec![], Chunks::single(&[]), op, vec![self.node.clone()])
+    }
+
+    /// A reduction along `axis`: the result has that axis removed, and the
+    /// other axes keep their chunks.
+    fn reduce_axis<R: Reducer<T>>(
+        &self,
+        axis: Axis,
+        reducer: R,
+        needs_elements: Option<&'static str>,
+        name: &'static str,
+    ) -> ChunkedArray<R::Out, D::Smaller> {
+        let k = axis.index();
+        let inputs = vec![self.node.clone()];
+        if k >= self.ndim() {
+            let error = Error::AxisOutOfBounds {
+                op: name,
+                axis: k,
+                ndim: self.ndim(),
+            };
+            let shape = vec![0; self.ndim().saturating_sub(1)];
+            return ChunkedArray::invalid(shape, error, inputs);
+        }
+        let mut shape = self.shape().to_vec();
+        let along = shape.remove(k);
+        if let (Some(op), true) = (
+            needs_elements,
+            along == 0 && shape.iter().product::<usize>() > 0,
+        ) {
+            return ChunkedArray::invalid(shape, Error::EmptyReduction { op }, inputs);
+        }
+        let op = Op::Reduce {
+            kernel: Arc::new(Reduction::<T, R>::new(reducer)),
+            axis: Some(k),
+        };
+        ChunkedArray::new(shape, self.chunks().remove_axis(k), op, inputs)
+    }
+}
+
+macro_rules! reductions {
+    ($(
+        $(#[$doc:meta])*
+        [$($bound:tt)*] $name:ident, $axis_name:ident ($($arg:ident: $argty:ty),*) -> $out:ty = $reducer:expr, $needs:expr;
+    )*) => {$(
+        impl<T: Element + $($bound)*, D: Dimension> ChunkedArray<T, D> {
+            $(#[$doc])*
+            pub fn $name(&self $(, $arg: $argty)*) -> ChunkedArray<$out, Ix0> {
+                self.reduce($reducer, $needs)
+            }
+        }
+
+        impl<T: Element + $($bound)*, D: RemoveAxis> ChunkedArray<T, D> {
+            #[doc = concat!("[`", stringify!($name), "`](Self::", stringify!($name), ") along `axis`: the result has that axis removed.")]
+            ///
+            /// An axis out of range is an error reported by `compute`.
+            pub fn $axis_name(&self, axis: Axis $(, $arg: $argty)*) -> ChunkedArray<$out, D::Smaller> {
+                self.reduce_axis(axis, $reducer, $needs, stringify!($axis_name))
+            }
+        }
+    )*};
+}
+
+reductions! {
+    /// Sum of all elements: pairwise within strips, compensated across
+    /// strips and blocks (integers wrap on overflow).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(Array::from_elem((1000, 1000), 0.1_f64), (300, 300))?;
+    /// assert!((x.sum().compute()?.into_scalar() - 1e5).abs() < 1e-9);
+    /// let rows = x.sum_axis(Axis(1)).compute()?;
+    /// assert_eq!(rows.len(), 1000);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Accumulate] sum, sum_axis() -> T = Sum(PhantomData), None;
+    /// Arithmetic mean (NaN for no elements, as numpy).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::arange(0.0, 10.0, 1.0, 3)?;
+    /// assert_eq!(x.mean().compute()?.into_scalar(), 4.5);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Accumulate + Float] mean, mean_axis() -> T = Mean(PhantomData), None;
+    /// Product of all elements (integers wrap on overflow).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::arange(1_i64, 6, 1, 2)?;
+    /// assert_eq!(x.prod().compute()?.into_scalar(), 120);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Accumulate] prod, prod_axis() -> T = Prod(PhantomData), None;
+    /// Smallest element; NaN if any element is NaN (as numpy). An empty
+    /// array has no minimum: `compute` returns [`Error::EmptyReduction`].
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![3.0, -1.0, 2.0], 2)?;
+    /// assert_eq!(x.min().compute()?.into_scalar(), -1.0);
+    /// let empty = ChunkedArray::<f64, _>::zeros(0, 1)?;
+    /// assert!(matches!(empty.min().compute(), Err(ndchunk::Error::EmptyReduction { .. })));
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [PartialOrd] min, min_axis() -> T = MinMax { which: Extreme::Min, _elem: PhantomData }, Some("min");
+    /// Largest element; NaN if any element is NaN. See [`min`](Self::min).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![3.0, f64::NAN, 2.0], 2)?;
+    /// assert!(x.max().compute()?.into_scalar().is_nan());
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [PartialOrd] max, max_axis() -> T = MinMax { which: Extreme::Max, _elem: PhantomData }, Some("max");
+    /// Flat index (C order) of the first smallest element, or of the first
+    /// NaN; along an axis, the index along that axis.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![[3, 1], [1, 0]], (1, 1))?;
+    /// assert_eq!(x.argmin().compute()?.into_scalar(), 3);
+    /// assert_eq!(x.argmin_axis(Axis(0)).compute()?, array![1, 1]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [PartialOrd] argmin, argmin_axis() -> usize = ArgExtreme { which: Extreme::Min, _elem: PhantomData }, Some("argmin");
+    /// Flat index of the first largest element; see [`argmin`](Self::argmin).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![[3, 7], [7, 0]], (1, 1))?;
+    /// assert_eq!(x.argmax().compute()?.into_scalar(), 1);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [PartialOrd] argmax, argmax_axis() -> usize = ArgExtreme { which: Extreme::Max, _elem: PhantomData }, Some("argmax");
+    /// Variance with `ddof` delta degrees of freedom (0 for the population
+    /// variance, 1 for the sample variance), from a stable merge of
+    /// (count, mean, sum of squared deviations); NaN when `count <= ddof`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![1e9 + 1.0, 1e9 + 2.0, 1e9 + 3.0, 1e9 + 4.0], 3)?;
+    /// assert_eq!(x.var(0.0).compute()?.into_scalar(), 1.25);
+    /// assert_eq!(x.var(1.0).compute()?.into_scalar(), 5.0 / 3.0);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Accumulate + Float] var, var_axis(ddof: T) -> T = Moments { spread: Spread::Var(ddof) }, None;
+    /// Standard deviation: the square root of [`var`](Self::var).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0], 3)?;
+    /// assert_eq!(x.std(0.0).compute()?.into_scalar(), 2.0);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Accumulate + Float] std, std_axis(ddof: T) -> T = Moments { spread: Spread::Std(ddof) }, None;
+    /// True if any element is non-zero (or `true`); false for no elements.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::arange(0.0, 3.0, 1.0, 2)?;
+    /// assert!(x.gt(1.5).any().compute()?.into_scalar());
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Truthy] any, any_axis() -> bool = AnyAll { all: false, _elem: PhantomData }, None;
+    /// True if every element is non-zero (or `true`); true for no elements.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::arange(0.0, 3.0, 1.0, 2)?;
+    /// assert!(!x.all().compute()?.into_scalar());
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Truthy] all, all_axis() -> bool = AnyAll { all: true, _elem: PhantomData }, None;
+    /// Number of non-zero (or `true`) elements.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::arange(-2_i32, 3, 1, 2)?;
+    /// assert_eq!(x.count_nonzero().compute()?.into_scalar(), 4);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Truthy] count_nonzero, count_nonzero_axis() -> usize = CountNonzero(PhantomData), None;
+}

@@ -1,0 +1,127 @@
+//! Computing one or several lazy values together: their plans are merged,
+//! so work they share runs once.
+
+use crate::error::{Error, Result};
+use crate::exec::{execute, Options, Value};
+use crate::plan::{lower, Node};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Something `compute` can evaluate: a `&ChunkedArray` (or an owned one), or
+/// a tuple of up to eight of them.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// let x = ndchunk::random::Rng::seed(3).standard_normal((300, 300), (100, 100))?;
+/// // One pass over x's blocks feeds both reductions.
+/// let (mean, std) = ndchunk::compute((&x.mean(), &x.std(0.0)))?;
+/// assert!(mean.into_scalar().abs() < 0.02 && (std.into_scalar() - 1.0).abs() < 0.02);
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub trait Compute: Sized {
+    /// What computing it gives: an ndarray `Array`, or a tuple of them.
+    type Output;
+    #[doc(hidden)]
+    fn roots(&self) -> Vec<Arc<Node>>;
+    #[doc(hidden)]
+    fn assemble(self, blocks: &mut dyn Iterator<Item = Vec<Value>>) -> Result<Self::Output>;
+}
+
+/// Compute several lazy values at once, with the default [`Options`]; see [`Compute`].
+pub fn compute<C: Compute>(values: C) -> Result<C::Output> {
+    compute_with(values, &Options::default())
+}
+
+/// [`compute`] with chosen [`Options`].
+pub fn compute_with<C: Compute>(values: C, options: &Options) -> Result<C::Output> {
+    let blocks = compute_blocks(&values.roots(), options)?;
+    values.assemble(&mut blocks.into_iter())
+}
+
+/// The blocks of each root, in C order of its grid.
+pub(crate) fn compute_blocks(roots: &[Arc<Node>], options: &Options) -> Result<Vec<Vec<Value>>> {
+    let lowered = lower(roots, options)?;
+    let counts = lowered.root_blocks.clone();
+    let mut values = execute(lowered.tasks, options)?.into_iter();
+    Ok(counts
+        .iter()
+        .map(|&n| values.by_ref().take(n).collect())
+        .collect())
+}
+
+pub(crate) use crate::kernel::assemble::assemble;
+
+macro_rules! compute_tuple {
+    ($($name:ident)+) => {
+        impl<$($name: Compute),+> Compute for ($($name,)+) {
+            type Output = ($($name::Output,)+);
+            fn roots(&self) -> Vec<Arc<Node>> {
+                #[allow(non_snake_case)]
+                let ($($name,)+) = self;
+                let mut roots = Vec::new();
+                $(roots.extend($name.roots());)+
+                roots
+            }
+            fn assemble(self, blocks: &mut dyn Iterator<Item = Vec<Value>>) -> Result<Self::Output> {
+                #[allow(non_snake_case)]
+                let ($($name,)+) = self;
+                Ok(($($name.assemble(blocks)?,)+))
+            }
+        }
+    };
+}
+compute_tuple!(A);
+compute_tuple!(A B);
+compute_tuple!(A B C);
+compute_tuple!(A B C E);
+compute_tuple!(A B C E F);
+compute_tuple!(A B C E F G);
+compute_tuple!(A B C E F G H);
+compute_tuple!(A B C E F G H I);
+
+/// Write DOT text, or render it with Graphviz for image extensions.
+pub(crate) fn write_dot(dot: &str, path: &Path) -> Result<()> {
+    let io = |e: std::io::Error| Error::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("dot");
+    if matches!(ext, "dot" | "gv") {
+        return std::fs::write(path, dot).map_err(io);
+    }
+    if !matches!(ext, "svg" | "png" | "pdf") {
+        return Err(Error::invalid(
+            "path",
+            format!("extension `.{ext}`: expected .dot, .gv, .svg, .png or .pdf"),
+        ));
+    }
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("dot")
+        .arg(format!("-T{ext}"))
+        .arg("-o")
+        .arg(path)
+        .stdin(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            message: format!(
+                "could not run Graphviz `dot` ({e}); install graphviz or write a .dot file"
+            ),
+        })?;
+    child
+        .stdin
+        .take()
+        .ok_or_else(|| Error::internal("no stdin for dot"))?
+        .write_all(dot.as_bytes())
+        .map_err(io)?;
+    let status = child.wait().map_err(io)?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Error::Io {
+            path: path.display().to_string(),
+            message: format!("Graphviz `dot` exited with {status}"),
+        })
+    }
+}

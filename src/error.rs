@@ -1,0 +1,114 @@
+//! The one error type of the crate.
+
+use std::fmt;
+
+/// Everything that can go wrong when building or computing a chunked array.
+///
+/// Every variant names the argument, axis or block it is about, so that the
+/// message alone tells the user what to fix.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// let err = ChunkedArray::<f64, _>::zeros((10, 10), (0, 5)).unwrap_err();
+/// assert!(err.to_string().contains("axis 0"));
+/// ```
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A chunk specification does not fit the array's shape.
+    #[error("invalid chunks on axis {axis}: {reason}")]
+    InvalidChunks {
+        /// The axis whose chunking is wrong.
+        axis: usize,
+        /// What was expected and what was given.
+        reason: String,
+    },
+    /// An argument has the wrong number of dimensions.
+    #[error("`{argument}` has {got} dimensions, expected {expected}")]
+    RankMismatch {
+        /// The argument at fault.
+        argument: &'static str,
+        /// The number of dimensions expected.
+        expected: usize,
+        /// The number of dimensions given.
+        got: usize,
+    },
+    /// Two arrays combined elementwise do not have the same shape.
+    #[error("shape mismatch in `{op}`: left operand has shape {left:?}, right operand has shape {right:?}")]
+    ShapeMismatch {
+        /// The operation that combined them.
+        op: &'static str,
+        /// Shape of the left operand.
+        left: Vec<usize>,
+        /// Shape of the right operand.
+        right: Vec<usize>,
+    },
+    /// An axis argument is out of range.
+    #[error("axis {axis} is out of bounds for `{op}` on an array of {ndim} dimensions")]
+    AxisOutOfBounds {
+        /// The operation that received the axis.
+        op: &'static str,
+        /// The axis given.
+        axis: usize,
+        /// The number of dimensions of the array.
+        ndim: usize,
+    },
+    /// A reduction that has no identity (`min`, `max`, `argmin`, ...) was asked
+    /// for over zero elements.
+    #[error("`{op}` of an empty array (or along an empty axis) has no value")]
+    EmptyReduction {
+        /// The reduction.
+        op: &'static str,
+    },
+    /// Any other argument outside its domain.
+    #[error("invalid argument `{argument}`: {reason}")]
+    InvalidArgument {
+        /// The argument at fault.
+        argument: &'static str,
+        /// What was expected and what was given.
+        reason: String,
+    },
+    /// A task panicked (for example a user closure); the panic was caught.
+    #[error("task {task} panicked: {message}")]
+    TaskPanicked {
+        /// The task, as `operation[block index]`.
+        task: String,
+        /// The panic payload, when it was a string.
+        message: String,
+    },
+    /// A task returned an error.
+    #[error("task {task} failed: {source}")]
+    TaskFailed {
+        /// The task, as `operation[block index]`.
+        task: String,
+        /// What went wrong in it.
+        source: Box<Error>,
+    },
+    /// Writing or rendering a file failed.
+    #[error("i/o error on {path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
+    /// A broken invariant inside ndchunk: please report it.
+    #[error("internal error (please report): {0}")]
+    Internal(String),
+}
+
+/// `Result` with [`Error`] as its error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn internal(what: impl fmt::Display) -> Self {
+        Error::Internal(what.to_string())
+    }
+
+    pub(crate) fn invalid(argument: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            argument,
+            reason: reason.into(),
+        }
+    }
+}

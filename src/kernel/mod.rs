@@ -1,0 +1,54 @@
+//! Evaluation of one block: fused elementwise trees that produce values in
+//! cache-sized strips, and the folds that consume them.
+//!
+//! Everything here is single-threaded and knows nothing of the task graph: a
+//! block task opens a [`Source`] for its region, then either stores the values
+//! ([`ElemOps::materialize`](crate::plan::ElemOps::materialize)) or folds them
+//! into reduction accumulators, one strip at a time, so that a chain like
+//! `normal(..).mapv(f).sum()` never holds more than a few strips.
+
+pub(crate) mod assemble;
+mod cursor;
+pub(crate) mod elementwise;
+pub(crate) mod pairwise;
+pub(crate) mod random;
+pub(crate) mod reduce;
+pub(crate) mod reducers;
+pub(crate) mod sources;
+mod typed;
+
+pub(crate) use typed::Typed;
+
+use crate::element::Element;
+use crate::error::{Error, Result};
+use std::any::Any;
+
+/// Elements per strip: 2048 f64 are 16 KiB, so a source, a few temporaries of
+/// an elementwise chain and the consumer all stay in L1/L2.
+pub(crate) const STRIP: usize = 2048;
+
+/// A producer of a region's elements in C order, a strip at a time.
+pub(crate) trait StripSource<T>: Send {
+    /// Append the next `n` elements to `out`.
+    fn fill(&mut self, out: &mut Vec<T>, n: usize);
+}
+
+/// A typed source.
+pub(crate) type Source<T> = Box<dyn StripSource<T>>;
+
+/// A source with its element type erased (holds a [`Source<T>`]), as passed
+/// between the type-erased plan and the typed kernels.
+pub(crate) type AnySource = Box<dyn Any + Send>;
+
+pub(crate) fn erase<T: Element>(source: Source<T>) -> AnySource {
+    Box::new(source)
+}
+
+pub(crate) fn unerase<T: Element>(source: AnySource) -> Result<Source<T>> {
+    source.downcast::<Source<T>>().map(|b| *b).map_err(|_| {
+        Error::internal(format!(
+            "source is not of element type {}",
+            std::any::type_name::<T>()
+        ))
+    })
+}

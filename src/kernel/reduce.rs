@@ -1,0 +1,219 @@
+//! Reductions, block by block: a [`Reducer`] says how to fold values into an
+//! accumulator, merge two accumulators and finish; [`Reduction`] turns it into
+//! the plan's per-block folders, tree combines and finishing step, for whole
+//! array reductions and for reductions along one axis alike.
+
+use super::sources::Block;
+use crate::chunks::Region;
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::exec::Value;
+use crate::plan::{AnyFolder, ReduceKernel};
+use ndarray::{Array, IxDyn};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// How one reduction folds, merges and finishes.
+pub(crate) trait Reducer<T>: Send + Sync + 'static {
+    type Acc: Clone + Send + Sync + 'static;
+    type Out: Element;
+    /// Name with parameters, e.g. `var(ddof=1)`.
+    fn label(&self) -> String;
+    fn identity(&self) -> Self::Acc;
+    /// Fold consecutive values; `first` is the position of `values[0]` along
+    /// the reduced extent (a flat index, or the index along the axis).
+    fn fold(&self, acc: &mut Self::Acc, values: &[T], first: usize);
+    /// Fold `values[j]` into `accs[j]`; all values sit at position `at`.
+    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], at: usize);
+    /// Merge `later` (covering later positions) into `acc`.
+    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc);
+    /// Rewrite positions recorded in the accumulator (block-local to global).
+    fn reindex(&self, _acc: &mut Self::Acc, _to_global: &dyn Fn(usize) -> usize) {}
+    fn finish(&self, acc: &Self::Acc) -> Result<Self::Out>;
+}
+
+/// Consumes the strips of one block.
+pub(crate) trait Folder<T>: Send {
+    /// `start` is the block-local flat index of `strip[0]`.
+    fn fold(&mut self, strip: &[T], start: usize);
+    fn into_partial(self: Box<Self>) -> Value;
+}
+
+/// Accumulators of one block (one for a whole-array reduction, one per
+/// output element for an axis reduction).
+struct Partial<A>(Vec<A>);
+
+/// A [`Reducer`] as a plan [`ReduceKernel`].
+pub(crate) struct Reduction<T, R> {
+    pub reducer: Arc<R>,
+    pub _elem: PhantomData<fn(T)>,
+}
+
+impl<T: Element, R: Reducer<T>> Reduction<T, R> {
+    pub fn new(reducer: R) -> Self {
+        Reduction {
+            reducer: Arc::new(reducer),
+            _elem: PhantomData,
+        }
+    }
+}
+
+struct WholeFolder<T, R: Reducer<T>> {
+    reducer: Arc<R>,
+    acc: R::Acc,
+    region: Region,
+    shape: Vec<usize>,
+}
+
+impl<T: Element, R: Reducer<T>> Folder<T> for WholeFolder<T, R> {
+    fn fold(&mut self, strip: &[T], start: usize) {
+        self.reducer.fold(&mut self.acc, strip, start);
+    }
+    fn into_partial(mut self: Box<Self>) -> Value {
+        let (region, shape) = (&self.region, &self.shape);
+        let to_global = |mut local: usize| {
+            let mut index = vec![0; shape.len()];
+            for k in (0..shape.len()).rev() {
+                index[k] = region.offset[k] + local % region.shape[k];
+                local /= region.shape[k];
+            }
+            index.iter().zip(shape).fold(0, |acc, (&i, &n)| acc * n + i)
+        };
+        self.reducer.reindex(&mut self.acc, &to_global);
+        Arc::new(Partial(vec![self.acc]))
+    }
+}
+
+/// Folds along `axis` of a block viewed as (outer, along, inner).
+struct AxisFolder<T, R: Reducer<T>> {
+    reducer: Arc<R>,
+    accs: Vec<R::Acc>,
+    along: usize,
+    inner: usize,
+    axis_offset: usize,
+}
+
+impl<T: Element, R: Reducer<T>> Folder<T> for AxisFolder<T, R> {
+    fn fold(&mut self, strip: &[T], start: usize) {
+        let (along, inner) = (self.along, self.inner);
+        let mut done = 0;
+        while done < strip.len() {
+            let pos = start + done;
+            let (outer, rest) = (pos / (along * inner), pos % (along * inner));
+            let (at, j) = (rest / inner, rest % inner);
+            let seg;
+            if inner == 1 {
+                // Reducing the last axis: a run of a row folds into one accumulator.
+                seg = (along - at).min(strip.len() - done);
+                self.reducer
+                    .fold(&mut self.accs[outer], &strip[done..done + seg], at);
+            } else {
+                seg = (inner - j).min(strip.len() - done);
+                let accs = &mut self.accs[outer * inner + j..outer * inner + j + seg];
+                self.reducer.fold_each(accs, &strip[done..done + seg], at);
+            }
+            done += seg;
+        }
+    }
+    fn into_partial(mut self: Box<Self>) -> Value {
+        let offset = self.axis_offset;
+        for acc in &mut self.accs {
+            self.reducer.reindex(acc, &|i| i + offset);
+        }
+        Arc::new(Partial(self.accs))
+    }
+}
+
+fn partial<A: 'static>(value: &Value) -> Result<&Partial<A>> {
+    value
+        .downcast_ref::<Partial<A>>()
+        .ok_or_else(|| Error::internal("reduction partial of an unexpected type"))
+}
+
+impl<T: Element, R: Reducer<T>> ReduceKernel for Reduction<T, R> {
+    fn label(&self) -> String {
+        self.reducer.label()
+    }
+
+    fn folder(&self, region: &Region, shape: &[usize], axis: Option<usize>) -> AnyFolder {
+        let reducer = self.reducer.clone();
+        let folder: Box<dyn Folder<T>> = match axis {
+            None => Box::new(WholeFolder {
+                acc: reducer.identity(),
+                reducer,
+                region: region.clone(),
+                shape: shape.to_vec(),
+            }),
+            Some(k) => {
+                let outer: usize = region.shape[..k].iter().product();
+                let inner: usize = region.shape[k + 1..].iter().product();
+                Box::new(AxisFolder {
+                    accs: vec![reducer.identity(); outer * inner],
+                    reducer,
+                    along: region.shape[k],
+                    inner,
+                    axis_offset: region.offset[k],
+                })
+            }
+        };
+        Box::new(folder)
+    }
+
+    fn combine(&self, parts: Vec<Value>) -> Result<Value> {
+        let mut parts = parts.iter();
+        let first = parts
+            .next()
+            .ok_or_else(|| Error::internal("combine of no partials"))?;
+        let mut accs = partial::<R::Acc>(first)?.0.clone();
+        for part in parts {
+            let later = partial::<R::Acc>(part)?;
+            if later.0.len() != accs.len() {
+                return Err(Error::internal("combining partials of different sizes"));
+            }
+            for (acc, l) in accs.iter_mut().zip(&later.0) {
+                self.reducer.merge(acc, l);
+            }
+        }
+        Ok(Arc::new(Partial(accs)))
+    }
+
+    fn finish(&self, part: Value, shape: &[usize]) -> Result<Value> {
+        let accs = &partial::<R::Acc>(&part)?.0;
+        let values = accs
+            .iter()
+            .map(|a| self.reducer.finish(a))
+            .collect::<Result<Vec<_>>>()?;
+        let block: Block<R::Out> = Array::from_shape_vec(IxDyn(shape), values)
+            .map_err(|e| Error::internal(format!("finished reduction block: {e}")))?
+            .into_shared();
+        Ok(Arc::new(block))
+    }
+}
+
+/// Feed a source's strips to folders (the typed half of `ElemOps::fold`).
+pub(crate) fn run_folders<T: Element>(
+    mut source: super::Source<T>,
+    len: usize,
+    folders: Vec<AnyFolder>,
+) -> Result<Vec<Value>> {
+    let mut folders = folders
+        .into_iter()
+        .map(|f| {
+            f.downcast::<Box<dyn Folder<T>>>()
+                .map(|b| *b)
+                .map_err(|_| Error::internal("folder of an unexpected element type"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut strip = Vec::with_capacity(super::STRIP.min(len));
+    let mut start = 0;
+    while start < len {
+        let n = super::STRIP.min(len - start);
+        strip.clear();
+        source.fill(&mut strip, n);
+        for folder in &mut folders {
+            folder.fold(&strip, start);
+        }
+        start += n;
+    }
+    Ok(folders.into_iter().map(|f| f.into_partial()).collect())
+}

@@ -1,0 +1,380 @@
+//! The reductions: sum, mean, prod, min/max, argmin/argmax, var/std,
+//! any/all and count_nonzero.
+
+use super::pairwise::{lane_sum, pairwise_sum};
+use super::reduce::Reducer;
+use crate::element::{is_nan, Accumulate, Element, Truthy};
+use crate::error::{Error, Result};
+use num_traits::Float;
+use std::marker::PhantomData;
+
+/// A compensated running sum: `(sum, accumulated rounding error)`.
+type Compensated<T> = (T, T);
+
+fn add_compensated<T: Accumulate>(acc: &mut Compensated<T>, v: T) {
+    let (s, err) = T::two_sum(acc.0, v);
+    *acc = (s, acc.1.add(err));
+}
+
+/// Sum: pairwise inside strips, compensated across strips and blocks.
+pub(crate) struct Sum<T>(pub PhantomData<fn(T)>);
+
+impl<T: Accumulate> Reducer<T> for Sum<T> {
+    type Acc = Compensated<T>;
+    type Out = T;
+    fn label(&self) -> String {
+        "sum".into()
+    }
+    fn identity(&self) -> Self::Acc {
+        (T::zero(), T::zero())
+    }
+    fn fold(&self, acc: &mut Self::Acc, values: &[T], _first: usize) {
+        add_compensated(acc, pairwise_sum(values));
+    }
+    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) {
+        for (acc, &v) in accs.iter_mut().zip(values) {
+            add_compensated(acc, v);
+        }
+    }
+    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
+        add_compensated(acc, later.0);
+        acc.1 = acc.1.add(later.1);
+    }
+    fn finish(&self, acc: &Self::Acc) -> Result<T> {
+        Ok(acc.0.add(acc.1))
+    }
+}
+
+/// Mean: the compensated sum and the count; NaN for no elements, as numpy.
+pub(crate) struct Mean<T>(pub PhantomData<fn(T)>);
+
+impl<T: Accumulate + Float> Reducer<T> for Mean<T> {
+    type Acc = (Compensated<T>, usize);
+    type Out = T;
+    fn label(&self) -> String {
+        "mean".into()
+    }
+    fn identity(&self) -> Self::Acc {
+        ((<T as Accumulate>::zero(), <T as Accumulate>::zero()), 0)
+    }
+    fn fold(&self, acc: &mut Self::Acc, values: &[T], first: usize) {
+        Sum(PhantomData).fold(&mut acc.0, values, first);
+        acc.1 += values.len();
+    }
+    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) {
+        for (acc, &v) in accs.iter_mut().zip(values) {
+            add_compensated(&mut acc.0, v);
+            acc.1 += 1;
+        }
+    }
+    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
+        Sum(PhantomData).merge(&mut acc.0, &later.0);
+        acc.1 += later.1;
+    }
+    fn finish(&self, acc: &Self::Acc) -> Result<T> {
+        let n = T::from(acc.1).ok_or_else(|| Error::internal("count not representable"))?;
+        Ok((acc.0 .0 + acc.0 .1) / n)
+    }
+}
+
+/// Product (wrapping for integers).
+pub(crate) struct Prod<T>(pub PhantomData<fn(T)>);
+
+impl<T: Accumulate> Reducer<T> for Prod<T> {
+    type Acc = T;
+    type Out = T;
+    fn label(&self) -> String {
+        "prod".into()
+    }
+    fn identity(&self) -> T {
+        T::one()
+    }
+    fn fold(&self, acc: &mut T, values: &[T], _first: usize) {
+        *acc = values.iter().fold(*acc, |p, &v| p.mul(v));
+    }
+    fn fold_each(&self, accs: &mut [T], values: &[T], _at: usize) {
+        for (acc, &v) in accs.iter_mut().zip(values) {
+            *acc = acc.mul(v);
+        }
+    }
+    fn merge(&self, acc: &mut T, later: &T) {
+        *acc = acc.mul(*later);
+    }
+    fn finish(&self, acc: &T) -> Result<T> {
+        Ok(*acc)
+    }
+}
+
+/// Which end of the order `min`/`max`/`argmin`/`argmax` look for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Extreme {
+    Min,
+    Max,
+}
+
+impl Extreme {
+    fn name(self) -> &'static str {
+        match self {
+            Extreme::Min => "min",
+            Extreme::Max => "max",
+        }
+    }
+    fn arg_name(self) -> &'static str {
+        match self {
+            Extreme::Min => "argmin",
+            Extreme::Max => "argmax",
+        }
+    }
+
+    /// Whether `candidate` replaces `current`: strictly better, or the first
+    /// NaN (NaN is sticky, as in numpy).
+    #[inline]
+    fn replaces<T: PartialOrd>(self, current: &T, candidate: &T) -> bool {
+        if is_nan(current) {
+            return false;
+        }
+        if is_nan(candidate) {
+            return true;
+        }
+        match self {
+            Extreme::Min => candidate < current,
+            Extreme::Max => candidate > current,
+        }
+    }
+}
+
+/// `min` or `max`; an error for no elements.
+pub(crate) struct MinMax<T> {
+    pub which: Extreme,
+    pub _elem: PhantomData<fn(T)>,
+}
+
+impl<T: Element + PartialOrd> Reducer<T> for MinMax<T> {
+    type Acc = Option<T>;
+    type Out = T;
+    fn label(&self) -> String {
+        self.which.name().into()
+    }
+    fn identity(&self) -> Option<T> {
+        None
+    }
+    fn fold(&self, acc: &mut Option<T>, values: &[T], _first: usize) {
+        let Some((&head, rest)) = values.split_first() else {
+            return;
+        };
+        let mut best = acc.unwrap_or(head);
+        for v in std::iter::once(&head).chain(rest) {
+            if self.which.replaces(&best, v) {
+                best = *v;
+            }
+        }
+        *acc = Some(best);
+    }
+    fn fold_each(&self, accs: &mut [Option<T>], values: &[T], _at: usize) {
+        for (acc, &v) in accs.iter_mut().zip(values) {
+            self.merge(acc, &Some(v));
+        }
+    }
+    fn merge(&self, acc: &mut Option<T>, later: &Option<T>) {
+        match (acc.as_ref(), later) {
+            (None, _) => *acc = *later,
+            (Some(cur), Some(l)) if self.which.replaces(cur, l) => *acc = Some(*l),
+            _ => {}
+        }
+    }
+    fn finish(&self, acc: &Option<T>) -> Result<T> {
+        acc.ok_or(Error::EmptyReduction {
+            op: self.which.name(),
+        })
+    }
+}
+
+/// `argmin` or `argmax`: the first position of the extreme (or of the first NaN).
+pub(crate) struct ArgExtreme<T> {
+    pub which: Extreme,
+    pub _elem: PhantomData<fn(T)>,
+}
+
+impl<T: Element + PartialOrd> Reducer<T> for ArgExtreme<T> {
+    type Acc = Option<(T, usize)>;
+    type Out = usize;
+    fn label(&self) -> String {
+        self.which.arg_name().into()
+    }
+    fn identity(&self) -> Self::Acc {
+        None
+    }
+    fn fold(&self, acc: &mut Self::Acc, values: &[T], first: usize) {
+        for (i, &v) in values.iter().enumerate() {
+            self.merge(acc, &Some((v, first + i)));
+        }
+    }
+    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], at: usize) {
+        for (acc, &v) in accs.iter_mut().zip(values) {
+            self.merge(acc, &Some((v, at)));
+        }
+    }
+    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
+        match (acc.as_ref(), later) {
+            (None, _) => *acc = *later,
+            (Some(cur), Some(l)) if self.which.replaces(&cur.0, &l.0) => *acc = Some(*l),
+            _ => {}
+        }
+    }
+    fn reindex(&self, acc: &mut Self::Acc, to_global: &dyn Fn(usize) -> usize) {
+        if let Some((_, i)) = acc {
+            *i = to_global(*i);
+        }
+    }
+    fn finish(&self, acc: &Self::Acc) -> Result<usize> {
+        acc.map(|(_, i)| i).ok_or(Error::EmptyReduction {
+            op: self.which.arg_name(),
+        })
+    }
+}
+
+/// Variance or standard deviation with `ddof` delta degrees of freedom.
+#[derive(Clone, Copy)]
+pub(crate) enum Spread<T> {
+    Var(T),
+    Std(T),
+}
+
+/// Moments `(count, mean, sum of squared deviations)`: two passes inside a
+/// strip (it is in cache), Chan et al.'s merge across strips and blocks, so
+/// data with a large mean keeps its precision.
+pub(crate) struct Moments<T> {
+    pub spread: Spread<T>,
+}
+
+impl<T: Accumulate + Float> Reducer<T> for Moments<T> {
+    type Acc = (usize, T, T);
+    type Out = T;
+    fn label(&self) -> String {
+        match self.spread {
+            Spread::Var(d) => format!("var(ddof={})", d.to_f64().unwrap_or(f64::NAN)),
+            Spread::Std(d) => format!("std(ddof={})", d.to_f64().unwrap_or(f64::NAN)),
+        }
+    }
+    fn identity(&self) -> Self::Acc {
+        (0, <T as Accumulate>::zero(), <T as Accumulate>::zero())
+    }
+    fn fold(&self, acc: &mut Self::Acc, values: &[T], _first: usize) {
+        if values.is_empty() {
+            return;
+        }
+        let n = T::from(values.len()).unwrap_or_else(T::nan);
+        let mean = pairwise_sum(values) / n;
+        let m2 = lane_sum(values, |v| (v - mean) * (v - mean));
+        self.merge(acc, &(values.len(), mean, m2));
+    }
+    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) {
+        // Welford's update; every accumulator here has the same count.
+        for (acc, &v) in accs.iter_mut().zip(values) {
+            acc.0 += 1;
+            let delta = v - acc.1;
+            acc.1 = acc.1 + delta / T::from(acc.0).unwrap_or_else(T::nan);
+            acc.2 = acc.2 + delta * (v - acc.1);
+        }
+    }
+    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
+        let (na, nb) = (acc.0, later.0);
+        if nb == 0 {
+            return;
+        }
+        if na == 0 {
+            *acc = *later;
+            return;
+        }
+        let n = na + nb;
+        let (fa, fb, f) = (
+            T::from(na).unwrap_or_else(T::nan),
+            T::from(nb).unwrap_or_else(T::nan),
+            T::from(n).unwrap_or_else(T::nan),
+        );
+        let delta = later.1 - acc.1;
+        acc.1 = acc.1 + delta * (fb / f);
+        acc.2 = acc.2 + later.2 + delta * delta * (fa * fb / f);
+        acc.0 = n;
+    }
+    fn finish(&self, acc: &Self::Acc) -> Result<T> {
+        let (ddof, take_root) = match self.spread {
+            Spread::Var(d) => (d, false),
+            Spread::Std(d) => (d, true),
+        };
+        let dof = T::from(acc.0).unwrap_or_else(T::nan) - ddof;
+        let var = if dof > <T as Accumulate>::zero() {
+            acc.2 / dof
+        } else {
+            T::nan()
+        };
+        Ok(if take_root { var.sqrt() } else { var })
+    }
+}
+
+/// `any` or `all` of the truth values.
+pub(crate) struct AnyAll<T> {
+    pub all: bool,
+    pub _elem: PhantomData<fn(T)>,
+}
+
+impl<T: Truthy> Reducer<T> for AnyAll<T> {
+    type Acc = bool;
+    type Out = bool;
+    fn label(&self) -> String {
+        if self.all { "all" } else { "any" }.into()
+    }
+    fn identity(&self) -> bool {
+        self.all
+    }
+    fn fold(&self, acc: &mut bool, values: &[T], _first: usize) {
+        *acc = if self.all {
+            *acc && values.iter().all(Truthy::is_truthy)
+        } else {
+            *acc || values.iter().any(Truthy::is_truthy)
+        };
+    }
+    fn fold_each(&self, accs: &mut [bool], values: &[T], _at: usize) {
+        for (acc, v) in accs.iter_mut().zip(values) {
+            self.merge(acc, &v.is_truthy());
+        }
+    }
+    fn merge(&self, acc: &mut bool, later: &bool) {
+        *acc = if self.all {
+            *acc && *later
+        } else {
+            *acc || *later
+        };
+    }
+    fn finish(&self, acc: &bool) -> Result<bool> {
+        Ok(*acc)
+    }
+}
+
+/// Number of truthy elements.
+pub(crate) struct CountNonzero<T>(pub PhantomData<fn(T)>);
+
+impl<T: Truthy> Reducer<T> for CountNonzero<T> {
+    type Acc = usize;
+    type Out = usize;
+    fn label(&self) -> String {
+        "count_nonzero".into()
+    }
+    fn identity(&self) -> usize {
+        0
+    }
+    fn fold(&self, acc: &mut usize, values: &[T], _first: usize) {
+        *acc += values.iter().filter(|v| v.is_truthy()).count();
+    }
+    fn fold_each(&self, accs: &mut [usize], values: &[T], _at: usize) {
+        for (acc, v) in accs.iter_mut().zip(values) {
+            *acc += usize::from(v.is_truthy());
+        }
+    }
+    fn merge(&self, acc: &mut usize, later: &usize) {
+        *acc += later;
+    }
+    fn finish(&self, acc: &usize) -> Result<usize> {
+        Ok(*acc)
+    }
+}

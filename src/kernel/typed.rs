@@ -1,0 +1,62 @@
+//! [`ElemOps`] for a concrete element type: the plan's way of reading, storing
+//! and folding values it cannot name.
+
+use super::reduce::run_folders;
+use super::sources::{Block, ViewSource};
+use super::{erase, unerase, AnySource, STRIP};
+use crate::chunks::Region;
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::exec::Value;
+use crate::plan::{AnyFolder, ElemOps};
+use ndarray::{Array, IxDyn};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// Element operations of `T`.
+pub(crate) struct Typed<T>(PhantomData<fn() -> T>);
+
+impl<T: Element> Typed<T> {
+    pub fn ops() -> Arc<dyn ElemOps> {
+        Arc::new(Typed::<T>(PhantomData))
+    }
+}
+
+/// The stored block inside a task value.
+pub(crate) fn block<T: Element>(value: &Value) -> Result<&Block<T>> {
+    value.downcast_ref::<Block<T>>().ok_or_else(|| {
+        Error::internal(format!(
+            "stored block is not of element type {}",
+            std::any::type_name::<T>()
+        ))
+    })
+}
+
+impl<T: Element> ElemOps for Typed<T> {
+    fn name(&self) -> &'static str {
+        std::any::type_name::<T>()
+    }
+
+    fn view_source(&self, value: &Value, region: &Region) -> Result<AnySource> {
+        let source = ViewSource::new(block::<T>(value)?.clone(), region)?;
+        Ok(erase::<T>(Box::new(source)))
+    }
+
+    fn materialize(&self, source: AnySource, shape: &[usize]) -> Result<Value> {
+        let mut source = unerase::<T>(source)?;
+        let len: usize = shape.iter().product();
+        let mut values = Vec::with_capacity(len);
+        while values.len() < len {
+            let n = STRIP.min(len - values.len());
+            source.fill(&mut values, n);
+        }
+        let block: Block<T> = Array::from_shape_vec(IxDyn(shape), values)
+            .map_err(|e| Error::internal(format!("materialized block: {e}")))?
+            .into_shared();
+        Ok(Arc::new(block))
+    }
+
+    fn fold(&self, source: AnySource, len: usize, folders: Vec<AnyFolder>) -> Result<Vec<Value>> {
+        run_folders(unerase::<T>(source)?, len, folders)
+    }
+}
