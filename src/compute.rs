@@ -38,6 +38,24 @@ pub fn compute_with<C: Compute>(values: C, options: &Options) -> Result<C::Outpu
     values.assemble(&mut blocks.into_iter())
 }
 
+/// Number of block tasks computing `values` together would run, after
+/// optimization (shared work counted once).
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// let x = ChunkedArray::<f64, _>::ones((100, 100), (50, 50))?;
+/// let alone = x.sum().num_tasks()? + x.max().num_tasks()?;
+/// let together = ndchunk::num_tasks((&x.sum(), &x.max()))?;
+/// assert_eq!((alone, together), (10, 6)); // one pass of 4 tasks feeds both
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn num_tasks<C: Compute>(values: C) -> Result<usize> {
+    Ok(lower(&values.roots(), &Options::default())?
+        .tasks
+        .tasks
+        .len())
+}
+
 /// The blocks of each root, in C order of its grid.
 pub(crate) fn compute_blocks(roots: &[Arc<Node>], options: &Options) -> Result<Vec<Vec<Value>>> {
     let lowered = lower(roots, options)?;

@@ -59,7 +59,15 @@ macro_rules! accumulate_float {
             /// whichever operand is larger.
             #[inline] fn two_sum(a: Self, b: Self) -> (Self, Self) {
                 let s = a + b;
-                let err = if a.abs() >= b.abs() { (a - s) + b } else { (b - s) + a };
+                // An infinite or NaN sum has no rounding error to carry (and
+                // `inf - inf` would turn it into NaN).
+                let err = if !s.is_finite() {
+                    0.0
+                } else if a.abs() >= b.abs() {
+                    (a - s) + b
+                } else {
+                    (b - s) + a
+                };
                 (s, err)
             }
         }
@@ -94,6 +102,67 @@ macro_rules! truthy_number {
 }
 truthy_number!(0: i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize);
 truthy_number!(0.0: f32 f64);
+
+/// Numbers `arange` can step through: the `i`-th value is computed directly
+/// (exactly, for integers), so any block can be produced on its own.
+///
+/// ```
+/// use ndchunk::element::Arange;
+/// assert_eq!(i8::arange_len(-128, 127, 1), 255);
+/// assert_eq!(i8::arange_nth(-128, 1, 200), 72);
+/// assert_eq!(f64::arange_len(0.0, 1.0, 0.3), 4);
+/// assert!(!f64::NAN.is_finite_number() && 3_u8.is_finite_number());
+/// ```
+pub trait Arange: Element + std::fmt::Debug + PartialEq {
+    /// False for NaN and infinities.
+    fn is_finite_number(self) -> bool;
+    /// Number of values `start, start + step, ...` before `end`, for finite
+    /// arguments and a non-zero step.
+    fn arange_len(start: Self, end: Self, step: Self) -> usize;
+    /// The value at position `i`: `start + i * step`.
+    fn arange_nth(start: Self, step: Self, i: usize) -> Self;
+}
+
+macro_rules! arange_int {
+    ($($t:ty)*) => {$(
+        impl Arange for $t {
+            fn is_finite_number(self) -> bool {
+                true
+            }
+            fn arange_len(start: Self, end: Self, step: Self) -> usize {
+                let (start, end, step) = (start as i128, end as i128, step as i128);
+                let span = end - start;
+                if step != 0 && span != 0 && (span > 0) == (step > 0) {
+                    ((span.abs() + step.abs() - 1) / step.abs()) as usize
+                } else {
+                    0
+                }
+            }
+            fn arange_nth(start: Self, step: Self, i: usize) -> Self {
+                // In range by construction: the value lies between start and end.
+                (start as i128 + i as i128 * step as i128) as $t
+            }
+        }
+    )*};
+}
+arange_int!(i8 i16 i32 i64 isize u8 u16 u32 u64 usize);
+
+macro_rules! arange_float {
+    ($($t:ty)*) => {$(
+        impl Arange for $t {
+            fn is_finite_number(self) -> bool {
+                self.is_finite()
+            }
+            fn arange_len(start: Self, end: Self, step: Self) -> usize {
+                ((end as f64 - start as f64) / step as f64).ceil().max(0.0) as usize
+            }
+            fn arange_nth(start: Self, step: Self, i: usize) -> Self {
+                start + i as $t * step
+            }
+        }
+    )*};
+}
+arange_float!(f32 f64);
 
 /// True for values that compare unequal to themselves (NaN); false for every
 /// totally ordered type.

@@ -45,7 +45,7 @@ mod plan;
 
 pub use array::{random, select, ChunkedArray, IntoOperand};
 pub use chunks::{ChunkSpec, Chunks};
-pub use compute::{compute, compute_with, Compute};
+pub use compute::{compute, compute_with, num_tasks, Compute};
 pub use error::{Error, Result};
 pub use exec::{Options, Scheduler};
 

@@ -3,12 +3,12 @@
 
 use super::ChunkedArray;
 use crate::chunks::{ChunkSpec, Chunks};
-use crate::element::Element;
+use crate::element::{Arange, Element};
 use crate::error::{Error, Result};
 use crate::kernel::sources::{ArrayKernel, Block, FullKernel, IndexFnKernel};
 use crate::plan::Op;
 use ndarray::{ArcArray, Array, Dimension, IntoDimension, Ix1};
-use num_traits::{Float, NumCast, One, Zero};
+use num_traits::{Float, One, Zero};
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -47,12 +47,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
                 .into_dyn()
         };
         let kernel = ArrayKernel { array };
-        Ok(Self::new(
-            shape,
-            chunks,
-            Op::Source(Arc::new(kernel)),
-            vec![],
-        ))
+        Ok(Self::from_source(shape, chunks, kernel))
     }
 
     /// An array with every element `value`.
@@ -80,12 +75,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         let shape = shape.into_dimension().slice().to_vec();
         let chunks = resolve::<T>(&shape, chunks.into())?;
         let kernel = FullKernel { value, label };
-        Ok(Self::new(
-            shape,
-            chunks,
-            Op::Source(Arc::new(kernel)),
-            vec![],
-        ))
+        Ok(Self::from_source(shape, chunks, kernel))
     }
 
     /// An array of zeros.
@@ -153,12 +143,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             cheap: false,
             _elem: PhantomData,
         };
-        Ok(Self::new(
-            shape,
-            chunks,
-            Op::Source(Arc::new(kernel)),
-            vec![],
-        ))
+        Ok(Self::from_source(shape, chunks, kernel))
     }
 
     /// An array made of a grid of ndarray blocks (the inverse of chunking):
@@ -245,26 +230,25 @@ impl<T: Element> ChunkedArray<T, Ix1> {
     /// ```
     pub fn arange(start: T, end: T, step: T, chunks: impl Into<ChunkSpec>) -> Result<Self>
     where
-        T: NumCast + std::ops::Add<Output = T> + std::ops::Mul<Output = T> + Zero + std::fmt::Debug,
+        T: Arange + Zero,
     {
-        let as_f64 = |v: T, name| {
-            v.to_f64()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| Error::invalid(name, format!("{v:?} is not a finite number")))
-        };
-        let (s, e, st) = (
-            as_f64(start, "start")?,
-            as_f64(end, "end")?,
-            as_f64(step, "step")?,
-        );
-        if st == 0.0 {
-            return Err(Error::invalid("step", "expected a non-zero step, got 0"));
+        for (argument, value) in [("start", start), ("end", end), ("step", step)] {
+            if !value.is_finite_number() {
+                return Err(Error::invalid(
+                    argument,
+                    format!("expected a finite number, got {value:?}"),
+                ));
+            }
         }
-        let len = ((e - s) / st).ceil().max(0.0) as usize;
+        if step.is_zero() {
+            return Err(Error::invalid(
+                "step",
+                format!("expected a non-zero step, got {step:?}"),
+            ));
+        }
+        let len = T::arange_len(start, end, step);
         let label = format!("arange({start:?}, {end:?}, {step:?})");
-        Self::from_index(len, chunks, label, move |i| {
-            start + T::from(i).unwrap_or_else(T::zero) * step
-        })
+        Self::from_index(len, chunks, label, move |i| T::arange_nth(start, step, i))
     }
 
     /// `n` evenly spaced values from `start` to `end` inclusive, as ndarray's
@@ -310,11 +294,6 @@ impl<T: Element> ChunkedArray<T, Ix1> {
             cheap: true,
             _elem: PhantomData,
         };
-        Ok(Self::new(
-            shape,
-            chunks,
-            Op::Source(Arc::new(kernel)),
-            vec![],
-        ))
+        Ok(Self::from_source(shape, chunks, kernel))
     }
 }

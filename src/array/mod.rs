@@ -17,7 +17,7 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::exec::{Options, Value};
 use crate::kernel::Typed;
-use crate::plan::{lower, Lowered, Node, Op};
+use crate::plan::{lower, Lowered, Node, Op, SourceKernel};
 use ndarray::{Array, Dimension};
 use std::fmt;
 use std::marker::PhantomData;
@@ -68,6 +68,15 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
 
     pub(crate) fn new(shape: Vec<usize>, chunks: Chunks, op: Op, inputs: Vec<Arc<Node>>) -> Self {
         Self::from_node(Node::new(shape, chunks, Typed::<T>::ops(), op, inputs))
+    }
+
+    /// A leaf array whose values `kernel` computes.
+    pub(crate) fn from_source(
+        shape: Vec<usize>,
+        chunks: Chunks,
+        kernel: impl SourceKernel + 'static,
+    ) -> Self {
+        Self::new(shape, chunks, Op::Source(Arc::new(kernel)), vec![])
     }
 
     /// An array that reports `error` when computed: operators cannot return
@@ -133,7 +142,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn num_tasks(&self) -> Result<usize> {
-        Ok(self.lowered()?.tasks.tasks.len())
+        crate::compute::num_tasks(self)
     }
 
     /// Compute the whole array with the default [`Options`]: on the current

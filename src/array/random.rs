@@ -13,15 +13,14 @@ use crate::chunks::ChunkSpec;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::kernel::random::RandomKernel;
-use crate::plan::Op;
 use ndarray::{Dimension, IntoDimension};
 use num_traits::{Float, PrimInt};
 use rand::distr::uniform::SampleUniform;
 use rand::distr::{Distribution, Uniform};
 use rand_distr::{Normal, StandardNormal};
+use std::fmt::Debug;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 /// A seeded source of random chunked arrays (numpy's `default_rng(seed)`).
 ///
@@ -77,12 +76,7 @@ impl Rng {
             label: format!("random.{what}(seed={}, draw={stream})", self.seed),
             _elem: PhantomData,
         };
-        Ok(ChunkedArray::new(
-            shape,
-            chunks,
-            Op::Source(Arc::new(kernel)),
-            vec![],
-        ))
+        Ok(ChunkedArray::from_source(shape, chunks, kernel))
     }
 
     /// Samples of the standard normal distribution N(0, 1).
@@ -150,23 +144,12 @@ impl Rng {
         chunks: impl Into<ChunkSpec>,
     ) -> Result<ChunkedArray<T, Sh::Dim>>
     where
-        T: Float + SampleUniform + Element,
+        T: Float + SampleUniform + Element + Debug,
         T::Sampler: Clone + Send + Sync + 'static,
         Sh: IntoDimension,
     {
-        let (lo, hi) = (
-            low.to_f64().unwrap_or(f64::NAN),
-            high.to_f64().unwrap_or(f64::NAN),
-        );
-        if !(low < high && lo.is_finite() && hi.is_finite()) {
-            return Err(Error::invalid(
-                "low, high",
-                format!("expected finite low < high, got low = {lo}, high = {hi}"),
-            ));
-        }
-        let dist =
-            Uniform::new(low, high).map_err(|e| Error::invalid("low, high", e.to_string()))?;
-        self.draw(shape, chunks, dist, format!("uniform({lo}, {hi})"))
+        let dist = uniform_between(low, high)?;
+        self.draw(shape, chunks, dist, format!("uniform({low:?}, {high:?})"))
     }
 
     /// Uniform integers of the half-open range `[low, high)`.
@@ -186,18 +169,28 @@ impl Rng {
         chunks: impl Into<ChunkSpec>,
     ) -> Result<ChunkedArray<T, Sh::Dim>>
     where
-        T: PrimInt + SampleUniform + Element + std::fmt::Debug,
+        T: PrimInt + SampleUniform + Element + Debug,
         T::Sampler: Clone + Send + Sync + 'static,
         Sh: IntoDimension,
     {
-        if low >= high {
-            return Err(Error::invalid(
-                "low, high",
-                format!("expected low < high, got low = {low:?}, high = {high:?}"),
-            ));
-        }
-        let dist =
-            Uniform::new(low, high).map_err(|e| Error::invalid("low, high", e.to_string()))?;
+        let dist = uniform_between(low, high)?;
         self.draw(shape, chunks, dist, format!("integers({low:?}, {high:?})"))
     }
+}
+
+/// The uniform distribution on `[low, high)`, or an error naming both bounds.
+fn uniform_between<T: SampleUniform + PartialOrd + Debug + Copy>(
+    low: T,
+    high: T,
+) -> Result<Uniform<T>> {
+    let bad = |why: String| {
+        Error::invalid(
+            "low, high",
+            format!("expected finite low < high, got low = {low:?}, high = {high:?}{why}"),
+        )
+    };
+    if low.partial_cmp(&high) != Some(std::cmp::Ordering::Less) {
+        return Err(bad(String::new()));
+    }
+    Uniform::new(low, high).map_err(|e| bad(format!(" ({e})")))
 }

@@ -215,10 +215,18 @@ impl<T: Element + PartialOrd> Reducer<T> for ArgExtreme<T> {
         }
     }
     fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
-        match (acc.as_ref(), later) {
-            (None, _) => *acc = *later,
-            (Some(cur), Some(l)) if self.which.replaces(&cur.0, &l.0) => *acc = Some(*l),
-            _ => {}
+        let Some(l) = later else { return };
+        let Some(cur) = acc else {
+            *acc = *later;
+            return;
+        };
+        // Blocks are merged in grid order, which is not C order of the
+        // elements when the grid has more than one block along an inner
+        // axis: on a tie (or two NaNs) the smaller flat index wins.
+        let better = self.which.replaces(&cur.0, &l.0);
+        let tie = !better && !self.which.replaces(&l.0, &cur.0);
+        if better || (tie && l.1 < cur.1) {
+            *acc = *later;
         }
     }
     fn reindex(&self, acc: &mut Self::Acc, to_global: &dyn Fn(usize) -> usize) {

@@ -6,24 +6,28 @@ use super::Op;
 use std::fmt::Write;
 
 pub(crate) fn explain(lowered: &Lowered) -> String {
-    let plan = &lowered.plan;
-    let graph = &plan.graph;
+    let graph = &lowered.plan.graph;
     let mut out = String::new();
     let mut shown = vec![false; graph.nodes.len()];
-    for &root in &graph.roots {
-        line(lowered, root, 0, &mut shown, &mut out);
+    // Depth-first with an explicit stack: plans can be thousands deep.
+    let mut stack: Vec<(usize, usize)> = graph.roots.iter().rev().map(|&r| (r, 0)).collect();
+    while let Some((i, depth)) = stack.pop() {
+        if line(lowered, i, depth, &mut shown, &mut out) {
+            stack.extend(graph.inputs[i].iter().rev().map(|&j| (j, depth + 1)));
+        }
     }
     let _ = writeln!(out, "{} block tasks", lowered.tasks.tasks.len());
     out
 }
 
-fn line(lowered: &Lowered, i: usize, depth: usize, shown: &mut [bool], out: &mut String) {
+/// Write node `i`'s line; false when it was shown already (its inputs too).
+fn line(lowered: &Lowered, i: usize, depth: usize, shown: &mut [bool], out: &mut String) -> bool {
     let plan = &lowered.plan;
     let node = &plan.graph.nodes[i];
     let indent = "  ".repeat(depth);
     if shown[i] {
         let _ = writeln!(out, "{indent}#{i} (shared, above)");
-        return;
+        return false;
     }
     shown[i] = true;
     let how = match &node.op {
@@ -47,9 +51,7 @@ fn line(lowered: &Lowered, i: usize, depth: usize, shown: &mut [bool], out: &mut
         node.shape,
         node.chunks
     );
-    for &input in &plan.graph.inputs[i] {
-        line(lowered, input, depth + 1, shown, out);
-    }
+    true
 }
 
 /// `core::option::Option<f64>` -> `Option<f64>`.

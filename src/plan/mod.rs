@@ -110,6 +110,19 @@ impl Node {
     }
 }
 
+impl Drop for Node {
+    /// Drop a long chain of nodes iteratively: the default recursive drop
+    /// would overflow the stack on chains built in a loop.
+    fn drop(&mut self) {
+        let mut pending = std::mem::take(&mut self.inputs);
+        while let Some(input) = pending.pop() {
+            if let Some(mut node) = Arc::into_inner(input) {
+                pending.append(&mut node.inputs);
+            }
+        }
+    }
+}
+
 /// Element-type specific operations of a node's values.
 pub(crate) trait ElemOps: Send + Sync {
     fn name(&self) -> &'static str;

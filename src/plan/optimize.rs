@@ -13,6 +13,9 @@ use super::graph::Graph;
 use super::{ElemOps, Node, Op};
 use std::sync::Arc;
 
+/// The longest chain of operations fused into one task.
+const MAX_FUSED_DEPTH: usize = 48;
+
 /// How one task evaluates a fused tree.
 pub(super) enum Expr {
     /// Read a stored input: `slots[slot]` of the fused tree.
@@ -75,7 +78,19 @@ impl Plan {
         // In topological order, so an input's addressability is settled
         // before its consumers look at it.
         let mut addressable = vec![false; n];
+        let mut depth = vec![0usize; n];
         for i in 0..n {
+            // Fused trees are evaluated recursively: a chain built in a loop
+            // is cut into stored segments so the recursion stays shallow.
+            depth[i] = 1 + graph.inputs[i]
+                .iter()
+                .filter(|&&j| !stored[j])
+                .map(|&j| depth[j])
+                .max()
+                .unwrap_or(0);
+            if depth[i] > MAX_FUSED_DEPTH {
+                stored[i] = true;
+            }
             if let Op::Map(_) = graph.nodes[i].op {
                 for &input in &graph.inputs[i] {
                     if graph.nodes[input].chunks != graph.nodes[i].chunks && !addressable[input] {

@@ -1,0 +1,265 @@
+//! The headline job: mean and standard deviation of a large standard-normal
+//! array, computed together in one parallel pass without ever holding the
+//! whole array in memory.
+//!
+//! ```text
+//! cargo run --release --example mean_normal
+//! cargo run --release --example mean_normal -- --size 20000 --chunk 2000 --threads 2
+//! cargo run --release --example mean_normal -- --help
+//! ```
+//!
+//! Compare with NumPy/dask: `python3 benches/compare/headline.py`.
+
+use ndchunk::prelude::*;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "\
+Mean and standard deviation of an N x N standard-normal array, computed
+lazily in C x C blocks on all cores, in one shared pass.
+
+usage: mean_normal [--size N] [--chunk C] [--threads T] [--seed S]
+
+options:
+  --size N      side of the square array            (default 10000)
+  --chunk C     side of the square blocks           (default 1000)
+  --threads T   threads to compute on               (default: all cores)
+  --seed S      seed of the random generator        (default 42)
+  --help        print this help and exit
+
+example:
+  cargo run --release --example mean_normal -- --size 20000 --threads 2";
+
+/// More blocks than this means millions of tiny tasks: refused, so that a
+/// typo like `--chunk 1` gives advice instead of exhausting memory.
+const MAX_BLOCKS: usize = 1_000_000;
+
+struct Args {
+    size: usize,
+    chunk: usize,
+    threads: Option<usize>,
+    seed: u64,
+}
+
+/// What the command line asks for: a run, or the help text.
+enum Parsed {
+    Run(Args),
+    Help,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
+    let mut parsed = Args {
+        size: 10_000,
+        chunk: 1_000,
+        threads: None,
+        seed: 42,
+    };
+    while let Some(arg) = args.next() {
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_string(), Some(value.to_string()))
+            }
+            _ => (arg.clone(), None),
+        };
+        if flag == "--help" || flag == "-h" {
+            return Ok(Parsed::Help);
+        }
+        if !matches!(flag.as_str(), "--size" | "--chunk" | "--threads" | "--seed") {
+            return Err(format!("unknown argument `{arg}`"));
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => args
+                .next()
+                .ok_or_else(|| format!("`{flag}` needs a value"))?,
+        };
+        match flag.as_str() {
+            "--size" => parsed.size = positive(&flag, &value)?,
+            "--chunk" => parsed.chunk = positive(&flag, &value)?,
+            "--threads" => parsed.threads = Some(positive(&flag, &value)?),
+            _ => {
+                parsed.seed = value.parse().map_err(|_| {
+                    format!(
+                        "`--seed` expects a whole number from 0 to {}, got `{value}`",
+                        u64::MAX
+                    )
+                })?
+            }
+        }
+    }
+    if parsed.size.checked_mul(parsed.size).is_none() {
+        return Err(format!("`--size {}` is too large", parsed.size));
+    }
+    let per_axis = parsed.size.div_ceil(parsed.chunk);
+    if per_axis.saturating_mul(per_axis) > MAX_BLOCKS {
+        return Err(format!(
+            "`--size {} --chunk {}` makes {per_axis} x {per_axis} blocks, one task each; \
+             use at most {MAX_BLOCKS} blocks (a larger --chunk)",
+            parsed.size, parsed.chunk
+        ));
+    }
+    Ok(Parsed::Run(parsed))
+}
+
+fn positive(flag: &str, value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!(
+            "`{flag}` expects a whole number of at least 1, got `{value}`"
+        )),
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Parsed::Run(args)) => args,
+        Ok(Parsed::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("mean_normal: {message}");
+            eprintln!("try `mean_normal --help`");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mean_normal: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> ndchunk::Result<()> {
+    let (n, c) = (args.size, args.chunk);
+    let rng = ndchunk::random::Rng::seed(args.seed);
+    // Lazy: this records a plan node, nothing is drawn or allocated yet.
+    let x = rng.standard_normal((n, n), (c, c))?;
+    let mean = x.mean();
+    let std = x.std(0.0);
+
+    let tasks_mean = mean.num_tasks()?;
+    let tasks_std = std.num_tasks()?;
+    // Computed together, both reductions share one pass over the blocks.
+    let tasks_both = ndchunk::num_tasks((&mean, &std))?;
+
+    let (options, threads) = match args.threads {
+        Some(t) => (Options::default().threads(t), format!("{t}")),
+        None => {
+            let pool = rayon::current_num_threads();
+            let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+            let note = if pool == cores {
+                "all cores"
+            } else {
+                "the current rayon pool"
+            };
+            (Options::default(), format!("{pool} ({note})"))
+        }
+    };
+
+    let start = Instant::now();
+    let (m, s) = ndchunk::compute_with((&mean, &std), &options)?;
+    let elapsed = start.elapsed().as_secs_f64();
+    let (m, s) = (m.into_scalar(), s.into_scalar());
+
+    let blocks_per_axis = n.div_ceil(c);
+    println!("ndchunk: mean and std of a standard-normal array, one parallel pass");
+    println!();
+    row(
+        "shape",
+        format!("{n} x {n}  ({} elements, f64)", group(x.len())),
+    );
+    row(
+        "chunks",
+        format!(
+            "{c} x {c}  ({blocks_per_axis} x {blocks_per_axis} = {} blocks; per axis {:?})",
+            group(x.num_blocks()),
+            x.chunks()
+        ),
+    );
+    row("seed", args.seed.to_string());
+    row("threads", threads);
+    row(
+        "block tasks",
+        format!(
+            "{} for mean+std together ({} mean alone, {} std alone)",
+            group(tasks_both),
+            group(tasks_mean),
+            group(tasks_std)
+        ),
+    );
+    row(
+        "",
+        format!(
+            "one shared pass of {} block tasks feeds both; the rest combine partials",
+            group(x.num_blocks())
+        ),
+    );
+    row(
+        "materialized",
+        format!(
+            "{} if the array were held whole (it never is)",
+            bytes(x.nbytes())
+        ),
+    );
+    println!();
+    row("mean", format!("{m:+.6e}"));
+    row("std", format!("{s:.9}"));
+    row(
+        "compute time",
+        format!(
+            "{elapsed:.3} s  ({:.0} M elements/s)",
+            x.len() as f64 / elapsed / 1e6
+        ),
+    );
+    row("peak RSS", peak_rss());
+    Ok(())
+}
+
+fn row(label: &str, value: String) {
+    println!("  {label:<14}{value}");
+}
+
+/// `1234567` as `1,234,567`.
+fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+fn bytes(n: usize) -> String {
+    let mib = n as f64 / (1024.0 * 1024.0);
+    if mib >= 1024.0 {
+        format!("{:.2} GiB ({} bytes)", mib / 1024.0, group(n))
+    } else {
+        format!("{mib:.2} MiB ({} bytes)", group(n))
+    }
+}
+
+/// The process's peak resident set size (`VmHWM`), on Linux.
+fn peak_rss() -> String {
+    #[cfg(target_os = "linux")]
+    {
+        let kib = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<usize>().ok())
+            });
+        if let Some(kib) = kib {
+            return format!("{:.1} MiB (VmHWM)", kib as f64 / 1024.0);
+        }
+    }
+    "n/a".to_string()
+}

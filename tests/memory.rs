@@ -1,0 +1,100 @@
+//! Memory guarantees, measured with a counting global allocator: fused
+//! reductions never allocate a block, and stored intermediates are freed as
+//! soon as their last reader has run.
+//!
+//! The allocator counts every thread, so the tests in this file run one at a
+//! time (a lock) and compare against bounds far from the failure mode (a
+//! block here is 8 MB; the bounds are a fraction of that).
+
+use ndchunk::prelude::*;
+use ndchunk::Scheduler;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Peak bytes allocated above the level at the start, while `f` runs.
+fn peak_during<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    let base = LIVE.load(Ordering::SeqCst);
+    PEAK.store(base, Ordering::SeqCst);
+    let r = f();
+    (r, PEAK.load(Ordering::SeqCst).saturating_sub(base))
+}
+
+const BLOCK_BYTES: usize = 1000 * 1000 * 8;
+
+#[test]
+fn fused_random_reductions_never_allocate_a_block() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let rng = ndchunk::random::Rng::seed(7);
+    let x = rng.standard_normal((4000, 4000), (1000, 1000)).unwrap();
+    let y = (&x * 2.0 + 1.0).mapv(f64::abs);
+    for options in [
+        Options::default(),
+        Options::default().threads(2),
+        Options::default().scheduler(Scheduler::Sync),
+    ] {
+        let ((mean, std, max), peak) = peak_during(|| {
+            let (m, s, mx) =
+                ndchunk::compute_with((&x.mean(), &x.std(0.0), &y.max()), &options).unwrap();
+            (m.into_scalar(), s.into_scalar(), mx.into_scalar())
+        });
+        assert!(mean.abs() < 0.01 && (std - 1.0).abs() < 0.01 && max > 8.0);
+        assert!(
+            peak < BLOCK_BYTES / 8,
+            "{options:?}: peak {peak} bytes while computing, a block is {BLOCK_BYTES}"
+        );
+    }
+}
+
+#[test]
+fn stored_intermediates_are_freed_after_their_last_reader() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    // A user closure is not recomputed: read by two consumers, it is stored,
+    // one block at a time, and each block is dropped once both have read it.
+    let x = ChunkedArray::from_fn((8000, 1000), (1000, 1000), |(i, j)| {
+        (i * 7 + j) as f64 % 13.0
+    })
+    .unwrap();
+    let twice = &x * 2.0;
+    let ((sum, max), peak) = peak_during(|| {
+        let (s, m) = ndchunk::compute_with(
+            (&x.sum(), &twice.max()),
+            &Options::default().scheduler(Scheduler::Sync),
+        )
+        .unwrap();
+        (s.into_scalar(), m.into_scalar())
+    });
+    assert_eq!(max, 24.0);
+    assert!(sum > 0.0);
+    assert!(
+        peak < 2 * BLOCK_BYTES,
+        "peak {peak} bytes: more than one stored block of {BLOCK_BYTES} bytes alive at once"
+    );
+    // On threads, a few blocks may be alive at once, never all eight.
+    let (_, peak) = peak_during(|| {
+        ndchunk::compute_with((&x.sum(), &twice.max()), &Options::default().threads(2)).unwrap()
+    });
+    assert!(peak < 5 * BLOCK_BYTES, "peak {peak} bytes on 2 threads");
+}
