@@ -61,3 +61,8 @@ pub mod prelude {
         array, s, Array, Array0, Array1, Array2, ArrayD, Axis, Ix0, Ix1, Ix2, Ix3, Ix4, IxDyn,
     };
 }
+
+/// The README's code blocks, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
