@@ -2,6 +2,7 @@
 //! and casts. Each records one node; chains of them fuse into one kernel per
 //! block at compute time.
 
+use super::views::broadcast_shapes;
 use super::ChunkedArray;
 use crate::chunks::Chunks;
 use crate::element::Element;
@@ -9,7 +10,7 @@ use crate::error::Error;
 use crate::kernel::elementwise::{Binary, Describe, Unary};
 use crate::kernel::sources::FullKernel;
 use crate::plan::Op;
-use ndarray::{Dimension, ScalarOperand};
+use ndarray::{DimMax, Dimension, IxDyn, ScalarOperand};
 use num_traits::{AsPrimitive, Float};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -36,29 +37,33 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         )
     }
 
-    /// `f` of pairs of elements at the same index. Different chunkings are
-    /// aligned on their common refinement; different shapes are an error
-    /// reported by `compute`.
-    pub(crate) fn binary<B: Element, U: Element>(
+    /// `f` of pairs of elements at the same index, after broadcasting both
+    /// to a common shape (numpy's rules). Different chunkings are aligned on
+    /// their common refinement; incompatible shapes are an error reported by
+    /// `compute`.
+    pub(crate) fn binary<B: Element, E: Dimension, U: Element>(
         &self,
-        other: &ChunkedArray<B, D>,
+        other: &ChunkedArray<B, E>,
         op: &'static str,
         key: Option<String>,
         f: impl Fn(T, B) -> U + Send + Sync + 'static,
-    ) -> ChunkedArray<U, D> {
-        let inputs = vec![self.node.clone(), other.node.clone()];
-        if self.shape() != other.shape() {
-            let error = Error::ShapeMismatch {
-                op,
-                left: self.shape().to_vec(),
-                right: other.shape().to_vec(),
-            };
-            return ChunkedArray::invalid(self.shape().to_vec(), error, inputs);
-        }
-        let chunks = if self.chunks() == other.chunks() {
-            self.chunks().clone()
+    ) -> ChunkedArray<U, <D as DimMax<E>>::Output>
+    where
+        D: DimMax<E>,
+    {
+        let shape = match broadcast_shapes(op, self.shape(), other.shape()) {
+            Ok(shape) => shape,
+            Err(error) => {
+                let inputs = vec![self.node.clone(), other.node.clone()];
+                return ChunkedArray::invalid(self.shape().to_vec(), error, inputs);
+            }
+        };
+        let a = self.broadcast::<IxDyn>(shape.clone()).node;
+        let b = other.broadcast::<IxDyn>(shape.clone()).node;
+        let chunks = if a.chunks == b.chunks {
+            a.chunks.clone()
         } else {
-            self.chunks().refine(other.chunks())
+            a.chunks.refine(&b.chunks)
         };
         let kernel = Binary {
             f: Arc::new(f),
@@ -68,12 +73,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             },
             _types: PhantomData,
         };
-        ChunkedArray::new(
-            self.node.shape.clone(),
-            chunks,
-            Op::Map(Arc::new(kernel)),
-            inputs,
-        )
+        ChunkedArray::new(shape, chunks, Op::Map(Arc::new(kernel)), vec![a, b])
     }
 
     /// Apply `f` to every element by value (ndarray's `mapv`).
@@ -109,7 +109,8 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         self.unary("map".into(), None, move |v| f(&v))
     }
 
-    /// `f(a, b)` for the elements of `self` and `other` at each index.
+    /// `f(a, b)` for the elements of `self` and `other` at each index
+    /// (broadcast to a common shape).
     ///
     /// ```
     /// use ndchunk::prelude::*;
@@ -119,11 +120,14 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// assert_eq!(z.compute()?, array![1.0, 1.0, 4.0]);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
-    pub fn zip_with<B: Element, U: Element>(
+    pub fn zip_with<B: Element, E: Dimension, U: Element>(
         &self,
-        other: &ChunkedArray<B, D>,
+        other: &ChunkedArray<B, E>,
         f: impl Fn(T, B) -> U + Send + Sync + 'static,
-    ) -> ChunkedArray<U, D> {
+    ) -> ChunkedArray<U, <D as DimMax<E>>::Output>
+    where
+        D: DimMax<E>,
+    {
         self.binary(other, "zip_with", None, f)
     }
 

@@ -8,6 +8,7 @@ mod elementwise;
 mod ops;
 pub mod random;
 mod reduce;
+mod views;
 
 pub use elementwise::{select, IntoOperand};
 

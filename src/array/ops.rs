@@ -1,57 +1,62 @@
-//! `std::ops` arithmetic: `+ - * / %` between arrays (owned or borrowed),
-//! with a scalar on either side, and unary `-`.
+//! `std::ops` arithmetic: `+ - * / %` between arrays (owned or borrowed,
+//! broadcast to a common shape by numpy's rules, as ndarray does), with a
+//! scalar on either side, and unary `-`.
 //!
 //! Integer division by zero and (in debug builds) overflow panic inside the
 //! block task, which `compute` turns into an error naming the block.
 
 use super::ChunkedArray;
 use crate::element::Element;
-use ndarray::{Dimension, ScalarOperand};
+use ndarray::{DimMax, Dimension, ScalarOperand};
 use std::fmt::Debug;
 use std::ops::{Add, Div, Mul, Neg, Rem, Sub};
 
 macro_rules! binary_op {
     ($Trait:ident, $method:ident, $name:literal) => {
-        impl<T, D> $Trait<&ChunkedArray<T, D>> for &ChunkedArray<T, D>
+        impl<T, D, E> $Trait<&ChunkedArray<T, E>> for &ChunkedArray<T, D>
         where
             T: Element + $Trait<Output = T>,
-            D: Dimension,
+            D: Dimension + DimMax<E>,
+            E: Dimension,
         {
-            type Output = ChunkedArray<T, D>;
-            fn $method(self, rhs: &ChunkedArray<T, D>) -> ChunkedArray<T, D> {
+            type Output = ChunkedArray<T, <D as DimMax<E>>::Output>;
+            fn $method(self, rhs: &ChunkedArray<T, E>) -> Self::Output {
                 self.binary(rhs, $name, Some($name.into()), |a, b| a.$method(b))
             }
         }
 
-        impl<T, D> $Trait<ChunkedArray<T, D>> for &ChunkedArray<T, D>
+        impl<T, D, E> $Trait<ChunkedArray<T, E>> for &ChunkedArray<T, D>
         where
             T: Element + $Trait<Output = T>,
-            D: Dimension,
+            D: Dimension + DimMax<E>,
+            E: Dimension,
         {
-            type Output = ChunkedArray<T, D>;
-            fn $method(self, rhs: ChunkedArray<T, D>) -> ChunkedArray<T, D> {
+            type Output = ChunkedArray<T, <D as DimMax<E>>::Output>;
+            fn $method(self, rhs: ChunkedArray<T, E>) -> Self::Output {
                 self.$method(&rhs)
             }
         }
 
-        impl<T, D> $Trait<&ChunkedArray<T, D>> for ChunkedArray<T, D>
+        impl<T, D, E> $Trait<&ChunkedArray<T, E>> for ChunkedArray<T, D>
         where
             T: Element + $Trait<Output = T>,
-            D: Dimension,
+            D: Dimension + DimMax<E>,
+            E: Dimension,
         {
-            type Output = ChunkedArray<T, D>;
-            fn $method(self, rhs: &ChunkedArray<T, D>) -> ChunkedArray<T, D> {
+            type Output = ChunkedArray<T, <D as DimMax<E>>::Output>;
+            fn $method(self, rhs: &ChunkedArray<T, E>) -> Self::Output {
                 (&self).$method(rhs)
             }
         }
 
-        impl<T, D> $Trait<ChunkedArray<T, D>> for ChunkedArray<T, D>
+        impl<T, D, E> $Trait<ChunkedArray<T, E>> for ChunkedArray<T, D>
         where
             T: Element + $Trait<Output = T>,
-            D: Dimension,
+            D: Dimension + DimMax<E>,
+            E: Dimension,
         {
-            type Output = ChunkedArray<T, D>;
-            fn $method(self, rhs: ChunkedArray<T, D>) -> ChunkedArray<T, D> {
+            type Output = ChunkedArray<T, <D as DimMax<E>>::Output>;
+            fn $method(self, rhs: ChunkedArray<T, E>) -> Self::Output {
                 (&self).$method(&rhs)
             }
         }

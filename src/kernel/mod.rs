@@ -31,6 +31,15 @@ pub(crate) const STRIP: usize = 2048;
 pub(crate) trait StripSource<T>: Send {
     /// Append the next `n` elements to `out`.
     fn fill(&mut self, out: &mut Vec<T>, n: usize);
+
+    /// Hand the next `n` elements to `f` as one slice. Sources holding
+    /// their values (stored blocks, in-memory arrays) may pass them without
+    /// copying; the others fill `buf` first.
+    fn visit(&mut self, n: usize, buf: &mut Vec<T>, f: &mut dyn FnMut(&[T])) {
+        buf.clear();
+        self.fill(buf, n);
+        f(buf);
+    }
 }
 
 /// A typed source.

@@ -208,11 +208,11 @@ pub(crate) fn run_folders<T: Element>(
     let mut start = 0;
     while start < len {
         let n = super::STRIP.min(len - start);
-        strip.clear();
-        source.fill(&mut strip, n);
-        for folder in &mut folders {
-            folder.fold(&strip, start);
-        }
+        source.visit(n, &mut strip, &mut |values| {
+            for folder in &mut folders {
+                folder.fold(values, start);
+            }
+        });
         start += n;
     }
     Ok(folders.into_iter().map(|f| f.into_partial()).collect())

@@ -4,11 +4,10 @@
 use super::reduce::run_folders;
 use super::sources::{Block, ViewSource};
 use super::{erase, unerase, AnySource, STRIP};
-use crate::chunks::Region;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::exec::Value;
-use crate::plan::{AnyFolder, ElemOps};
+use crate::plan::{AnyFolder, ElemOps, Strided};
 use ndarray::{Array, IxDyn};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -37,8 +36,8 @@ impl<T: Element> ElemOps for Typed<T> {
         std::any::type_name::<T>()
     }
 
-    fn view_source(&self, value: &Value, region: &Region) -> Result<AnySource> {
-        let source = ViewSource::new(block::<T>(value)?.clone(), region)?;
+    fn view_source(&self, value: &Value, read: &Strided) -> Result<AnySource> {
+        let source = ViewSource::new(block::<T>(value)?.clone(), read)?;
         Ok(erase::<T>(Box::new(source)))
     }
 

@@ -7,7 +7,7 @@
 
 use super::graph::Graph;
 use super::optimize::{Expr, Fused, Plan};
-use super::{Node, Op};
+use super::{Node, Op, Strided};
 use crate::chunks::Region;
 use crate::error::{Error, Result};
 use crate::exec::{Options, Task, TaskGraph, TaskName, Value};
@@ -115,7 +115,7 @@ impl Builder<'_> {
                     self.blocks[i].push(t);
                 }
             }
-            Op::Source(_) | Op::Map(_) => {
+            Op::Source(_) | Op::Map(_) | Op::View(_) => {
                 let fused = Arc::new(self.plan.fuse(i, true));
                 for b in 0..node.chunks.num_blocks() {
                     let index = node.chunks.unravel(b);
@@ -167,17 +167,21 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// The tasks each block of `input` needs and where inside them to read.
-    fn reads(&self, fused: &Fused, region: &Region) -> Result<(Vec<usize>, Vec<Region>)> {
+    /// The tasks a fused tree needs for output `region`, and how to read each.
+    fn reads(&self, fused: &Fused, region: &Region) -> Result<(Vec<usize>, Vec<Strided>)> {
         let mut deps = Vec::with_capacity(fused.slots.len());
         let mut reads = Vec::with_capacity(fused.slots.len());
-        for &s in &fused.slots {
-            let chunks = &self.plan.graph.nodes[s].chunks;
+        for slot in &fused.slots {
+            let read = match &slot.view {
+                Some(view) => view.read(region),
+                None => Strided::region(region),
+            };
+            let chunks = &self.plan.graph.nodes[slot.node].chunks;
             let block = chunks
-                .block_containing(region)
+                .block_containing(&read.input_region())
                 .ok_or_else(|| Error::internal("a fused read straddles stored blocks"))?;
-            deps.push(self.blocks[s][chunks.ravel(&block)]);
-            reads.push(region.relative_to(&chunks.block_offset(&block)));
+            deps.push(self.blocks[slot.node][chunks.ravel(&block)]);
+            reads.push(read.relative_to(&chunks.block_offset(&block)));
         }
         Ok((deps, reads))
     }
@@ -275,8 +279,14 @@ fn pick(inputs: &[Value], slots: &[Option<usize>]) -> Result<Vec<Value>> {
 }
 
 /// A source for `region` of a fused tree, reading stored inputs at `reads`.
-fn open(expr: &Expr, region: &Region, inputs: &[Value], reads: &[Region]) -> Result<AnySource> {
+fn open(expr: &Expr, region: &Region, inputs: &[Value], reads: &[Strided]) -> Result<AnySource> {
     match expr {
+        Expr::SourceView { node, view } => {
+            let Op::Source(kernel) = &node.op else {
+                return Err(Error::internal("viewed leaf is not a source"));
+            };
+            kernel.open_view(&view.read(region))
+        }
         Expr::Read { dtype, slot } => dtype.view_source(&inputs[*slot], &reads[*slot]),
         Expr::Source(node) => {
             let Op::Source(kernel) = &node.op else {

@@ -15,10 +15,12 @@ mod explain;
 mod graph;
 mod lower;
 mod optimize;
+mod view;
 
 pub(crate) use dot::to_dot;
 pub(crate) use explain::explain;
 pub(crate) use lower::{lower, Lowered};
+pub(crate) use view::{Strided, ViewMap};
 
 use crate::chunks::{Chunks, Region};
 use crate::error::{Error, Result};
@@ -45,6 +47,9 @@ pub(crate) enum Op {
     Source(Arc<dyn SourceKernel>),
     /// An elementwise function of the inputs, all of this node's shape.
     Map(Arc<dyn MapKernel>),
+    /// The single input with its axes permuted or broadcast: read through
+    /// strides, never computed.
+    View(ViewMap),
     /// A reduction of the single input, over everything or along one axis.
     Reduce {
         kernel: Arc<dyn ReduceKernel>,
@@ -81,6 +86,7 @@ impl Node {
         match &self.op {
             Op::Source(k) => k.label(),
             Op::Map(k) => k.label(),
+            Op::View(v) => v.label(),
             Op::Reduce { kernel, axis: None } => kernel.label(),
             Op::Reduce {
                 kernel,
@@ -98,6 +104,7 @@ impl Node {
         let op = match &self.op {
             Op::Source(k) => k.key()?,
             Op::Map(k) => k.key()?,
+            Op::View(v) => v.label(),
             Op::Reduce { kernel, axis } => format!("{}@{axis:?}", kernel.key()?),
             Op::Stored(_) | Op::Invalid(_) => return None,
         };
@@ -126,8 +133,9 @@ impl Drop for Node {
 /// Element-type specific operations of a node's values.
 pub(crate) trait ElemOps: Send + Sync {
     fn name(&self) -> &'static str;
-    /// A source reading `region` (relative to the block's origin) of a stored block.
-    fn view_source(&self, block: &Value, region: &Region) -> Result<AnySource>;
+    /// A source reading a stored block through `read` (relative to the
+    /// block's origin).
+    fn view_source(&self, block: &Value, read: &Strided) -> Result<AnySource>;
     /// Run `source` over a whole block of `shape` and store the values.
     fn materialize(&self, source: AnySource, shape: &[usize]) -> Result<Value>;
     /// Run `source` over `len` elements, feeding every strip to every folder;
@@ -153,6 +161,18 @@ pub(crate) trait SourceKernel: Send + Sync {
     }
     /// A source for `region` (absolute coordinates) lying in block `block`.
     fn open(&self, region: &Region, block: &[usize]) -> Result<AnySource>;
+    /// Whether [`open_view`](Self::open_view) works: the values can be read
+    /// in any order (in-memory arrays, constants).
+    fn viewable(&self) -> bool {
+        false
+    }
+    /// A source reading through a view (absolute input coordinates).
+    fn open_view(&self, _read: &Strided) -> Result<AnySource> {
+        Err(crate::error::Error::internal(format!(
+            "{} cannot be read through a view",
+            self.label()
+        )))
+    }
 }
 
 /// An elementwise function of its inputs.

@@ -10,7 +10,7 @@
 //! each of its blocks.
 
 use super::graph::Graph;
-use super::{ElemOps, Node, Op};
+use super::{ElemOps, Node, Op, ViewMap};
 use std::sync::Arc;
 
 /// The longest chain of operations fused into one task.
@@ -25,15 +25,23 @@ pub(super) enum Expr {
     },
     /// A leaf computed in place.
     Source(Arc<Node>),
+    /// A leaf read in place through a view (in-memory arrays, constants).
+    SourceView { node: Arc<Node>, view: ViewMap },
     /// An elementwise op of sub-trees.
     Map { node: Arc<Node>, args: Vec<Expr> },
+}
+
+/// A stored node read by a fused tree, through a view or as it is.
+#[derive(PartialEq)]
+pub(super) struct Slot {
+    pub node: usize,
+    pub view: Option<ViewMap>,
 }
 
 /// A fused tree and the stored nodes its leaves read.
 pub(super) struct Fused {
     pub expr: Expr,
-    /// Indices of the stored nodes read, in slot order.
-    pub slots: Vec<usize>,
+    pub slots: Vec<Slot>,
 }
 
 pub(super) struct Plan {
@@ -41,6 +49,10 @@ pub(super) struct Plan {
     pub stored: Vec<bool>,
     /// For each node, the reductions reading it (one shared pass per block).
     pub reductions: Vec<Vec<usize>>,
+}
+
+fn is_reduce(node: &Node) -> bool {
+    matches!(node.op, Op::Reduce { .. })
 }
 
 impl Plan {
@@ -55,34 +67,57 @@ impl Plan {
         for (i, node) in graph.nodes.iter().enumerate() {
             match &node.op {
                 Op::Reduce { .. } | Op::Stored(_) | Op::Invalid(_) => stored[i] = true,
+                // Reading again through other strides costs nothing.
+                Op::View(_) => {}
                 Op::Source(kernel) if kernel.cheap() => {}
                 Op::Source(_) | Op::Map(_) => {
+                    let nodes = &graph.nodes;
                     let reads = consumers[i]
                         .iter()
-                        .filter(|&&c| !matches!(graph.nodes[c].op, Op::Reduce { .. }))
+                        .filter(|&&c| !is_reduce(&nodes[c]))
                         .count();
-                    let reduced = consumers[i]
-                        .iter()
-                        .any(|&c| matches!(graph.nodes[c].op, Op::Reduce { .. }));
+                    let reduced = consumers[i].iter().any(|&c| is_reduce(&nodes[c]));
                     if reads + usize::from(reduced) > 1 {
                         stored[i] = true;
                     }
                 }
             }
             for &c in &consumers[i] {
-                if matches!(graph.nodes[c].op, Op::Reduce { .. }) && !reductions[i].contains(&c) {
+                if is_reduce(&graph.nodes[c]) && !reductions[i].contains(&c) {
                     reductions[i].push(c);
                 }
             }
         }
-        // In topological order, so an input's addressability is settled
-        // before its consumers look at it.
+        // In topological order, so an input's state is settled before its
+        // consumers look at it.
         let mut addressable = vec![false; n];
         let mut depth = vec![0usize; n];
         for i in 0..n {
+            let inputs = &graph.inputs[i];
+            match &graph.nodes[i].op {
+                // A view reads stored values or values that can be read in any order.
+                Op::View(_) => {
+                    let p = inputs[0];
+                    let viewable = matches!(&graph.nodes[p].op, Op::Source(k) if k.viewable());
+                    if !viewable {
+                        stored[p] = true;
+                        addressable[p] = true;
+                    }
+                }
+                // Cut differently than its input: the input must produce any box.
+                Op::Map(_) => {
+                    for &p in inputs {
+                        if graph.nodes[p].chunks != graph.nodes[i].chunks && !addressable[p] {
+                            stored[p] = true;
+                            addressable[p] = true;
+                        }
+                    }
+                }
+                _ => {}
+            }
             // Fused trees are evaluated recursively: a chain built in a loop
             // is cut into stored segments so the recursion stays shallow.
-            depth[i] = 1 + graph.inputs[i]
+            depth[i] = 1 + inputs
                 .iter()
                 .filter(|&&j| !stored[j])
                 .map(|&j| depth[j])
@@ -91,18 +126,10 @@ impl Plan {
             if depth[i] > MAX_FUSED_DEPTH {
                 stored[i] = true;
             }
-            if let Op::Map(_) = graph.nodes[i].op {
-                for &input in &graph.inputs[i] {
-                    if graph.nodes[input].chunks != graph.nodes[i].chunks && !addressable[input] {
-                        stored[input] = true;
-                        addressable[input] = true;
-                    }
-                }
-            }
             addressable[i] = stored[i]
                 || match &graph.nodes[i].op {
                     Op::Source(kernel) => !kernel.whole_blocks_only(),
-                    Op::Map(_) => graph.inputs[i].iter().all(|&j| addressable[j]),
+                    Op::Map(_) => inputs.iter().all(|&j| addressable[j]),
                     _ => true,
                 };
         }
@@ -122,18 +149,18 @@ impl Plan {
         Fused { expr, slots }
     }
 
-    fn expr(&self, i: usize, stored_root: Option<usize>, slots: &mut Vec<usize>) -> Expr {
+    fn expr(&self, i: usize, stored_root: Option<usize>, slots: &mut Vec<Slot>) -> Expr {
         let node = &self.graph.nodes[i];
-        let computed_here = Some(i) == stored_root && matches!(node.op, Op::Source(_) | Op::Map(_));
-        if self.stored[i] && !computed_here {
-            let slot = slots.iter().position(|&s| s == i).unwrap_or_else(|| {
-                slots.push(i);
-                slots.len() - 1
-            });
-            return Expr::Read {
-                dtype: node.dtype.clone(),
-                slot,
-            };
+        let computable = matches!(node.op, Op::Source(_) | Op::Map(_) | Op::View(_));
+        if self.stored[i] && !(computable && Some(i) == stored_root) {
+            return read(
+                node,
+                Slot {
+                    node: i,
+                    view: None,
+                },
+                slots,
+            );
         }
         match &node.op {
             Op::Map(_) => Expr::Map {
@@ -143,7 +170,35 @@ impl Plan {
                     .map(|&j| self.expr(j, stored_root, slots))
                     .collect(),
             },
+            Op::View(view) => {
+                let p = self.graph.inputs[i][0];
+                let input = &self.graph.nodes[p];
+                if self.stored[p] {
+                    let slot = Slot {
+                        node: p,
+                        view: Some(view.clone()),
+                    };
+                    read(input, slot, slots)
+                } else {
+                    Expr::SourceView {
+                        node: input.clone(),
+                        view: view.clone(),
+                    }
+                }
+            }
             _ => Expr::Source(node.clone()),
         }
+    }
+}
+
+/// Read `slot` (registered once per tree) of values of `node`'s type.
+fn read(node: &Node, slot: Slot, slots: &mut Vec<Slot>) -> Expr {
+    let index = slots.iter().position(|s| *s == slot).unwrap_or_else(|| {
+        slots.push(slot);
+        slots.len() - 1
+    });
+    Expr::Read {
+        dtype: node.dtype.clone(),
+        slot: index,
     }
 }

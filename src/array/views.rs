@@ -1,0 +1,131 @@
+//! Views: transposes and broadcasting. They record how the input is indexed;
+//! consumers read the input's blocks through other strides, nothing is copied.
+
+use super::ChunkedArray;
+use crate::element::Element;
+use crate::error::Error;
+use crate::plan::{Op, ViewMap};
+use ndarray::{Dimension, IntoDimension};
+
+/// The shape two shapes broadcast to by numpy's rules (trailing axes
+/// aligned; each pair equal, or one of them 1), or the error naming both.
+pub(crate) fn broadcast_shapes(
+    op: &'static str,
+    a: &[usize],
+    b: &[usize],
+) -> Result<Vec<usize>, Error> {
+    let n = a.len().max(b.len());
+    let at = |s: &[usize], k: usize| (k + s.len()).checked_sub(n).map_or(1, |i| s[i]);
+    (0..n)
+        .map(|k| match (at(a, k), at(b, k)) {
+            (x, y) if x == y || y == 1 => Ok(x),
+            (1, y) => Ok(y),
+            _ => Err(Error::ShapeMismatch {
+                op,
+                left: a.to_vec(),
+                right: b.to_vec(),
+            }),
+        })
+        .collect()
+}
+
+impl<T: Element, D: Dimension> ChunkedArray<T, D> {
+    /// This array through `view`, with `shape` (no check).
+    fn view<E: Dimension>(&self, view: ViewMap, shape: Vec<usize>) -> ChunkedArray<T, E> {
+        if view.is_identity() {
+            return ChunkedArray::from_node(self.node.clone());
+        }
+        let chunks = view.chunks(self.chunks(), &shape);
+        ChunkedArray::new(shape, chunks, Op::View(view), vec![self.node.clone()])
+    }
+
+    /// The array with its axes in the order `axes` (ndarray's
+    /// `permuted_axes`): axis `k` of the result is axis `axes[k]` of this
+    /// one, blocks included. Not a permutation: an error from `compute`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let a = Array::from_shape_fn((2, 3, 4), |(i, j, k)| (i * 100 + j * 10 + k) as f64);
+    /// let x = ChunkedArray::from_array(a.clone(), (1, 2, 3))?;
+    /// let p = x.permuted_axes((2, 0, 1));
+    /// assert_eq!(p.shape(), &[4, 2, 3]);
+    /// assert_eq!(p.compute()?, a.permuted_axes((2, 0, 1)));
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn permuted_axes(&self, axes: impl IntoDimension<Dim = D>) -> ChunkedArray<T, D> {
+        let axes = axes.into_dimension().slice().to_vec();
+        let mut seen = vec![false; self.ndim()];
+        let valid = axes.len() == self.ndim()
+            && axes
+                .iter()
+                .all(|&a| a < seen.len() && !std::mem::replace(&mut seen[a], true));
+        if !valid {
+            let error = Error::invalid(
+                "axes",
+                format!("expected a permutation of 0..{}, got {axes:?}", self.ndim()),
+            );
+            return ChunkedArray::invalid(self.shape().to_vec(), error, vec![self.node.clone()]);
+        }
+        let shape = axes.iter().map(|&a| self.shape()[a]).collect();
+        self.view(ViewMap::permutation(axes), shape)
+    }
+
+    /// The array with its axes in reverse order (ndarray's `reversed_axes`).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_fn((2, 3, 4), (2, 2, 2), |(i, j, k)| i * 12 + j * 4 + k)?;
+    /// assert_eq!(x.reversed_axes().shape(), &[4, 3, 2]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn reversed_axes(&self) -> ChunkedArray<T, D> {
+        let axes: Vec<usize> = (0..self.ndim()).rev().collect();
+        let shape = axes.iter().map(|&a| self.shape()[a]).collect();
+        self.view(ViewMap::permutation(axes), shape)
+    }
+
+    /// The transpose: [`reversed_axes`](Self::reversed_axes), as ndarray's `t()`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let a = Array::from_shape_fn((300, 200), |(i, j)| (i * 200 + j) as f64);
+    /// let x = ChunkedArray::from_array(a.clone(), (128, 128))?;
+    /// let s = (&x.t() * 2.0).compute()?;
+    /// assert_eq!(s, a.t().to_owned() * 2.0);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn t(&self) -> ChunkedArray<T, D> {
+        self.reversed_axes()
+    }
+
+    /// The array seen with `shape`, by numpy's broadcasting rules: new
+    /// leading axes and length-1 axes repeat the values. Incompatible shapes
+    /// are an error from `compute`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let row = ChunkedArray::from_array(array![[1.0, 2.0, 3.0]], (1, 2))?;
+    /// let b = row.broadcast((4, 3));
+    /// assert_eq!(b.compute()?, array![[1.0, 2.0, 3.0]].broadcast((4, 3)).unwrap());
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn broadcast<E: Dimension>(
+        &self,
+        shape: impl IntoDimension<Dim = E>,
+    ) -> ChunkedArray<T, E> {
+        let shape = shape.into_dimension().slice().to_vec();
+        match broadcast_shapes("broadcast", self.shape(), &shape) {
+            Ok(out) if out == shape => self.view(ViewMap::broadcast(self.shape(), &shape), shape),
+            _ => {
+                let error = Error::invalid(
+                    "shape",
+                    format!(
+                        "cannot broadcast an array of shape {:?} to {shape:?}",
+                        self.shape()
+                    ),
+                );
+                ChunkedArray::invalid(shape, error, vec![self.node.clone()])
+            }
+        }
+    }
+}
