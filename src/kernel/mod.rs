@@ -16,6 +16,7 @@ pub(crate) mod reduce;
 pub(crate) mod reducers;
 pub(crate) mod sources;
 mod typed;
+pub(crate) mod view_source;
 
 pub(crate) use typed::Typed;
 
@@ -23,9 +24,29 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use std::any::Any;
 
-/// Elements per strip: 2048 f64 are 16 KiB, so a source, a few temporaries of
-/// an elementwise chain and the consumer all stay in L1/L2.
+/// Most elements per strip: 2048 f64 are 16 KiB, so a source, a few
+/// temporaries of an elementwise chain and the consumer all stay in L1/L2.
 pub(crate) const STRIP: usize = 2048;
+
+/// The strips a block of `shape` is evaluated in, as lengths. Long rows are
+/// cut into strips that never cross a row, so stored rows are read in place;
+/// short rows are grouped, so strips stay long. The cut depends only on the
+/// block's shape: results never depend on what was stored or fused.
+pub(crate) fn strips(shape: &[usize]) -> impl Iterator<Item = usize> {
+    let len: usize = shape.iter().product();
+    let row = shape.last().copied().unwrap_or(1).max(1);
+    let (rows, piece) = if row >= STRIP / 4 {
+        (len / row, row)
+    } else {
+        (1, len)
+    };
+    let step = if row >= STRIP / 4 {
+        STRIP
+    } else {
+        (STRIP / row) * row
+    };
+    (0..rows).flat_map(move |_| (0..piece).step_by(step).map(move |at| step.min(piece - at)))
+}
 
 /// A producer of a region's elements in C order, a strip at a time.
 pub(crate) trait StripSource<T>: Send {

@@ -193,7 +193,7 @@ impl<T: Element, R: Reducer<T>> ReduceKernel for Reduction<T, R> {
 /// Feed a source's strips to folders (the typed half of `ElemOps::fold`).
 pub(crate) fn run_folders<T: Element>(
     mut source: super::Source<T>,
-    len: usize,
+    shape: &[usize],
     folders: Vec<AnyFolder>,
 ) -> Result<Vec<Value>> {
     let mut folders = folders
@@ -204,11 +204,10 @@ pub(crate) fn run_folders<T: Element>(
                 .map_err(|_| Error::internal("folder of an unexpected element type"))
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut strip = Vec::with_capacity(super::STRIP.min(len));
+    let mut buf = Vec::with_capacity(super::STRIP);
     let mut start = 0;
-    while start < len {
-        let n = super::STRIP.min(len - start);
-        source.visit(n, &mut strip, &mut |values| {
+    for n in super::strips(shape) {
+        source.visit(n, &mut buf, &mut |values| {
             for folder in &mut folders {
                 folder.fold(values, start);
             }

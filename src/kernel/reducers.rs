@@ -32,8 +32,10 @@ impl<T: Accumulate> Reducer<T> for Sum<T> {
         add_compensated(acc, pairwise_sum(values));
     }
     fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) {
+        // Along an outer axis: a plain (vectorized) add per element, as numpy
+        // does; the compensation comes in when blocks are merged.
         for (acc, &v) in accs.iter_mut().zip(values) {
-            add_compensated(acc, v);
+            acc.0 = acc.0.add(v);
         }
     }
     fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
@@ -63,7 +65,7 @@ impl<T: Accumulate + Float> Reducer<T> for Mean<T> {
     }
     fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) {
         for (acc, &v) in accs.iter_mut().zip(values) {
-            add_compensated(&mut acc.0, v);
+            acc.0 .0 = acc.0 .0 + v;
             acc.1 += 1;
         }
     }
@@ -248,15 +250,33 @@ pub(crate) enum Spread<T> {
     Std(T),
 }
 
-/// Moments `(count, mean, sum of squared deviations)`: two passes inside a
-/// strip (it is in cache), Chan et al.'s merge across strips and blocks, so
-/// data with a large mean keeps its precision.
+/// Moments of values relative to a shift: [`Moments`]' accumulator.
+#[derive(Clone, Copy)]
+pub(crate) struct Shifted<T> {
+    count: usize,
+    /// A value of the data (the first seen): deviations from it are exact
+    /// for data with a large mean and small spread.
+    shift: T,
+    /// Mean of `v - shift`.
+    mean: T,
+    /// Sum of squared deviations from the mean.
+    m2: T,
+}
+
+fn count_as<T: Float>(n: usize) -> T {
+    T::from(n).unwrap_or_else(T::nan)
+}
+
+/// Variance and standard deviation: two passes inside a strip (it is in
+/// cache) on values shifted by one of them, and Chan et al.'s merge across
+/// strips and blocks. The shift keeps means and their differences small, so
+/// data with mean 1e9 and standard deviation 1 keeps 1e-9 relative accuracy.
 pub(crate) struct Moments<T> {
     pub spread: Spread<T>,
 }
 
 impl<T: Accumulate + Float> Reducer<T> for Moments<T> {
-    type Acc = (usize, T, T);
+    type Acc = Shifted<T>;
     type Out = T;
     fn label(&self) -> String {
         match self.spread {
@@ -265,54 +285,69 @@ impl<T: Accumulate + Float> Reducer<T> for Moments<T> {
         }
     }
     fn identity(&self) -> Self::Acc {
-        (0, <T as Accumulate>::zero(), <T as Accumulate>::zero())
+        let zero = <T as Accumulate>::zero();
+        Shifted {
+            count: 0,
+            shift: zero,
+            mean: zero,
+            m2: zero,
+        }
     }
     fn fold(&self, acc: &mut Self::Acc, values: &[T], _first: usize) {
-        if values.is_empty() {
+        let Some(&first) = values.first() else {
             return;
-        }
-        let n = T::from(values.len()).unwrap_or_else(T::nan);
-        let mean = pairwise_sum(values) / n;
-        let m2 = lane_sum(values, |v| (v - mean) * (v - mean));
-        self.merge(acc, &(values.len(), mean, m2));
+        };
+        let shift = if acc.count == 0 { first } else { acc.shift };
+        let mean = lane_sum(values, |v| v - shift) / count_as(values.len());
+        let m2 = lane_sum(values, |v| (v - shift - mean) * (v - shift - mean));
+        let strip = Shifted {
+            count: values.len(),
+            shift,
+            mean,
+            m2,
+        };
+        self.merge(acc, &strip);
     }
     fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) {
-        // Welford's update; every accumulator here has the same count.
+        // Welford's update on shifted values; all accumulators here have the
+        // same count.
+        let Some(first) = accs.first() else { return };
+        let inverse = count_as::<T>(first.count + 1).recip();
         for (acc, &v) in accs.iter_mut().zip(values) {
-            acc.0 += 1;
-            let delta = v - acc.1;
-            acc.1 = acc.1 + delta / T::from(acc.0).unwrap_or_else(T::nan);
-            acc.2 = acc.2 + delta * (v - acc.1);
+            if acc.count == 0 {
+                acc.shift = v;
+            }
+            acc.count += 1;
+            let x = v - acc.shift;
+            let delta = x - acc.mean;
+            acc.mean = acc.mean + delta * inverse;
+            acc.m2 = acc.m2 + delta * (x - acc.mean);
         }
     }
     fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
-        let (na, nb) = (acc.0, later.0);
-        if nb == 0 {
+        if later.count == 0 {
             return;
         }
-        if na == 0 {
+        if acc.count == 0 {
             *acc = *later;
             return;
         }
+        let (na, nb) = (count_as::<T>(acc.count), count_as::<T>(later.count));
         let n = na + nb;
-        let (fa, fb, f) = (
-            T::from(na).unwrap_or_else(T::nan),
-            T::from(nb).unwrap_or_else(T::nan),
-            T::from(n).unwrap_or_else(T::nan),
-        );
-        let delta = later.1 - acc.1;
-        acc.1 = acc.1 + delta * (fb / f);
-        acc.2 = acc.2 + later.2 + delta * delta * (fa * fb / f);
-        acc.0 = n;
+        // Both means relative to `acc.shift`; the shifts' difference is exact.
+        let delta = (later.mean - acc.mean) + (later.shift - acc.shift);
+        acc.mean = acc.mean + delta * (nb / n);
+        acc.m2 = acc.m2 + later.m2 + delta * delta * (na * nb / n);
+        acc.count += later.count;
     }
     fn finish(&self, acc: &Self::Acc) -> Result<T> {
         let (ddof, take_root) = match self.spread {
             Spread::Var(d) => (d, false),
             Spread::Std(d) => (d, true),
         };
-        let dof = T::from(acc.0).unwrap_or_else(T::nan) - ddof;
+        let dof = count_as::<T>(acc.count) - ddof;
         let var = if dof > <T as Accumulate>::zero() {
-            acc.2 / dof
+            acc.m2 / dof
         } else {
             T::nan()
         };

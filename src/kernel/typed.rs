@@ -2,8 +2,9 @@
 //! and folding values it cannot name.
 
 use super::reduce::run_folders;
-use super::sources::{Block, ViewSource};
-use super::{erase, unerase, AnySource, STRIP};
+use super::sources::Block;
+use super::view_source::ViewSource;
+use super::{erase, strips, unerase, AnySource};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::exec::Value;
@@ -45,8 +46,7 @@ impl<T: Element> ElemOps for Typed<T> {
         let mut source = unerase::<T>(source)?;
         let len: usize = shape.iter().product();
         let mut values = Vec::with_capacity(len);
-        while values.len() < len {
-            let n = STRIP.min(len - values.len());
+        for n in strips(shape) {
             source.fill(&mut values, n);
         }
         let block: Block<T> = Array::from_shape_vec(IxDyn(shape), values)
@@ -55,7 +55,12 @@ impl<T: Element> ElemOps for Typed<T> {
         Ok(Arc::new(block))
     }
 
-    fn fold(&self, source: AnySource, len: usize, folders: Vec<AnyFolder>) -> Result<Vec<Value>> {
-        run_folders(unerase::<T>(source)?, len, folders)
+    fn fold(
+        &self,
+        source: AnySource,
+        shape: &[usize],
+        folders: Vec<AnyFolder>,
+    ) -> Result<Vec<Value>> {
+        run_folders(unerase::<T>(source)?, shape, folders)
     }
 }

@@ -215,7 +215,7 @@ impl Builder<'_> {
                     .iter()
                     .map(|(kernel, axis)| kernel.folder(&region, &node.shape, *axis))
                     .collect();
-                let parts = node.dtype.fold(source, region.len(), folders)?;
+                let parts = node.dtype.fold(source, &region.shape, folders)?;
                 Ok(Arc::new(Partials(parts)) as Value)
             });
             let t = self.push(&label, index, deps, work);

@@ -138,9 +138,14 @@ pub(crate) trait ElemOps: Send + Sync {
     fn view_source(&self, block: &Value, read: &Strided) -> Result<AnySource>;
     /// Run `source` over a whole block of `shape` and store the values.
     fn materialize(&self, source: AnySource, shape: &[usize]) -> Result<Value>;
-    /// Run `source` over `len` elements, feeding every strip to every folder;
-    /// returns each folder's partial result.
-    fn fold(&self, source: AnySource, len: usize, folders: Vec<AnyFolder>) -> Result<Vec<Value>>;
+    /// Run `source` over a block of `shape`, feeding every strip to every
+    /// folder; returns each folder's partial result.
+    fn fold(
+        &self,
+        source: AnySource,
+        shape: &[usize],
+        folders: Vec<AnyFolder>,
+    ) -> Result<Vec<Value>>;
 }
 
 /// A reduction folder with its input element type erased.
