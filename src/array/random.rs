@@ -3,8 +3,9 @@
 //! Every block has its own Xoshiro256++ stream, seeded from the seed, the
 //! array's draw number and the block's index, so values are the same on any
 //! number of threads and in any task order, and blocks are drawn in parallel
-//! without sharing a generator. Samples come from `rand_distr` (ziggurat for
-//! normals). The same seed, the same sequence of draws and the same chunks
+//! without sharing a generator. Normal samples come from our own ziggurat
+//! (the method `rand_distr` uses, with a fast path small enough to inline),
+//! uniform ones from `rand`'s `Uniform`. The same seed, the same sequence of draws and the same chunks
 //! give bit-identical arrays; a different chunking gives different (equally
 //! valid) values, as in dask.
 
@@ -13,11 +14,12 @@ use crate::chunks::ChunkSpec;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::kernel::random::RandomKernel;
+use crate::kernel::ziggurat::ScaledNormal;
+pub use crate::kernel::ziggurat::StandardNormal;
 use ndarray::{Dimension, IntoDimension};
 use num_traits::{Float, PrimInt};
 use rand::distr::uniform::SampleUniform;
 use rand::distr::{Distribution, Uniform};
-use rand_distr::{Normal, StandardNormal};
 use std::fmt::Debug;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -118,12 +120,13 @@ impl Rng {
                 format!("expected a finite number, got {mean}"),
             ));
         }
-        let dist = Normal::new(mean, std)
-            .ok()
-            .filter(|_| std.is_finite() && std >= 0.0)
-            .ok_or_else(|| {
-                Error::invalid("std", format!("expected a finite number >= 0, got {std}"))
-            })?;
+        if !(std.is_finite() && std >= 0.0) {
+            return Err(Error::invalid(
+                "std",
+                format!("expected a finite number >= 0, got {std}"),
+            ));
+        }
+        let dist = ScaledNormal { mean, std };
         self.draw(shape, chunks, dist, format!("normal({mean}, {std})"))
     }
 

@@ -17,6 +17,7 @@ pub(crate) mod reducers;
 pub(crate) mod sources;
 mod typed;
 pub(crate) mod view_source;
+pub(crate) mod ziggurat;
 
 pub(crate) use typed::Typed;
 

@@ -1,5 +1,6 @@
 //! Random blocks: one independent Xoshiro256++ stream per block, seeded from
-//! (seed, stream, block index) by SplitMix64, sampled with `rand_distr`.
+//! (seed, stream, block index) by SplitMix64, sampled by any `rand`
+//! distribution.
 //!
 //! The stream of a block depends only on the seed and the block's index, so
 //! values are identical whatever the thread count or task order. The seeding
