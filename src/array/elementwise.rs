@@ -54,8 +54,14 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         let shape = match broadcast_shapes(op, self.shape(), other.shape()) {
             Ok(shape) => shape,
             Err(error) => {
+                // The result's rank is the larger one, whatever the shapes.
+                let longer = if other.ndim() > self.ndim() {
+                    other.shape()
+                } else {
+                    self.shape()
+                };
                 let inputs = vec![self.node.clone(), other.node.clone()];
-                return ChunkedArray::invalid(self.shape().to_vec(), error, inputs);
+                return ChunkedArray::invalid(longer.to_vec(), error, inputs);
             }
         };
         let a = self.broadcast::<IxDyn>(shape.clone()).node;
