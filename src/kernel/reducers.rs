@@ -161,14 +161,27 @@ impl<T: Element + PartialOrd> Reducer<T> for MinMax<T> {
         None
     }
     fn fold(&self, acc: &mut Option<T>, values: &[T], _first: usize) {
-        let Some((&head, rest)) = values.split_first() else {
+        let Some(&head) = values.first() else {
             return;
         };
         let mut best = acc.unwrap_or(head);
-        for v in std::iter::once(&head).chain(rest) {
-            if self.which.replaces(&best, v) {
-                best = *v;
-            }
+        if is_nan(&best) {
+            *acc = Some(best);
+            return;
+        }
+        // A branch-free scan the compiler can vectorize; NaN is looked for
+        // separately, and only when the scan saw one.
+        let mut saw_nan = false;
+        for &v in values {
+            saw_nan |= is_nan(&v);
+            best = match self.which {
+                Extreme::Min if v < best => v,
+                Extreme::Max if v > best => v,
+                _ => best,
+            };
+        }
+        if saw_nan {
+            best = *values.iter().find(|v| is_nan(*v)).expect("a NaN was seen");
         }
         *acc = Some(best);
     }
