@@ -8,7 +8,7 @@
 //! cargo run --release --example mean_normal -- --help
 //! ```
 //!
-//! Compare with NumPy/dask: `python3 benches/compare/headline.py`.
+//! Compare with NumPy/dask: `python3 benches/compare/run.py --only W1,W2`.
 
 use ndchunk::prelude::*;
 use std::process::ExitCode;

@@ -40,10 +40,11 @@ impl<A: Element, U: Element, F: Fn(A) -> U + Send + Sync + 'static> StripSource<
     for UnarySource<A, U, F>
 {
     fn fill(&mut self, out: &mut Vec<U>, n: usize) {
-        self.buf.clear();
-        self.a.fill(&mut self.buf, n);
+        // `visit`: values held in memory are mapped in place, not copied first.
         let f = &*self.f;
-        out.extend(self.buf.iter().map(|&a| f(a)));
+        self.a.visit(n, &mut self.buf, &mut |a| {
+            out.extend(a.iter().map(|&a| f(a)))
+        });
     }
 }
 
@@ -89,12 +90,15 @@ where
     F: Fn(A, B) -> U + Send + Sync + 'static,
 {
     fn fill(&mut self, out: &mut Vec<U>, n: usize) {
+        // The left operand first (a computed chain reads memory inside its
+        // own loops), then the right one visited in place: an input read by
+        // both sides is still in cache the second time.
         self.buf_a.clear();
-        self.buf_b.clear();
         self.a.fill(&mut self.buf_a, n);
-        self.b.fill(&mut self.buf_b, n);
-        let f = &*self.f;
-        out.extend(self.buf_a.iter().zip(&self.buf_b).map(|(&a, &b)| f(a, b)));
+        let (f, a) = (&*self.f, &self.buf_a);
+        self.b.visit(n, &mut self.buf_b, &mut |b| {
+            out.extend(a.iter().zip(b).map(|(&a, &b)| f(a, b)));
+        });
     }
 }
 

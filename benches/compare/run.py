@@ -1,0 +1,769 @@
+#!/usr/bin/env python3
+"""Side-by-side comparison: ndchunk, eager ndarray, hand-written rayon, NumPy and dask.array.
+
+Every case (one workload in one implementation at one size) runs in a fresh
+process: first one warm-up round, then `--runs` measured rounds (default 3).
+Rounds are interleaved (one run of every case per round), so a busy machine
+slows every case alike. Each process times only the job and reads its own
+peak RSS (VmHWM, /proc/self/status) at the end; the tables show the median
+time (min-max) and the median peak RSS. Nothing is estimated: every number
+printed comes from one of these runs.
+
+    python3 benches/compare/run.py                  # full run (about 15-20 minutes on 2 cores)
+    python3 benches/compare/run.py --quick          # smoke test at small sizes
+    python3 benches/compare/run.py --only W1,W3 --runs 5
+    python3 benches/compare/run.py --skip-python    # Rust implementations only
+
+Implementations
+  ndchunk   this crate: the `compare` example (benches/compare/workloads.rs),
+            built with `cargo build --release --example compare` (honours
+            CARGO_TARGET_DIR; default: the repository's target/)
+  eager     plain ndarray on one thread, written the way a user would
+            (`a.mapv(..).sum()`, `&a + &a.t()`, ... with their temporaries)
+  rayon     hand-written parallel code on slices (rayon, all cores)
+  numpy     NumPy, eager
+  dask      dask.array on the threaded scheduler (all cores);
+            `da.random.default_rng(42)`, and for W1 also the legacy
+            `da.random.normal` (second line of the W1 dask cell)
+
+Workloads (N = 10000, chunks 1000 x 1000 unless noted)
+  W1   mean of an N x N standard-normal array
+  W2   std (ddof 0) of the same
+  W3   ((x*2+1)^2 - x).sum() of an in-memory N x N array
+  W4a  x.sum_axis(Axis(0)) of the in-memory array  (W4 is reported as two
+  W4b  x.mean_axis(Axis(1)) of the in-memory array  rows: the two axes differ)
+  W5   (x + 1).sum() of a 1000 x 1000 in-memory array in 10 x 10 chunks
+  W7   (x + x.t()).sum() of the in-memory N x N array
+  W8   max of a 20000 x 20000 uniform(0, 1) array, chunks 2000 x 2000
+  W9   y = x - x.mean(); y.std() of an N x N normal array (also N = 40000,
+       ndchunk only: NumPy would need 12.8 GB for x alone)
+  GRAPH  build and lower ones((10000, 10000), (10, 10)).sum(): ~1.1 M tasks
+What is timed: the in-memory input of W3/W4/W5/W7 (the same hash of the index
+everywhere, so their results must agree exactly) and the lazy random arrays of
+ndchunk and dask are made before the clock starts; drawing the samples is the
+job itself for the eager, rayon and NumPy versions of W1, W2, W8 and W9.
+
+Machine limits (`compare <limit> --impl limit`)
+  gen          N*N standard-normal samples (Xoshiro256++ and ndchunk's
+               ziggurat, ndchunk::random::StandardNormal), summed without
+               storing them, on all cores
+  gen_uniform  the same with uniform(0, 1) samples (for W8, which draws those)
+  bw           parallel sum of an in-memory 800 MB f64 array (best of 5 passes)
+  bw_blocked   the same array read block by block in C x C blocks, each
+               block's rows in turn: the access pattern any chunked reader of
+               a row-major array has (8 KB runs for C = 1000)
+The last column relates ndchunk to them: W1/W2/W8/W9 its time over the time of
+generating N*N samples at the measured rate; W3/W4/W7 the read bandwidth it
+achieves (8 N^2 bytes / time) as a fraction of the measured one; W5 µs/task.
+
+Needs Linux, Python 3.8+, a Rust toolchain, NumPy and dask (installed with
+pip if missing, unless --skip-python).
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+MAIN_ROWS = ["W1", "W2", "W3", "W4a", "W4b", "W5", "W7", "W8", "W9"]
+SELECTABLE = MAIN_ROWS + ["GRAPH"]
+RUST_IMPLS = ["ndchunk", "eager", "rayon"]
+PY_IMPLS = ["numpy", "dask"]
+TIMEOUT = 3600  # seconds, per process
+
+DESCRIPTION = {
+    "W1": "mean of N x N normal",
+    "W2": "std of N x N normal",
+    "W3": "((x*2+1)^2 - x).sum(), in memory",
+    "W4a": "x.sum_axis(Axis(0)), in memory",
+    "W4b": "x.mean_axis(Axis(1)), in memory",
+    "W5": "(x + 1).sum(), tiny chunks",
+    "W7": "(x + x.t()).sum(), in memory",
+    "W8": "max of uniform(0, 1)",
+    "W9": "y = x - x.mean(); y.std()",
+}
+
+# Each Python case runs this, then `N, C = ...`, then its snippet.
+PREAMBLE = r"""
+import json, time, warnings
+warnings.simplefilter("ignore")
+def vm_hwm():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+def summary(r):
+    import numpy as np
+    r = np.asarray(r)
+    if r.ndim == 0:
+        return float(r)
+    return {"len": int(r.size), "sum": float(r.sum()), "first": float(r.flat[0]), "last": float(r.flat[-1])}
+def report(seconds, result, **extra):
+    out = {"workload": WORKLOAD, "impl": IMPL, "n": N, "chunk": C, "threads": None,
+           "seconds": seconds, "result": summary(result), "tasks": None, "peak_rss": vm_hwm()}
+    out.update(extra)
+    print(json.dumps(out), flush=True)
+def make_input(N):
+    # The same values as `cell` in workloads.rs, filled in row blocks so
+    # that no temporary of the full size is made.
+    import numpy as np
+    a = np.empty((N, N))
+    j = np.arange(N, dtype=np.int64) * 7919
+    step = max(1, (1 << 21) // N)
+    for i0 in range(0, N, step):
+        i = np.arange(i0, min(i0 + step, N), dtype=np.int64)[:, None] * 1000003
+        a[i0:i0 + i.shape[0]] = ((i + j) % 65536) / 65536.0 - 0.5
+    return a
+"""
+
+DASK_RNG = """
+import dask.array as da
+if hasattr(da.random, "default_rng"):
+    rng, RNG = da.random.default_rng(42), "default_rng"
+else:
+    rng, RNG = da.random.RandomState(42), "RandomState (no default_rng)"
+"""
+
+PY_SNIPPETS = {
+    ("numpy", "W1"): """
+import numpy as np
+t = time.perf_counter()
+r = np.random.default_rng(42).standard_normal((N, N)).mean()
+report(time.perf_counter() - t, r)
+""",
+    ("numpy", "W2"): """
+import numpy as np
+t = time.perf_counter()
+r = np.random.default_rng(42).standard_normal((N, N)).std()
+report(time.perf_counter() - t, r)
+""",
+    ("numpy", "W3"): """
+import numpy as np
+a = make_input(N)
+t = time.perf_counter()
+r = ((a * 2 + 1) ** 2 - a).sum()
+report(time.perf_counter() - t, r)
+""",
+    ("numpy", "W4a"): """
+import numpy as np
+a = make_input(N)
+t = time.perf_counter()
+r = a.sum(axis=0)
+report(time.perf_counter() - t, r)
+""",
+    ("numpy", "W4b"): """
+import numpy as np
+a = make_input(N)
+t = time.perf_counter()
+r = a.mean(axis=1)
+report(time.perf_counter() - t, r)
+""",
+    ("numpy", "W5"): """
+import numpy as np
+a = make_input(N)
+t = time.perf_counter()
+r = (a + 1.0).sum()
+report(time.perf_counter() - t, r)
+""",
+    ("numpy", "W7"): """
+import numpy as np
+a = make_input(N)
+t = time.perf_counter()
+r = (a + a.T).sum()
+report(time.perf_counter() - t, r)
+""",
+    ("numpy", "W8"): """
+import numpy as np
+t = time.perf_counter()
+r = np.random.default_rng(42).uniform(0.0, 1.0, (N, N)).max()
+report(time.perf_counter() - t, r)
+""",
+    ("numpy", "W9"): """
+import numpy as np
+t = time.perf_counter()
+x = np.random.default_rng(42).standard_normal((N, N))
+y = x - x.mean()
+r = y.std()
+report(time.perf_counter() - t, r)
+""",
+    ("dask", "W1"): DASK_RNG + """
+x = rng.standard_normal((N, N), chunks=(C, C))
+t = time.perf_counter()
+r = x.mean().compute(scheduler="threads")
+report(time.perf_counter() - t, r, rng=RNG)
+""",
+    ("dask-legacy", "W1"): """
+import dask.array as da
+x = da.random.normal(0, 1, size=(N, N), chunks=(C, C))
+t = time.perf_counter()
+r = x.mean().compute(scheduler="threads")
+report(time.perf_counter() - t, r, rng="legacy da.random.normal")
+""",
+    ("dask", "W2"): DASK_RNG + """
+x = rng.standard_normal((N, N), chunks=(C, C))
+t = time.perf_counter()
+r = x.std().compute(scheduler="threads")
+report(time.perf_counter() - t, r, rng=RNG)
+""",
+    ("dask", "W3"): """
+import dask.array as da
+x = da.from_array(make_input(N), chunks=(C, C))
+t = time.perf_counter()
+r = ((x * 2 + 1) ** 2 - x).sum().compute(scheduler="threads")
+report(time.perf_counter() - t, r)
+""",
+    ("dask", "W4a"): """
+import dask.array as da
+x = da.from_array(make_input(N), chunks=(C, C))
+t = time.perf_counter()
+r = x.sum(axis=0).compute(scheduler="threads")
+report(time.perf_counter() - t, r)
+""",
+    ("dask", "W4b"): """
+import dask.array as da
+x = da.from_array(make_input(N), chunks=(C, C))
+t = time.perf_counter()
+r = x.mean(axis=1).compute(scheduler="threads")
+report(time.perf_counter() - t, r)
+""",
+    ("dask", "W5"): """
+import dask.array as da
+x = da.from_array(make_input(N), chunks=(C, C))
+t = time.perf_counter()
+r = (x + 1.0).sum().compute(scheduler="threads")
+report(time.perf_counter() - t, r)
+""",
+    ("dask", "W7"): """
+import dask.array as da
+x = da.from_array(make_input(N), chunks=(C, C))
+t = time.perf_counter()
+r = (x + x.T).sum().compute(scheduler="threads")
+report(time.perf_counter() - t, r)
+""",
+    ("dask", "W8"): DASK_RNG + """
+x = rng.uniform(0.0, 1.0, size=(N, N), chunks=(C, C))
+t = time.perf_counter()
+r = x.max().compute(scheduler="threads")
+report(time.perf_counter() - t, r, rng=RNG)
+""",
+    ("dask", "W9"): DASK_RNG + """
+x = rng.standard_normal((N, N), chunks=(C, C))
+t = time.perf_counter()
+y = x - x.mean()
+r = y.std().compute(scheduler="threads")
+report(time.perf_counter() - t, r, rng=RNG)
+""",
+}
+
+
+class Case(tuple):
+    """(impl, workload, n, chunk, threads): one process to run `runs + 1` times."""
+
+    def __new__(cls, impl, workload, n, chunk, threads=None):
+        return super().__new__(cls, (impl, workload, n, chunk, threads))
+
+    impl = property(lambda self: self[0])
+    workload = property(lambda self: self[1])
+    n = property(lambda self: self[2])
+    chunk = property(lambda self: self[3])
+    threads = property(lambda self: self[4])
+
+    def label(self):
+        t = f" --threads {self.threads}" if self.threads else ""
+        return f"{self.workload} {self.impl} n={self.n} chunk={self.chunk}{t}"
+
+
+def sizes(quick):
+    """Sizes of every part of the run."""
+    if quick:
+        return dict(
+            n=2000, c=500, w5=(300, 10), w8=(4000, 1000), w9=[2000],
+            scale=[1000, 2000, 4000], graph=(2000, 10), bw=10000,
+        )
+    return dict(
+        n=10000, c=1000, w5=(1000, 10), w8=(20000, 2000), w9=[10000, 40000],
+        scale=[5000, 10000, 20000, 40000], graph=(10000, 10), bw=10000,
+    )
+
+
+def main_size(sz, workload):
+    if workload == "W5":
+        return sz["w5"]
+    if workload == "W8":
+        return sz["w8"]
+    return sz["n"], sz["c"]
+
+
+def plan_cases(selected, sz, skip_python):
+    """All cases, deduplicated, in the order they run in each round."""
+    cases = {}
+
+    def add(*args):
+        cases.setdefault(Case(*args), None)
+
+    for w in MAIN_ROWS:
+        if w not in selected:
+            continue
+        n, c = main_size(sz, w)
+        for impl in RUST_IMPLS:
+            add(impl, w, n, c)
+        if not skip_python:
+            for impl in PY_IMPLS:
+                add(impl, w, n, c)
+            if w == "W1":
+                add("dask-legacy", w, n, c)
+    # Limits the selected rows are related to.
+    if selected & {"W1", "W2", "W9"}:
+        add("limit", "gen", sz["n"], sz["c"])
+    if "W8" in selected:
+        add("limit", "gen_uniform", sz["n"], sz["c"])
+    if selected & {"W3", "W4a", "W4b", "W7"}:
+        add("limit", "bw", sz["bw"], sz["c"])
+        add("limit", "bw_blocked", sz["bw"], sz["c"])
+    # Scale, parallel efficiency, W9 at large N, graph.
+    if "W1" in selected:
+        for n in sz["scale"]:
+            add("ndchunk", "W1", n, sz["c"])
+        add("ndchunk", "W1", sz["n"], sz["c"], 1)
+        add("ndchunk", "W1", sz["n"], sz["c"], 2)
+    if "W9" in selected:
+        for n in sz["w9"]:
+            add("ndchunk", "W9", n, sz["c"])
+        if not skip_python:
+            add("dask", "W9", sz["w9"][0], sz["c"])
+    if "GRAPH" in selected:
+        add("ndchunk", "GRAPH", *sz["graph"])
+    return list(cases)
+
+
+def run_case(case, binary):
+    """Run the case once in a fresh process: its JSON line, as a dict."""
+    if case.impl in RUST_IMPLS + ["limit"]:
+        argv = [binary, case.workload, "--impl", case.impl, "--n", str(case.n), "--chunk", str(case.chunk)]
+        if case.threads:
+            argv += ["--threads", str(case.threads)]
+    else:
+        snippet = PY_SNIPPETS.get((case.impl, case.workload))
+        if snippet is None:
+            return {"unsupported": True}
+        code = (
+            PREAMBLE
+            + f"N, C = {case.n}, {case.chunk}\nWORKLOAD, IMPL = {case.workload!r}, {case.impl!r}\n"
+            + snippet
+        )
+        argv = [sys.executable, "-c", code]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT, cwd=REPO)
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
+        raise RuntimeError(f"exit status {proc.returncode}: {tail}")
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"no JSON line in output: {proc.stdout[-300:]!r}")
+    return json.loads(lines[-1])
+
+
+def build(args):
+    if args.bin:
+        return args.bin
+    target = os.environ.get("CARGO_TARGET_DIR")
+    env = dict(os.environ)
+    if target:
+        target = os.path.abspath(target)  # relative to where run.py was started
+        env["CARGO_TARGET_DIR"] = target
+    else:
+        target = os.path.join(REPO, "target")
+    print(f"building: cargo build --release --example compare (target dir {target})", file=sys.stderr)
+    proc = subprocess.run(["cargo", "build", "--release", "--example", "compare"], cwd=REPO, env=env)
+    if proc.returncode != 0:
+        sys.exit("run.py: cargo build failed")
+    return os.path.join(target, "release", "examples", "compare")
+
+
+def ensure_python_deps():
+    probe = [sys.executable, "-c", "import numpy, dask, dask.array"]
+    if subprocess.run(probe, capture_output=True).returncode == 0:
+        return
+    print("run.py: numpy and/or dask.array are missing; installing them with "
+          f"`{sys.executable} -m pip install numpy dask[array]`", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "pip", "install", "numpy", "dask[array]"], check=True)
+    importlib.invalidate_caches()
+    if subprocess.run(probe, capture_output=True).returncode != 0:
+        sys.exit("run.py: numpy/dask still cannot be imported after pip install; use --skip-python")
+
+
+# ------------------------------------------------------------------ output
+
+
+def fmt_t(s):
+    if s is None:
+        return "n/a"
+    if s < 0.001:
+        return f"{s * 1e6:.0f} µs"
+    if s < 0.1:
+        return f"{s * 1e3:.1f} ms"
+    if s < 10:
+        return f"{s:.3f} s"
+    return f"{s:.1f} s"
+
+
+def fmt_bytes(b):
+    if b is None:
+        return "RSS n/a"
+    mib = b / 2**20
+    return f"{mib / 1024:.2f} GiB" if mib >= 1024 else f"{mib:.1f} MiB"
+
+
+def ratio(t, ref):
+    if t is None or not ref:
+        return "n/a"
+    r = t / ref
+    if 0.95 <= r <= 1.05:
+        return f"same as ndchunk ({r:.2f}x)"
+    return f"{r:.1f}x slower" if r > 1 else f"{1 / r:.1f}x faster"
+
+
+class Results:
+    def __init__(self):
+        self.runs = {}  # case -> [json dict]
+        self.status = {}  # case -> "unsupported" | "failed: ..."
+
+    def ok(self, case):
+        return bool(self.runs.get(case)) and case not in self.status
+
+    def median(self, case, key="seconds"):
+        vals = [r[key] for r in self.runs.get(case, []) if r.get(key) is not None]
+        return statistics.median(vals) if vals else None
+
+    def spread(self, case):
+        vals = [r["seconds"] for r in self.runs.get(case, [])]
+        return (min(vals), max(vals)) if vals else (None, None)
+
+    def last(self, case):
+        runs = self.runs.get(case)
+        return runs[-1] if runs else None
+
+    def timing(self, case):
+        """'0.237 s (0.234-0.250) · 3.1 MiB'"""
+        lo, hi = self.spread(case)
+        return f"**{fmt_t(self.median(case))}** ({fmt_t(lo)}-{fmt_t(hi)})", fmt_bytes(self.median(case, "peak_rss"))
+
+    def cell(self, case, ref=None, skipped=None):
+        if skipped:
+            return skipped
+        if case is None:
+            return "not run"
+        if case in self.status:
+            return self.status[case]
+        if not self.runs.get(case):
+            return "not run"
+        t, rss = self.timing(case)
+        parts = [t, rss]
+        if ref is not None:
+            parts.append(ratio(self.median(case), ref))
+        return "<br>".join(parts)
+
+
+def limit_column(w, res, nd, sz, limits):
+    t = res.median(nd)
+    if t is None:
+        return "n/a (ndchunk not measured)"
+    n = nd.n
+    if w in ("W1", "W2", "W8", "W9"):
+        lim = limits.get("gen_uniform" if w == "W8" else "gen")
+        if lim is None or not res.ok(lim):
+            return "n/a (limit not measured)"
+        rate = res.median(lim, "samples_per_s")
+        kind = "uniform" if w == "W8" else "normal"
+        lt = n * n / rate
+        what = "one generation pass" if w == "W9" else "the generation limit"
+        return (f"{t / lt:.2f}x {what}<br>({fmt_t(lt)} for {n}² {kind} samples "
+                f"at {rate / 1e6:.0f} M/s)")
+    if w in ("W3", "W4a", "W4b", "W7"):
+        lim = limits.get("bw")
+        if lim is None or not res.ok(lim):
+            return "n/a (limit not measured)"
+        bw = res.median(lim, "gb_per_s") * 1e9
+        achieved = 8 * n * n / t
+        cell = f"{achieved / 1e9:.1f} GB/s read<br>= {100 * achieved / bw:.0f}% of measured {bw / 1e9:.1f} GB/s"
+        blocked = limits.get("bw_blocked")
+        if blocked is not None and res.ok(blocked):
+            bb = res.median(blocked, "gb_per_s") * 1e9
+            cell += f"<br>= {100 * achieved / bb:.0f}% of {bb / 1e9:.1f} GB/s read in blocks"
+        return cell
+    if w == "W5":
+        tasks = (res.last(nd) or {}).get("tasks")
+        if not tasks:
+            return "n/a"
+        return f"{tasks:,} tasks<br>{t / tasks * 1e6:.2f} µs/task"
+    return ""
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def cpu_pressure():
+    try:
+        with open("/proc/pressure/cpu") as f:
+            return f.readline().strip()
+    except OSError:
+        return "n/a"
+
+
+def mem_total():
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    return f"{int(line.split()[1]) / 2**20:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def git_state():
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                               capture_output=True, text=True).stdout.strip()
+        return f"{head}{' + uncommitted changes' if dirty else ''}"
+    except OSError:
+        return "unknown"
+
+
+def python_versions():
+    code = "import numpy, dask, platform; print(platform.python_version(), numpy.__version__, dask.__version__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split()
+    return out if len(out) == 3 else None
+
+
+def result_checks(res, cases, selected, sz):
+    """Lines comparing the results of the last run across implementations."""
+
+    def short(r):
+        if isinstance(r, dict):
+            return f"len {r['len']}, sum {r['sum']:.10g}, first {r['first']:.6g}, last {r['last']:.6g}"
+        return f"{r:.10g}" if isinstance(r, (int, float)) else str(r)
+
+    lines = []
+    for w in MAIN_ROWS:
+        if w not in selected:
+            continue
+        n, c = main_size(sz, w)
+        got = [(case.impl, res.last(case)["result"]) for case in cases
+               if case[1:] == (w, n, c, None) and case.impl != "limit" and res.ok(case)]
+        if not got:
+            continue
+        text = "; ".join(f"{name} {short(r)}" for name, r in got)
+        if w in ("W3", "W4a", "W4b", "W5", "W7"):
+            vals = [r["sum"] if isinstance(r, dict) else r for _, r in got]
+            agree = all(abs(v - vals[0]) <= 1e-9 * max(1.0, abs(vals[0])) for v in vals)
+            text += " — " + ("all agree" if agree else "**DISAGREE**")
+        lines.append(f"- {w}: {text}")
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n\n".join(__doc__.split("\n\n")[1:]),
+    )
+    parser.add_argument("--runs", type=int, default=3, help="measured runs per case, after one warm-up (default 3)")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke test: N=2000, W8 at 4000, W9 at 2000 only, scale 1000..4000")
+    parser.add_argument("--only", help="comma-separated workloads: W1,W2,W3,W4 (=W4a,W4b),W4a,W4b,W5,W7,W8,W9,GRAPH")
+    parser.add_argument("--skip-python", action="store_true", help="skip the NumPy and dask cases")
+    parser.add_argument("--bin", help="use this built `compare` example instead of building it")
+    args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+
+    selected = set(SELECTABLE)
+    if args.only:
+        selected = set()
+        for name in args.only.split(","):
+            name = name.strip().upper().replace("W4A", "W4a").replace("W4B", "W4b")
+            if name == "W4":
+                selected |= {"W4a", "W4b"}
+            elif name in SELECTABLE:
+                selected.add(name)
+            else:
+                parser.error(f"--only: unknown workload {name!r} (choose from {', '.join(SELECTABLE)}, W4)")
+
+    if not args.skip_python:
+        ensure_python_deps()
+    binary = build(args)
+    sz = sizes(args.quick)
+    cases = plan_cases(selected, sz, args.skip_python)
+
+    res = Results()
+    load_before, psi_before = os.getloadavg(), cpu_pressure()
+    started = time.time()
+    rounds = args.runs + 1
+    for r in range(rounds):
+        tag = "warm-up" if r == 0 else f"run {r}/{args.runs}"
+        for case in cases:
+            if case in res.status:
+                continue
+            t0 = time.perf_counter()
+            try:
+                out = run_case(case, binary)
+            except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as e:
+                res.status[case] = "FAILED: " + " ".join(str(e).split())[:200]
+                print(f"[{tag}] {case.label()}: FAILED {e}", file=sys.stderr)
+                continue
+            if out.get("unsupported"):
+                res.status[case] = "unsupported"
+                print(f"[{tag}] {case.label()}: unsupported", file=sys.stderr)
+                continue
+            if r > 0:
+                res.runs.setdefault(case, []).append(out)
+            print(f"[{tag}] {case.label()}: {fmt_t(out.get('seconds'))} job, "
+                  f"{fmt_t(time.perf_counter() - t0)} process, {fmt_bytes(out.get('peak_rss'))}",
+                  file=sys.stderr)
+    elapsed = time.time() - started
+    load_after, psi_after = os.getloadavg(), cpu_pressure()
+
+    # ------------------------------------------------------------- main table
+    limits = {c.workload: c for c in cases if c.impl == "limit"}
+    py_skip = "skipped (--skip-python)" if args.skip_python else None
+    mode = "quick smoke test" if args.quick else "full run"
+    print(f"## ndchunk side by side ({mode}; median of {args.runs} fresh processes after 1 warm-up, "
+          f"interleaved rounds)\n")
+    print("Each cell: job wall time, median (min-max) · peak RSS of the process (VmHWM, "
+          "median) · time relative to ndchunk in the same row.\n")
+    print("| workload | ndchunk | eager ndarray (1 thread) | rayon (hand-written) | numpy (eager) "
+          "| dask.array (threads) | ndchunk vs machine limit |")
+    print("|---|---|---|---|---|---|---|")
+    for w in MAIN_ROWS:
+        if w not in selected:
+            continue
+        n, c = main_size(sz, w)
+        nd = Case("ndchunk", w, n, c)
+        ref = res.median(nd) if res.ok(nd) else None
+        cells = [res.cell(nd)]
+        for impl in ["eager", "rayon"]:
+            cells.append(res.cell(Case(impl, w, n, c), ref))
+        cells.append(res.cell(Case("numpy", w, n, c), ref, py_skip))
+        dask_cell = res.cell(Case("dask", w, n, c), ref, py_skip)
+        if w == "W1" and not args.skip_python:
+            rng = (res.last(Case("dask", w, n, c)) or {}).get("rng", "default_rng")
+            dask_cell = (f"{rng}:<br>{dask_cell}<br>legacy da.random.normal:<br>"
+                         f"{res.cell(Case('dask-legacy', w, n, c), ref)}")
+        elif w in ("W2", "W8", "W9") and not args.skip_python:
+            rng = (res.last(Case("dask", w, n, c)) or {}).get("rng")
+            if rng and rng != "default_rng":
+                dask_cell = f"{rng}:<br>{dask_cell}"
+        cells.append(dask_cell)
+        cells.append(limit_column(w, res, nd, sz, limits) if res.ok(nd) else "n/a")
+        size = f"N={n}, chunks {c}x{c}"
+        print(f"| **{w}** {DESCRIPTION[w]}<br>{size} | " + " | ".join(cells) + " |")
+
+    # ------------------------------------------------------------ scale table
+    scale_rows = []
+    c0 = sz["c"]
+    if "W1" in selected:
+        for n in sz["scale"]:
+            case = Case("ndchunk", "W1", n, c0)
+            derived = (f"{res.median(case) / (n * n) * 1e9:.2f} ns/element" if res.ok(case) else "")
+            scale_rows.append((f"W1 mean, N={n}", "ndchunk", case, derived))
+        t1c, t2c = Case("ndchunk", "W1", sz["n"], c0, 1), Case("ndchunk", "W1", sz["n"], c0, 2)
+        scale_rows.append((f"W1 mean, N={sz['n']}, --threads 1", "ndchunk", t1c, ""))
+        derived = ""
+        if res.ok(t1c) and res.ok(t2c):
+            s = res.median(t1c) / res.median(t2c)
+            derived = f"speedup {s:.2f}x over 1 thread = {100 * s / 2:.0f}% parallel efficiency"
+        scale_rows.append((f"W1 mean, N={sz['n']}, --threads 2", "ndchunk", t2c, derived))
+    if "W9" in selected:
+        for n in sz["w9"]:
+            case = Case("ndchunk", "W9", n, c0)
+            derived = ""
+            if res.ok(case):
+                derived = (f"{res.median(case) / (n * n) * 1e9:.2f} ns/element; x would be "
+                           f"{fmt_bytes(8 * n * n)} if stored")
+            scale_rows.append((f"W9 x - x.mean(), std, N={n}", "ndchunk", case, derived))
+        if not args.skip_python:
+            scale_rows.append((f"W9 x - x.mean(), std, N={sz['w9'][0]}", "dask",
+                               Case("dask", "W9", sz["w9"][0], c0), "dask at the smaller N only"))
+    if "GRAPH" in selected:
+        gn, gc = sz["graph"]
+        case = Case("ndchunk", "GRAPH", gn, gc)
+        derived = ""
+        if res.ok(case):
+            tasks = res.last(case)["tasks"]
+            derived = f"{tasks:,} tasks, {res.median(case) / tasks * 1e6:.2f} µs/task to build + lower"
+        scale_rows.append((f"GRAPH ones(({gn}, {gn}), ({gc}, {gc})).sum() + num_tasks", "ndchunk", case, derived))
+    if scale_rows:
+        print()
+        print("| scale / case | implementation | time (median, min-max) | peak RSS | derived |")
+        print("|---|---|---|---|---|")
+        for label, impl, case, derived in scale_rows:
+            if case in res.status or not res.runs.get(case):
+                print(f"| {label} | {impl} | {res.cell(case)} | | {derived} |")
+            else:
+                t, rss = res.timing(case)
+                print(f"| {label} | {impl} | {t} | {rss} | {derived} |")
+        if "W9" in selected and not args.quick:
+            print("\nW9 at N=40000 runs in ndchunk only: NumPy, eager ndarray and rayon would hold x "
+                  "(12.8 GB) and y (another 12.8 GB) on this 24 GB machine, so they are skipped; "
+                  "dask W9 runs at N=10000 only.")
+
+    # ----------------------------------------------------------- limits, notes
+    print()
+    for name, case in limits.items():
+        if not res.ok(case):
+            print(f"- limit {name}: {res.status.get(case, 'not run')}")
+            continue
+        last = res.last(case)
+        if name == "bw":
+            print(f"- limit bw: {res.median(case, 'gb_per_s'):.1f} GB/s (parallel sum of "
+                  f"{fmt_bytes(last['bytes'])} of f64, best of 5 passes per process, median over processes)")
+        elif name == "bw_blocked":
+            print(f"- limit bw_blocked: {res.median(case, 'gb_per_s'):.1f} GB/s (the same array summed "
+                  f"in {case.chunk} x {case.chunk} blocks, each block's rows in turn; best of 5, median)")
+        else:
+            print(f"- limit {name}: {res.median(case, 'samples_per_s') / 1e6:.0f} M samples/s on "
+                  f"{last['threads']} threads = {res.median(case, 'ns_per_sample_core'):.2f} ns/sample/core; "
+                  f"{last['samples']:.3g} samples in {fmt_t(res.median(case))}")
+    checks = result_checks(res, cases, selected, sz)
+    if checks:
+        print("\nResults of the last run (random workloads differ by generator; in-memory ones must agree):\n")
+        print("\n".join(checks))
+    failures = [f"- {c.label()}: {s}" for c, s in res.status.items() if s.startswith("FAILED")]
+    if failures:
+        print("\nFailures:\n")
+        print("\n".join(failures))
+
+    versions = None if args.skip_python else python_versions()
+    print()
+    print(f"Machine: {os.cpu_count()} logical CPUs, {cpu_model()}, {mem_total()} RAM, {platform.platform()}.")
+    if versions:
+        print(f"Python {versions[0]}, NumPy {versions[1]}, dask {versions[2]}; ndchunk at {git_state()}.")
+    else:
+        print(f"Python {platform.python_version()}; ndchunk at {git_state()}.")
+    print(f"Load average (1/5/15 min) before {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, "
+          f"after {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f}; "
+          f"CPU pressure before `{psi_before}`, after `{psi_after}`.")
+    print(f"{len(cases)} cases x {rounds} rounds in {elapsed / 60:.1f} min.")
+
+
+if __name__ == "__main__":
+    main()
