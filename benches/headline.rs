@@ -45,7 +45,7 @@ fn headline(c: &mut Criterion) {
             .warm_up_time(Duration::from_secs(1))
             .measurement_time(Duration::from_secs(10))
             .throughput(Throughput::Elements((n * n) as u64));
-        group.bench_function("mean_normal_10000x10000_c1000", |b| {
+        group.bench_function("W1_mean_normal_10000x10000_c1000", |b| {
             b.iter(|| black_box(x.mean().compute().expect("compute").into_scalar()))
         });
     }
@@ -75,16 +75,16 @@ fn headline(c: &mut Criterion) {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .throughput(Throughput::Elements((n * n) as u64));
-    group.bench_function("chain_4000x4000_c1000", |b| {
+    group.bench_function("W3_chain_4000x4000_c1000", |b| {
         b.iter(|| {
             let y = ((&x * 2.0 + 1.0).mapv(|v| v * v) - &x).sum();
             black_box(y.compute().expect("compute").into_scalar())
         })
     });
-    group.bench_function("sum_axis0_4000x4000_c1000", |b| {
+    group.bench_function("W4a_sum_axis0_4000x4000_c1000", |b| {
         b.iter(|| black_box(x.sum_axis(Axis(0)).compute().expect("compute")))
     });
-    group.bench_function("mean_axis1_4000x4000_c1000", |b| {
+    group.bench_function("W4b_mean_axis1_4000x4000_c1000", |b| {
         b.iter(|| black_box(x.mean_axis(Axis(1)).compute().expect("compute")))
     });
 
@@ -98,7 +98,7 @@ fn headline(c: &mut Criterion) {
         expected
     ));
     group.throughput(Throughput::Elements((n * n) as u64));
-    group.bench_function("tiny_tasks_1000x1000_c10", |b| {
+    group.bench_function("W5_tiny_tasks_1000x1000_c10", |b| {
         b.iter(|| black_box((&x + 1.0).sum().compute().expect("compute").into_scalar()))
     });
 
