@@ -84,6 +84,13 @@ pub enum Error {
         /// What went wrong in it.
         source: Box<Error>,
     },
+    /// A user function (a delayed call) returned an error; this is its
+    /// message. Inside a [`TaskFailed`](Error::TaskFailed) naming the task.
+    #[error("{0}")]
+    Failed(String),
+    /// The work was cancelled (its future was dropped) before it ran.
+    #[error("cancelled before it ran")]
+    Cancelled,
     /// Writing or rendering a file failed.
     #[error("i/o error on {path}: {message}")]
     Io {

@@ -37,6 +37,7 @@
 mod array;
 pub mod chunks;
 mod compute;
+pub mod delayed;
 pub mod element;
 mod error;
 mod exec;

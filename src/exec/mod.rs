@@ -10,6 +10,7 @@ mod pool;
 mod state;
 
 pub use options::{Options, Scheduler};
+pub(crate) use state::panic_message;
 
 use crate::error::Result;
 use state::State;
@@ -53,7 +54,7 @@ pub(crate) struct TaskGraph {
 
 /// Run `graph` and return the values of its outputs, in order.
 pub(crate) fn execute(graph: TaskGraph, options: &Options) -> Result<Vec<Value>> {
-    let state = State::new(graph);
+    let state = State::new(graph, options.cancel.clone());
     match options.scheduler {
         Scheduler::Sync => state.run_in_order(),
         Scheduler::Threaded => match options.threads {

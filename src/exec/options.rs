@@ -29,6 +29,8 @@ pub struct Options {
     pub(crate) threads: Option<usize>,
     pub(crate) scheduler: Scheduler,
     pub(crate) fan_in: usize,
+    /// Set from outside to stop starting tasks (a dropped future).
+    pub(crate) cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for Options {
@@ -37,6 +39,7 @@ impl Default for Options {
             threads: None,
             scheduler: Scheduler::Threaded,
             fan_in: 8,
+            cancel: None,
         }
     }
 }

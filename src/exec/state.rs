@@ -5,7 +5,7 @@ use super::{TaskGraph, TaskName, Value, Work};
 use crate::error::{Error, Result};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub(super) struct State {
     names: Vec<TaskName>,
@@ -21,6 +21,7 @@ pub(super) struct State {
     outputs: Vec<usize>,
     failed: AtomicBool,
     error: Mutex<Option<Error>>,
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -30,7 +31,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl State {
-    pub fn new(graph: TaskGraph) -> State {
+    pub fn new(graph: TaskGraph, cancel: Option<Arc<AtomicBool>>) -> State {
         let n = graph.tasks.len();
         let mut consumers = vec![Vec::new(); n];
         let mut holders: Vec<usize> = vec![0; n];
@@ -62,6 +63,7 @@ impl State {
             outputs: graph.outputs,
             failed: AtomicBool::new(false),
             error: Mutex::new(None),
+            cancel,
         }
     }
 
@@ -75,7 +77,7 @@ impl State {
 
     /// Run task `i`; returns the consumers it made ready.
     fn run(&self, i: usize) -> Vec<usize> {
-        if self.failed.load(Ordering::Acquire) {
+        if self.failed.load(Ordering::Acquire) || self.cancelled() {
             return Vec::new();
         }
         match self.execute(i) {
@@ -132,6 +134,12 @@ impl State {
         }
     }
 
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Acquire))
+    }
+
     fn finish(self) -> Result<Vec<Value>> {
         if let Some(e) = lock(&self.error).take() {
             return Err(e);
@@ -140,7 +148,11 @@ impl State {
             .iter()
             .map(|&o| {
                 lock(&self.values[o]).clone().ok_or_else(|| {
-                    Error::internal(format!("output {} was never computed", self.names[o]))
+                    if self.cancelled() {
+                        Error::Cancelled
+                    } else {
+                        Error::internal(format!("output {} was never computed", self.names[o]))
+                    }
                 })
             })
             .collect()
@@ -175,7 +187,7 @@ impl State {
     }
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
     } else if let Some(s) = payload.downcast_ref::<String>() {

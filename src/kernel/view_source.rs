@@ -138,7 +138,8 @@ impl<T: Element> ViewSource<T> {
         let (width, step) = (self.row_len, self.inner_stride);
         if self.tile.len() != height * width {
             // Every slot is written below; the filler is never read.
-            self.tile.resize(height * width, data[self.row_offset as usize]);
+            self.tile
+                .resize(height * width, data[self.row_offset as usize]);
         }
         // Tile row t holds input elements row_offset + c * step + t. Work in
         // 8-column bands: the band's 8 input cache lines stay in L1 while all

@@ -162,6 +162,33 @@ impl Builder<'_> {
                     self.blocks[i].push(t);
                 }
             }
+            Op::Call(kernel) => {
+                // Inputs are single values (delayed calls, blocks of arrays).
+                let deps = self.plan.graph.inputs[i]
+                    .iter()
+                    .map(|&p| single(&self.blocks[p]))
+                    .collect::<Result<Vec<_>>>()?;
+                let kernel = kernel.clone();
+                let t = self.push(
+                    &label,
+                    vec![],
+                    deps,
+                    Box::new(move |inputs: &[Value]| kernel.call(inputs)),
+                );
+                self.blocks[i].push(t);
+            }
+            Op::BlockOf(index) => {
+                let p = self.plan.graph.inputs[i][0];
+                let chunks = &self.plan.graph.nodes[p].chunks;
+                self.blocks[i] = vec![self.blocks[p][chunks.ravel(index)]];
+            }
+            Op::Parts => {
+                let parts = self.plan.graph.inputs[i]
+                    .iter()
+                    .map(|&p| single(&self.blocks[p]))
+                    .collect::<Result<Vec<_>>>()?;
+                self.blocks[i] = parts;
+            }
             Op::Invalid(e) => return Err(e.clone()),
         }
         Ok(())
@@ -259,6 +286,14 @@ impl Builder<'_> {
             kernel.finish(merged, &shape)
         });
         self.push(label, block, deps, work)
+    }
+}
+
+/// The task of a node that has one value.
+fn single(blocks: &[usize]) -> Result<usize> {
+    match blocks {
+        [t] => Ok(*t),
+        _ => Err(Error::internal("a call's input is not a single value")),
     }
 }
 

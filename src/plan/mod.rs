@@ -57,6 +57,13 @@ pub(crate) enum Op {
     },
     /// Blocks already in memory, in C order of the block grid.
     Stored(Arc<Vec<Value>>),
+    /// An ordinary function of the inputs' values (a delayed call): one
+    /// value, computed by one task.
+    Call(Arc<dyn CallKernel>),
+    /// One block of the single input, as a value of its own (no task).
+    BlockOf(Vec<usize>),
+    /// An array whose blocks are the inputs' values, in C order (no task).
+    Parts,
     /// An operation that was given bad arguments. Operators cannot return a
     /// `Result`, so the error waits here and `compute` returns it.
     Invalid(Error),
@@ -93,6 +100,9 @@ impl Node {
                 axis: Some(a),
             } => format!("{}_axis({a})", kernel.label()),
             Op::Stored(_) => "stored".to_string(),
+            Op::Call(k) => k.label(),
+            Op::BlockOf(index) => format!("block{index:?}"),
+            Op::Parts => "from_delayed".to_string(),
             Op::Invalid(e) => format!("invalid: {e}"),
         }
     }
@@ -106,7 +116,8 @@ impl Node {
             Op::Map(k) => k.key()?,
             Op::View(v) => v.label(),
             Op::Reduce { kernel, axis } => format!("{}@{axis:?}", kernel.key()?),
-            Op::Stored(_) | Op::Invalid(_) => return None,
+            Op::BlockOf(index) => format!("block{index:?}"),
+            Op::Stored(_) | Op::Invalid(_) | Op::Call(_) | Op::Parts => return None,
         };
         Some(format!(
             "{op}:{}:{:?}:{:?}",
@@ -187,6 +198,12 @@ pub(crate) trait MapKernel: Send + Sync {
         None
     }
     fn open(&self, inputs: Vec<AnySource>) -> Result<AnySource>;
+}
+
+/// An ordinary function of its inputs' values (a delayed call).
+pub(crate) trait CallKernel: Send + Sync {
+    fn label(&self) -> String;
+    fn call(&self, inputs: &[Value]) -> Result<Value>;
 }
 
 /// A reduction: per-block partials, merged in a fixed tree, then finished.

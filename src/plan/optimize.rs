@@ -66,7 +66,12 @@ impl Plan {
         }
         for (i, node) in graph.nodes.iter().enumerate() {
             match &node.op {
-                Op::Reduce { .. } | Op::Stored(_) | Op::Invalid(_) => stored[i] = true,
+                Op::Reduce { .. }
+                | Op::Stored(_)
+                | Op::Invalid(_)
+                | Op::Call(_)
+                | Op::BlockOf(_)
+                | Op::Parts => stored[i] = true,
                 // Reading again through other strides costs nothing.
                 Op::View(_) => {}
                 Op::Source(kernel) if kernel.cheap() => {}
@@ -104,6 +109,8 @@ impl Plan {
                         addressable[p] = true;
                     }
                 }
+                // A block taken as a value of its own must exist as one.
+                Op::BlockOf(_) => stored[inputs[0]] = true,
                 // Cut differently than its input: the input must produce any box.
                 Op::Map(_) => {
                     for &p in inputs {
