@@ -12,6 +12,15 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 ///
 /// Dropping a future cancels its work if it has not started (and stops a
 /// running graph from starting new tasks).
+///
+/// ```
+/// use ndchunk::delayed::delayed;
+/// let f = delayed(|| 6 * 7).named("answer").submit();
+/// assert_eq!(f.name(), "answer");
+/// let value = f.wait()?;          // blocks until done
+/// assert_eq!(value, 42);
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
 pub struct Future<T> {
     state: Arc<State<T>>,
 }

@@ -210,6 +210,13 @@ impl<T: Send + Sync + 'static> Delayed<T> {
     }
 
     /// `f` of the value, delayed, for a fallible `f` (see [`try_delayed`]).
+    ///
+    /// ```
+    /// use ndchunk::delayed::delayed;
+    /// let n = delayed(|| "42".to_string()).try_map(|s| s.parse::<u8>());
+    /// assert_eq!(n.compute()?, 42);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
     pub fn try_map<U, E>(
         &self,
         f: impl Fn(&T) -> std::result::Result<U, E> + Send + Sync + 'static,
@@ -264,7 +271,15 @@ impl<T: Send + Sync + 'static> Delayed<T> {
         })
     }
 
-    /// Compute the value with the default [`Options`].
+    /// Compute the value with the default [`Options`]: independent calls
+    /// run in parallel on the current rayon pool.
+    ///
+    /// ```
+    /// use ndchunk::delayed::delayed;
+    /// let words = delayed(|| vec!["a", "bb", "ccc"]);
+    /// assert_eq!(words.map(|w| w.len()).compute()?, 3);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
     pub fn compute(&self) -> Result<T>
     where
         T: Clone,
@@ -273,6 +288,14 @@ impl<T: Send + Sync + 'static> Delayed<T> {
     }
 
     /// Compute the value with chosen [`Options`].
+    ///
+    /// ```
+    /// use ndchunk::delayed::delayed;
+    /// use ndchunk::{Options, Scheduler};
+    /// let d = delayed(|| 6).map(|x| x * 7);
+    /// assert_eq!(d.compute_with(&Options::default().scheduler(Scheduler::Sync))?, 42);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
     pub fn compute_with(&self, options: &Options) -> Result<T>
     where
         T: Clone,
@@ -281,6 +304,14 @@ impl<T: Send + Sync + 'static> Delayed<T> {
     }
 
     /// The plan as text (see [`ChunkedArray::explain`]).
+    ///
+    /// ```
+    /// use ndchunk::delayed::{delayed, Delayed};
+    /// let x = delayed(|| 1).named("load");
+    /// let y = Delayed::combine(&x, &x.map(|v| v * 2).named("double"), |a, b| a + b);
+    /// let plan = y.explain();
+    /// assert!(plan.contains("load") && plan.contains("double") && plan.contains("3 block tasks"));
+    /// ```
     pub fn explain(&self) -> String {
         match lower(std::slice::from_ref(&self.node), &Options::default()) {
             Ok(l) => crate::plan::explain(&l),
@@ -289,6 +320,12 @@ impl<T: Send + Sync + 'static> Delayed<T> {
     }
 
     /// The task graph in Graphviz DOT (see [`ChunkedArray::visualize`]).
+    ///
+    /// ```
+    /// use ndchunk::delayed::delayed;
+    /// let dot = delayed(|| 1).named("one").map(|v| v + 1).visualize();
+    /// assert!(dot.contains("one") && dot.contains("->"));
+    /// ```
     pub fn visualize(&self) -> String {
         match lower(std::slice::from_ref(&self.node), &Options::default()) {
             Ok(l) => crate::plan::to_dot(&l),
