@@ -11,7 +11,8 @@ type Job<S> = Box<dyn FnOnce(&mut S) + Send>;
 
 /// A stateful object (an accumulator, a cache, a model) shared by tasks:
 /// each [`call`](Actor::call) is queued and run after the previous ones, on
-/// the rayon pool, and returns a [`Future`] of its result. A call that panics
+/// the rayon pool, and returns a [`Future`] of its result; it runs whether
+/// the future is kept or dropped, as Ray's actor calls do. A call that panics
 /// gives an error in its future; the actor goes on with the next call.
 ///
 /// ```
@@ -68,12 +69,9 @@ impl<S: Send + 'static> Actor<S> {
         &self,
         f: impl FnOnce(&mut S) -> R + Send + 'static,
     ) -> Future<R> {
-        let future = State::new("actor call".to_string());
+        let future = State::new("actor call".to_string(), false);
         let done = future.clone();
         let job: Job<S> = Box::new(move |state: &mut S| {
-            if done.cancelled() {
-                return done.finish(Err(Error::Cancelled));
-            }
             let result = catch_unwind(AssertUnwindSafe(|| f(state))).map_err(|payload| {
                 Error::TaskPanicked {
                     task: "actor call".to_string(),

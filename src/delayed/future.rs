@@ -10,8 +10,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// The result of work running in the background.
 ///
-/// Dropping a future cancels its work if it has not started (and stops a
-/// running graph from starting new tasks).
+/// Dropping the future of [`Delayed::submit`] cancels its work if it has not
+/// started (and stops a running graph from starting new tasks); an actor call
+/// runs whether its future is kept or not.
 ///
 /// ```
 /// use ndchunk::delayed::delayed;
@@ -27,6 +28,9 @@ pub struct Future<T> {
 
 pub(super) struct State<T> {
     name: String,
+    /// Whether dropping the future cancels the work (not for actor calls,
+    /// which change the actor's state whether or not anyone waits).
+    cancel_on_drop: bool,
     result: Mutex<Slot<T>>,
     done: Condvar,
     pub(super) cancel: Arc<AtomicBool>,
@@ -44,9 +48,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl<T> State<T> {
-    pub(super) fn new(name: String) -> Arc<State<T>> {
+    pub(super) fn new(name: String, cancel_on_drop: bool) -> Arc<State<T>> {
         Arc::new(State {
             name,
+            cancel_on_drop,
             result: Mutex::new(Slot {
                 result: None,
                 finished: false,
@@ -115,7 +120,9 @@ impl<T> Future<T> {
 
 impl<T> Drop for Future<T> {
     fn drop(&mut self) {
-        self.state.cancel.store(true, Ordering::Release);
+        if self.state.cancel_on_drop {
+            self.state.cancel.store(true, Ordering::Release);
+        }
     }
 }
 
@@ -129,8 +136,9 @@ impl<T: Clone + Send + Sync + 'static> Delayed<T> {
     /// assert_eq!(f.wait()?, 55);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
+    #[must_use = "dropping the future cancels the work if it has not started"]
     pub fn submit(&self) -> Future<T> {
-        let state = State::new(self.node.label());
+        let state = State::new(self.node.label(), true);
         let (job, delayed) = (state.clone(), self.clone());
         rayon::spawn(move || {
             if job.cancelled() {

@@ -34,7 +34,12 @@ pub(crate) struct TaskName {
 
 impl fmt::Display for TaskName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{:?}", self.label, self.block)
+        // Delayed calls have no block index.
+        if self.block.is_empty() {
+            write!(f, "{}", self.label)
+        } else {
+            write!(f, "{}{:?}", self.label, self.block)
+        }
     }
 }
 

@@ -30,6 +30,10 @@ fn line(lowered: &Lowered, i: usize, depth: usize, shown: &mut [bool], out: &mut
         return false;
     }
     shown[i] = true;
+    if let Op::Call(_) = &node.op {
+        let _ = writeln!(out, "{indent}#{i} {} [call]", node.label());
+        return true;
+    }
     let how = match &node.op {
         Op::Reduce { .. } => {
             let input = plan.graph.inputs[i][0];
