@@ -1,7 +1,7 @@
 //! The reductions: sum, mean, prod, min/max, argmin/argmax, var/std,
 //! any/all and count_nonzero.
 
-use super::pairwise::{lane_sum, pairwise_sum};
+use super::pairwise::pairwise_sum;
 use super::reduce::Reducer;
 use crate::element::{is_nan, Accumulate, Element, Truthy};
 use crate::error::{Error, Result};
@@ -145,6 +145,38 @@ impl Extreme {
     }
 }
 
+/// Fold `values` into `best` with `better` in 8 lanes; whether a NaN was seen.
+#[inline(always)]
+fn lane_extreme<T: Copy + PartialOrd>(
+    values: &[T],
+    best: &mut T,
+    better: impl Fn(T, T) -> bool,
+) -> bool {
+    let mut lanes = [*best; 8];
+    let mut nan = [false; 8];
+    let chunks = values.chunks_exact(8);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for k in 0..8 {
+            let v = chunk[k];
+            #[allow(clippy::eq_op)] // NaN is the one value unequal to itself
+            let is_nan = v != v;
+            nan[k] |= is_nan;
+            lanes[k] = if better(v, lanes[k]) { v } else { lanes[k] };
+        }
+    }
+    let mut saw_nan = nan.iter().any(|&n| n);
+    for &v in tail.iter().chain(&lanes) {
+        #[allow(clippy::eq_op)]
+        let is_nan = v != v;
+        saw_nan |= is_nan;
+        if better(v, *best) {
+            *best = v;
+        }
+    }
+    saw_nan
+}
+
 /// `min` or `max`; an error for no elements.
 pub(crate) struct MinMax<T> {
     pub which: Extreme,
@@ -169,17 +201,13 @@ impl<T: Element + PartialOrd> Reducer<T> for MinMax<T> {
             *acc = Some(best);
             return;
         }
-        // A branch-free scan the compiler can vectorize; NaN is looked for
-        // separately, and only when the scan saw one.
-        let mut saw_nan = false;
-        for &v in values {
-            saw_nan |= is_nan(&v);
-            best = match self.which {
-                Extreme::Min if v < best => v,
-                Extreme::Max if v > best => v,
-                _ => best,
-            };
-        }
+        // Eight independent running extremes (one dependency chain each, so
+        // the scan runs at load speed and vectorizes), one loop per direction;
+        // NaN is looked for only when the scan saw one (`v != v`).
+        let saw_nan = match self.which {
+            Extreme::Min => lane_extreme(values, &mut best, |v, b| v < b),
+            Extreme::Max => lane_extreme(values, &mut best, |v, b| v > b),
+        };
         if saw_nan {
             best = *values.iter().find(|v| is_nan(*v)).expect("a NaN was seen");
         }
@@ -280,10 +308,33 @@ fn count_as<T: Float>(n: usize) -> T {
     T::from(n).unwrap_or_else(T::nan)
 }
 
-/// Variance and standard deviation: two passes inside a strip (it is in
-/// cache) on values shifted by one of them, and Chan et al.'s merge across
-/// strips and blocks. The shift keeps means and their differences small, so
-/// data with mean 1e9 and standard deviation 1 keeps 1e-9 relative accuracy.
+/// Σ(v - shift) and Σ(v - shift)² in 8 lanes, combined pairwise.
+fn shifted_sums<T: Float>(values: &[T], shift: T) -> (T, T) {
+    let zero = T::zero();
+    let (mut s, mut q) = ([zero; 8], [zero; 8]);
+    let chunks = values.chunks_exact(8);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for k in 0..8 {
+            let d = chunk[k] - shift;
+            s[k] = s[k] + d;
+            q[k] = q[k] + d * d;
+        }
+    }
+    let fold = |l: [T; 8]| ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+    let (mut sum, mut squares) = (fold(s), fold(q));
+    for &v in tail {
+        let d = v - shift;
+        sum = sum + d;
+        squares = squares + d * d;
+    }
+    (sum, squares)
+}
+
+/// Variance and standard deviation: one pass inside a strip on values
+/// shifted by one of them, and Chan et al.'s merge across strips and blocks.
+/// The shift keeps means and their differences small, so data with mean 1e9
+/// and standard deviation 1 keeps 1e-9 relative accuracy.
 pub(crate) struct Moments<T> {
     pub spread: Spread<T>,
 }
@@ -311,8 +362,14 @@ impl<T: Accumulate + Float> Reducer<T> for Moments<T> {
             return;
         };
         let shift = if acc.count == 0 { first } else { acc.shift };
-        let mean = lane_sum(values, |v| v - shift) / count_as(values.len());
-        let m2 = lane_sum(values, |v| (v - shift - mean) * (v - shift - mean));
+        // One pass over d = v - shift: the sum of d and of d². The shift is a
+        // value of the data, so d is small and Σd² - n·mean² loses nothing
+        // that matters (it is clamped at 0 against rounding).
+        let (sum, squares) = shifted_sums(values, shift);
+        let mean = sum / count_as(values.len());
+        let m2 = squares - sum * mean;
+        let zero = <T as Accumulate>::zero();
+        let m2 = if m2 < zero { zero } else { m2 }; // NaN stays NaN
         let strip = Shifted {
             count: values.len(),
             shift,
