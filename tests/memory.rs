@@ -61,6 +61,7 @@ fn fused_random_reductions_never_allocate_a_block() {
             (m.into_scalar(), s.into_scalar(), mx.into_scalar())
         });
         assert!(mean.abs() < 0.01 && (std - 1.0).abs() < 0.01 && max > 8.0);
+        eprintln!("{options:?}: peak {peak} bytes allocated (a block is {BLOCK_BYTES})");
         assert!(
             peak < BLOCK_BYTES / 8,
             "{options:?}: peak {peak} bytes while computing, a block is {BLOCK_BYTES}"
