@@ -94,6 +94,10 @@ impl<T> Future<T> {
     }
 
     /// Block until the result is there and take it.
+    ///
+    /// This blocks the calling thread: wait from outside the rayon pool (or
+    /// from a task whose pool has other threads free), never from every
+    /// worker of the pool the future runs on, or nothing is left to run it.
     pub fn wait(self) -> Result<T> {
         let mut slot = lock(&self.state.result);
         while !slot.finished {

@@ -24,7 +24,7 @@ pub enum Scheduler {
 /// assert_eq!(one, sync);
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Options {
     pub(crate) threads: Option<usize>,
     pub(crate) scheduler: Scheduler,
@@ -64,5 +64,16 @@ impl Options {
     pub fn fan_in(mut self, k: usize) -> Self {
         self.fan_in = k;
         self
+    }
+}
+
+impl std::fmt::Debug for Options {
+    /// The user's choices (the internal cancel flag of a submitted future is left out).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("threads", &self.threads)
+            .field("scheduler", &self.scheduler)
+            .field("fan_in", &self.fan_in)
+            .finish()
     }
 }
