@@ -10,7 +10,7 @@ use crate::element::{Accumulate, Element, Truthy};
 use crate::error::Error;
 use crate::kernel::reduce::{Reducer, Reduction};
 use crate::kernel::reducers::{
-    AnyAll, ArgExtreme, CountNonzero, Extreme, Mean, MinMax, Moments, Prod, Spread, Sum,
+    AnyAll, ArgExtreme, CountNonzero, Extreme, Mean, MinMax, Moments, Prod, SkipNan, Spread, Sum,
 };
 use crate::plan::Op;
 use ndarray::{Axis, Dimension, Ix0, RemoveAxis};
@@ -219,4 +219,60 @@ reductions! {
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     [Truthy] count_nonzero, count_nonzero_axis() -> usize = CountNonzero(PhantomData), None;
+    /// Sum of the elements that are not NaN (numpy's `nansum`).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![1.0, f64::NAN, 2.0], 2)?;
+    /// assert_eq!(x.nansum().compute()?.into_scalar(), 3.0);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Accumulate + Float] nansum, nansum_axis() -> T = SkipNan(Sum(PhantomData)), None;
+    /// Mean of the elements that are not NaN; NaN if there is none.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![[1.0, f64::NAN], [3.0, f64::NAN]], (1, 2))?;
+    /// assert_eq!(x.nanmean().compute()?.into_scalar(), 2.0);
+    /// assert!(x.nanmean_axis(Axis(0)).compute()?[1].is_nan());
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Accumulate + Float] nanmean, nanmean_axis() -> T = SkipNan(Mean(PhantomData)), None;
+    /// Smallest element that is not NaN; NaN if there is none. An empty
+    /// array is an error from `compute`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![3.0, f64::NAN, -1.0], 2)?;
+    /// assert_eq!(x.nanmin().compute()?.into_scalar(), -1.0);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Accumulate + Float] nanmin, nanmin_axis() -> T = SkipNan(MinMax { which: Extreme::Min, _elem: PhantomData }), Some("nanmin");
+    /// Largest element that is not NaN; see [`nanmin`](Self::nanmin).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![3.0, f64::NAN, -1.0], 2)?;
+    /// assert_eq!(x.nanmax().compute()?.into_scalar(), 3.0);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Accumulate + Float] nanmax, nanmax_axis() -> T = SkipNan(MinMax { which: Extreme::Max, _elem: PhantomData }), Some("nanmax");
+    /// Variance of the elements that are not NaN, with `ddof`; see [`var`](Self::var).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![1.0, f64::NAN, 3.0], 2)?;
+    /// assert_eq!(x.nanvar(0.0).compute()?.into_scalar(), 1.0);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Accumulate + Float] nanvar, nanvar_axis(ddof: T) -> T = SkipNan(Moments { spread: Spread::Var(ddof) }), None;
+    /// Standard deviation of the elements that are not NaN; see [`std`](Self::std).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![1.0, f64::NAN, 3.0], 2)?;
+    /// assert_eq!(x.nanstd(0.0).compute()?.into_scalar(), 1.0);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    [Accumulate + Float] nanstd, nanstd_axis(ddof: T) -> T = SkipNan(Moments { spread: Spread::Std(ddof) }), None;
 }

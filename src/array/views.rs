@@ -5,7 +5,7 @@ use super::ChunkedArray;
 use crate::element::Element;
 use crate::error::Error;
 use crate::plan::{Op, ViewMap};
-use ndarray::{Dimension, IntoDimension};
+use ndarray::{Axis, Dimension, IntoDimension, IxDyn, RemoveAxis};
 
 /// The shape two shapes broadcast to by numpy's rules (trailing axes
 /// aligned; each pair equal, or one of them 1), or the error naming both.
@@ -96,6 +96,119 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// ```
     pub fn t(&self) -> ChunkedArray<T, D> {
         self.reversed_axes()
+    }
+
+    /// The array with axes `a` and `b` swapped. Unlike ndarray's in-place
+    /// `swap_axes`, it returns the swapped view (arrays here are immutable
+    /// plans). An axis out of range is an error from `compute`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let a = Array::from_shape_fn((2, 3, 4), |(i, j, k)| (i * 12 + j * 4 + k) as u32);
+    /// let x = ChunkedArray::from_array(a.clone(), (1, 2, 3))?;
+    /// let mut b = a.clone();
+    /// b.swap_axes(0, 2);
+    /// assert_eq!(x.swap_axes(0, 2).compute()?, b);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn swap_axes(&self, a: usize, b: usize) -> ChunkedArray<T, D> {
+        if let Some(error) =
+            [a, b]
+                .into_iter()
+                .find(|&k| k >= self.ndim())
+                .map(|k| Error::AxisOutOfBounds {
+                    op: "swap_axes",
+                    axis: k,
+                    ndim: self.ndim(),
+                })
+        {
+            return ChunkedArray::invalid(self.shape().to_vec(), error, vec![self.node.clone()]);
+        }
+        let mut axes: Vec<usize> = (0..self.ndim()).collect();
+        axes.swap(a, b);
+        let shape = axes.iter().map(|&k| self.shape()[k]).collect();
+        self.view(ViewMap::permutation(axes), shape)
+    }
+
+    /// The array with a new axis of length 1 at `axis` (ndarray's `insert_axis`).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::arange(0.0, 6.0, 1.0, 4)?;
+    /// let column = x.insert_axis(Axis(1));
+    /// assert_eq!(column.shape(), &[6, 1]);
+    /// assert_eq!(column.compute()?, Array::from_shape_fn((6, 1), |(i, _)| i as f64));
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn insert_axis(&self, axis: Axis) -> ChunkedArray<T, D::Larger> {
+        let k = axis.index();
+        let mut shape = self.shape().to_vec();
+        if k > self.ndim() {
+            let error = Error::AxisOutOfBounds {
+                op: "insert_axis",
+                axis: k,
+                ndim: self.ndim() + 1,
+            };
+            shape.push(1);
+            return ChunkedArray::invalid(shape, error, vec![self.node.clone()]);
+        }
+        shape.insert(k, 1);
+        let mut axes: Vec<Option<usize>> = (0..self.ndim()).map(Some).collect();
+        axes.insert(k, None);
+        self.view(ViewMap::select(self.ndim(), axes), shape)
+    }
+
+    /// The array without `axis`, which must have length 1 (ndarray's
+    /// `remove_axis` of a length-1 axis); otherwise an error from `compute`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::<f64, _>::ones((3, 1, 4), (2, 1, 2))?;
+    /// assert_eq!(x.remove_axis(Axis(1)).shape(), &[3, 4]);
+    /// assert!(x.remove_axis(Axis(0)).compute().is_err());
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn remove_axis(&self, axis: Axis) -> ChunkedArray<T, D::Smaller>
+    where
+        D: RemoveAxis,
+    {
+        let k = axis.index();
+        let mut shape = self.shape().to_vec();
+        if k >= self.ndim() || shape[k] != 1 {
+            let error = match shape.get(k) {
+                None => Error::AxisOutOfBounds {
+                    op: "remove_axis",
+                    axis: k,
+                    ndim: self.ndim(),
+                },
+                Some(len) => Error::invalid(
+                    "axis",
+                    format!("remove_axis needs an axis of length 1, axis {k} has length {len}"),
+                ),
+            };
+            shape.truncate(self.ndim().saturating_sub(1));
+            return ChunkedArray::invalid(shape, error, vec![self.node.clone()]);
+        }
+        shape.remove(k);
+        let axes = (0..self.ndim()).filter(|&a| a != k).map(Some).collect();
+        self.view(ViewMap::select(self.ndim(), axes), shape)
+    }
+
+    /// The array without its length-1 axes (numpy's `squeeze`).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::<f64, _>::ones((1, 3, 1, 2), (1, 2, 1, 2))?;
+    /// assert_eq!(x.squeeze().shape(), &[3, 2]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn squeeze(&self) -> ChunkedArray<T, IxDyn> {
+        let axes: Vec<Option<usize>> = (0..self.ndim())
+            .filter(|&a| self.shape()[a] != 1)
+            .map(Some)
+            .collect();
+        let shape = axes.iter().flatten().map(|&a| self.shape()[a]).collect();
+        self.view(ViewMap::select(self.ndim(), axes), shape)
     }
 
     /// The array seen with `shape`, by numpy's broadcasting rules: new

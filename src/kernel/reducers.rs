@@ -491,3 +491,44 @@ impl<T: Truthy> Reducer<T> for CountNonzero<T> {
         Ok(*acc)
     }
 }
+
+/// A reduction of the values that are not NaN (`nansum`, `nanmax`, ...); with
+/// no value left, the result is NaN (as numpy's, which also warns).
+pub(crate) struct SkipNan<R>(pub R);
+
+impl<T: Element + Float, R: Reducer<T, Out = T>> Reducer<T> for SkipNan<R> {
+    type Acc = R::Acc;
+    type Out = T;
+    fn label(&self) -> String {
+        format!("nan{}", self.0.label())
+    }
+    fn identity(&self) -> Self::Acc {
+        self.0.identity()
+    }
+    fn fold(&self, acc: &mut Self::Acc, values: &[T], first: usize) {
+        if values.iter().any(|v| v.is_nan()) {
+            let kept: Vec<T> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+            self.0.fold(acc, &kept, first);
+        } else {
+            self.0.fold(acc, values, first);
+        }
+    }
+    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], at: usize) {
+        // One at a time: skipping NaN leaves the accumulators with different counts.
+        for (acc, v) in accs.iter_mut().zip(values) {
+            if !v.is_nan() {
+                self.0
+                    .fold_each(std::slice::from_mut(acc), std::slice::from_ref(v), at);
+            }
+        }
+    }
+    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
+        self.0.merge(acc, later);
+    }
+    fn finish(&self, acc: &Self::Acc) -> Result<T> {
+        match self.0.finish(acc) {
+            Err(Error::EmptyReduction { .. }) => Ok(T::nan()),
+            other => other,
+        }
+    }
+}

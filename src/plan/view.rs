@@ -62,10 +62,17 @@ impl Strided {
 impl ViewMap {
     /// Output axis `k` shows input axis `axes[k]`: a transpose.
     pub fn permutation(axes: Vec<usize>) -> ViewMap {
+        let input_ndim = axes.len();
+        ViewMap::select(input_ndim, axes.into_iter().map(Some).collect())
+    }
+
+    /// Output axis `k` shows input axis `axes[k]`, or is a new axis of
+    /// length 1 (`None`); input axes not shown must have length 1.
+    pub fn select(input_ndim: usize, axes: Vec<Option<usize>>) -> ViewMap {
         ViewMap {
             stretch: vec![false; axes.len()],
-            input_ndim: axes.len(),
-            axes: axes.into_iter().map(Some).collect(),
+            input_ndim,
+            axes,
         }
     }
 
