@@ -5,41 +5,16 @@
 
 use ndchunk::delayed::{shared, Delayed};
 use ndchunk::prelude::*;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
 
 const MB: usize = 1 << 20;
 const OBJECT: usize = 500 * MB;
 const TASKS: usize = 100;
 const PIECE: usize = 4096;
 
-/// Live bytes at the start and the peak of live bytes while `f` runs.
-fn peak_during<R>(f: impl FnOnce() -> R) -> (R, usize, usize) {
-    let base = LIVE.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    let r = f();
-    (r, base, PEAK.load(Ordering::SeqCst))
-}
+use counting_alloc::peak_during;
 
 #[test]
 fn a_shared_500_mb_object_is_never_copied_per_task() {

@@ -4,7 +4,10 @@
 //! random reduction, computed lazily with random options and compared with the
 //! same chain evaluated eagerly with ndarray.
 
+mod common;
+
 use approx::abs_diff_eq;
+use common::partition;
 use ndarray::{ArrayD, ArrayViewD, Axis, Dimension, Ix0, IxDyn};
 use ndchunk::random::Rng;
 use ndchunk::{select, ChunkSpec, ChunkedArray, Chunks, Error, Options, Scheduler};
@@ -43,30 +46,6 @@ impl Chunking {
             Chunking::Explicit(sizes) => Chunks::from_sizes(sizes.clone()).into(),
         }
     }
-}
-
-/// A random partition of `n` into positive block lengths (for an empty axis:
-/// `[0]` or `[]`, both valid).
-fn partition(n: usize) -> BoxedStrategy<Vec<usize>> {
-    if n == 0 {
-        return prop_oneof![Just(vec![0]), Just(vec![])].boxed();
-    }
-    vec(any::<bool>(), n - 1)
-        .prop_map(|cuts| {
-            let mut sizes = Vec::new();
-            let mut len = 1;
-            for cut in cuts {
-                if cut {
-                    sizes.push(len);
-                    len = 1;
-                } else {
-                    len += 1;
-                }
-            }
-            sizes.push(len);
-            sizes
-        })
-        .boxed()
 }
 
 fn chunking(shape: &[usize]) -> BoxedStrategy<Chunking> {

@@ -11,7 +11,7 @@
 #[macro_use]
 mod common;
 
-use common::{assert_close, assert_same, chunked, ctx, floats, ints, typed, Case};
+use common::{assert_close, assert_same, chunked, ctx, floats, ints, partition, typed, Case};
 use ndarray::{
     arr0, Array, Array2, ArrayD, Axis, DimMax, Dimension, Ix0, Ix1, Ix2, Ix3, IxDyn, RemoveAxis,
     Zip,
@@ -1846,29 +1846,6 @@ fn shape() -> impl Strategy<Value = Vec<usize>> {
             ndim,
         )
     })
-}
-
-/// A random partition of `n` into positive lengths (`[0]` for an empty axis).
-fn partition(n: usize) -> BoxedStrategy<Vec<usize>> {
-    if n == 0 {
-        return Just(vec![0]).boxed();
-    }
-    vec(any::<bool>(), n - 1)
-        .prop_map(|cuts| {
-            let mut sizes = Vec::new();
-            let mut len = 1;
-            for cut in cuts {
-                if cut {
-                    sizes.push(len);
-                    len = 1;
-                } else {
-                    len += 1;
-                }
-            }
-            sizes.push(len);
-            sizes
-        })
-        .boxed()
 }
 
 /// A uniform block shape or a random partition of every axis.

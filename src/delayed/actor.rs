@@ -87,7 +87,7 @@ impl<S: Send + 'static> Actor<S> {
         };
         if start {
             let inner = self.inner.clone();
-            rayon::spawn(move || drain(&inner));
+            crate::exec::spawn(move || drain(&inner));
         }
         Future::from_state(future)
     }

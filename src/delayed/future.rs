@@ -144,7 +144,7 @@ impl<T: Clone + Send + Sync + 'static> Delayed<T> {
     pub fn submit(&self) -> Future<T> {
         let state = State::new(self.node.label(), true);
         let (job, delayed) = (state.clone(), self.clone());
-        rayon::spawn(move || {
+        crate::exec::spawn(move || {
             if job.cancelled() {
                 return job.finish(Err(Error::Cancelled));
             }

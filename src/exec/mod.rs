@@ -57,6 +57,12 @@ pub(crate) struct TaskGraph {
     pub outputs: Vec<usize>,
 }
 
+/// Run `job` in the background on the current rayon pool (a submitted
+/// future, an actor's queue): the one place outside `execute` that starts work.
+pub(crate) fn spawn(job: impl FnOnce() + Send + 'static) {
+    rayon::spawn(job);
+}
+
 /// Run `graph` and return the values of its outputs, in order.
 pub(crate) fn execute(graph: TaskGraph, options: &Options) -> Result<Vec<Value>> {
     let state = State::new(graph, options.cancel.clone());

@@ -1,7 +1,7 @@
 //! Shared helpers of the differential tests: the test cases (shapes and
 //! chunkings), deterministic data, and comparisons against eager ndarray.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
 
 use ndarray::{Array, ArrayD, Dimension, IxDyn};
 use ndchunk::{ChunkSpec, ChunkedArray, Chunks};
@@ -286,4 +286,29 @@ pub fn assert_close<D: Dimension>(
             "{what}: element {i} (C order) is {a:?}, expected {e:?} (rel {rel:e}, abs {abs:e})\nactual:   {actual:?}\nexpected: {expected:?}"
         );
     }
+}
+
+/// A random partition of `n` into positive block lengths (`[0]` or `[]` for
+/// an empty axis, both accepted by `Chunks`): the chunkings of the property tests.
+pub fn partition(n: usize) -> proptest::strategy::BoxedStrategy<Vec<usize>> {
+    use proptest::prelude::*;
+    if n == 0 {
+        return prop_oneof![Just(vec![0]), Just(vec![])].boxed();
+    }
+    proptest::collection::vec(any::<bool>(), n - 1)
+        .prop_map(|cuts| {
+            let mut sizes = Vec::new();
+            let mut len = 1;
+            for cut in cuts {
+                if cut {
+                    sizes.push(len);
+                    len = 1;
+                } else {
+                    len += 1;
+                }
+            }
+            sizes.push(len);
+            sizes
+        })
+        .boxed()
 }
