@@ -3,6 +3,7 @@
 //! Every method here only records a plan node; `compute` lowers the plan and
 //! runs it. Nothing in this module knows about threads.
 
+mod blocks;
 mod create;
 mod elementwise;
 mod ops;
@@ -10,6 +11,7 @@ pub mod random;
 mod reduce;
 mod views;
 
+pub use blocks::BlockInfo;
 pub use elementwise::{select, IntoOperand};
 
 use crate::chunks::Chunks;
@@ -17,6 +19,7 @@ use crate::compute::{compute_with, Compute};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::exec::{Options, Value};
+use crate::kernel::blocks::BlockFn;
 use crate::kernel::Typed;
 use crate::plan::{lower, Lowered, Node, Op, SourceKernel};
 use ndarray::{Array, Dimension};
@@ -78,6 +81,17 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         kernel: impl SourceKernel + 'static,
     ) -> Self {
         Self::new(shape, chunks, Op::Source(Arc::new(kernel)), vec![])
+    }
+
+    /// An array whose blocks `kernel` computes from whole blocks of `inputs`
+    /// (of element type `S`), chunked as the kernel declares.
+    pub(crate) fn from_block_fn<S: Element>(
+        shape: Vec<usize>,
+        kernel: BlockFn<S, T>,
+        inputs: Vec<Arc<Node>>,
+    ) -> Self {
+        let chunks = kernel.chunks.clone();
+        Self::new(shape, chunks, Op::Blocks(Arc::new(kernel)), inputs)
     }
 
     /// An array that reports `error` when computed: operators cannot return

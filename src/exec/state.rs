@@ -22,6 +22,10 @@ pub(super) struct State {
     failed: AtomicBool,
     error: Mutex<Option<Error>>,
     cancel: Option<Arc<AtomicBool>>,
+    /// Tasks without inputs, in the order they are started.
+    leaves: Vec<usize>,
+    /// How many of `leaves` were started.
+    next_leaf: AtomicUsize,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -52,7 +56,10 @@ impl State {
         for &o in &graph.outputs {
             holders[o] += 1;
         }
+        let leaves = leaf_order(&deps, &graph.outputs);
         State {
+            leaves,
+            next_leaf: AtomicUsize::new(0),
             waiting: deps.iter().map(|d| AtomicUsize::new(d.len())).collect(),
             holders: holders.into_iter().map(AtomicUsize::new).collect(),
             values: (0..n).map(|_| Mutex::new(None)).collect(),
@@ -67,12 +74,10 @@ impl State {
         }
     }
 
-    fn initially_ready(&self) -> impl DoubleEndedIterator<Item = usize> + '_ {
-        self.deps
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.is_empty())
-            .map(|(i, _)| i)
+    /// The next task without inputs to start, if any is left.
+    fn next_leaf(&self) -> Option<usize> {
+        let k = self.next_leaf.fetch_add(1, Ordering::AcqRel);
+        self.leaves.get(k).copied()
     }
 
     /// Run task `i`; returns the consumers it made ready.
@@ -158,33 +163,79 @@ impl State {
             .collect()
     }
 
-    /// On the current rayon pool: a finished task spawns the consumers it
-    /// made ready; rayon runs a worker's own spawns last-in first-out, so
-    /// partial results are combined before new blocks are started.
+    /// On the current rayon pool. A finished task spawns the consumers it
+    /// made ready (rayon runs a worker's own spawns last-in first-out, so
+    /// results are consumed before new blocks start); new leaves are started,
+    /// in [`leaf_order`], only while fewer jobs than threads are pending.
+    /// Live memory so stays near what the outputs in progress need, not what
+    /// all of the graph's leaves make.
     pub fn run_parallel(self) -> Result<Vec<Value>> {
-        fn go<'s>(state: &'s State, i: usize, scope: &rayon::Scope<'s>) {
-            for c in state.run(i) {
-                scope.spawn(move |s| go(state, c, s));
+        let threads = rayon::current_num_threads();
+        let pending = AtomicUsize::new(0);
+        let state = &self;
+        let pending = &pending;
+        fn start<'s>(
+            state: &'s State,
+            pending: &'s AtomicUsize,
+            threads: usize,
+            scope: &rayon::Scope<'s>,
+        ) {
+            while pending.load(Ordering::Acquire) < threads {
+                let Some(leaf) = state.next_leaf() else { break };
+                pending.fetch_add(1, Ordering::AcqRel);
+                scope.spawn(move |s| go(state, pending, threads, leaf, s));
             }
         }
-        rayon::scope(|scope| {
-            for i in self.initially_ready() {
-                let state = &self;
-                scope.spawn(move |s| go(state, i, s));
+        fn go<'s>(
+            state: &'s State,
+            pending: &'s AtomicUsize,
+            threads: usize,
+            i: usize,
+            scope: &rayon::Scope<'s>,
+        ) {
+            for c in state.run(i) {
+                pending.fetch_add(1, Ordering::AcqRel);
+                scope.spawn(move |s| go(state, pending, threads, c, s));
             }
-        });
+            pending.fetch_sub(1, Ordering::AcqRel);
+            start(state, pending, threads, scope);
+        }
+        rayon::scope(|scope| start(state, pending, threads, scope));
         self.finish()
     }
 
-    /// On the calling thread, depth-first from the lowest ready task: the
+    /// On the calling thread, depth-first, leaves in [`leaf_order`]: the
     /// same order every time.
     pub fn run_in_order(self) -> Result<Vec<Value>> {
-        let mut ready: Vec<usize> = self.initially_ready().rev().collect();
+        let mut ready: Vec<usize> = self.leaves.iter().rev().copied().collect();
         while let Some(i) = ready.pop() {
             ready.extend(self.run(i).into_iter().rev());
         }
         self.finish()
     }
+}
+
+/// The tasks without inputs, in the order a depth-first walk from the
+/// outputs (in order) reaches them: the leaves one output needs are started
+/// together, so it completes and frees its inputs before the next output's
+/// leaves start (a rechunk from row blocks to column blocks holds one band
+/// of blocks, not the whole array). Unreachable leaves come last.
+fn leaf_order(deps: &[Vec<usize>], outputs: &[usize]) -> Vec<usize> {
+    let mut seen = vec![false; deps.len()];
+    let mut order = Vec::new();
+    for start in outputs.iter().copied().chain(0..deps.len()) {
+        let mut stack = vec![start];
+        while let Some(t) = stack.pop() {
+            if std::mem::replace(&mut seen[t], true) {
+                continue;
+            }
+            if deps[t].is_empty() {
+                order.push(t);
+            }
+            stack.extend(deps[t].iter().rev());
+        }
+    }
+    order
 }
 
 pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

@@ -8,6 +8,7 @@
 //! `normal(..).mapv(f).sum()` never holds more than a few strips.
 
 pub(crate) mod assemble;
+pub(crate) mod blocks;
 mod cursor;
 pub(crate) mod elementwise;
 pub(crate) mod pairwise;

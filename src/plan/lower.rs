@@ -8,7 +8,7 @@
 use super::graph::Graph;
 use super::optimize::{Expr, Fused, Plan};
 use super::{Node, Op, Strided};
-use crate::chunks::Region;
+use crate::chunks::{Chunks, Region};
 use crate::error::{Error, Result};
 use crate::exec::{Options, Task, TaskGraph, TaskName, Value};
 use crate::kernel::AnySource;
@@ -41,14 +41,24 @@ pub(crate) fn lower(roots: &[Arc<Node>], options: &Options) -> Result<Lowered> {
         ));
     }
     let plan = Plan::new(Graph::collect(roots)?);
+    let n = plan.graph.nodes.len();
     let mut builder = Builder {
         plan: &plan,
         fan_in: options.fan_in,
         tasks: Vec::new(),
-        blocks: vec![Vec::new(); plan.graph.nodes.len()],
-        passes: vec![Vec::new(); plan.graph.nodes.len()],
+        store_trees: (0..n)
+            .map(|i| plan.stored[i].then(|| Arc::new(plan.fuse(i, true))))
+            .collect(),
+        pass_trees: (0..n)
+            .map(|i| (!plan.reductions[i].is_empty()).then(|| Arc::new(plan.fuse(i, false))))
+            .collect(),
+        needed: Vec::new(),
+        needed_pass: Vec::new(),
+        blocks: vec![Vec::new(); n],
+        passes: vec![Vec::new(); n],
     };
-    for i in 0..plan.graph.nodes.len() {
+    builder.find_needed()?;
+    for i in 0..n {
         if plan.stored[i] {
             builder.store(i)?;
         }
@@ -56,7 +66,9 @@ pub(crate) fn lower(roots: &[Arc<Node>], options: &Options) -> Result<Lowered> {
     let mut outputs = Vec::new();
     let mut root_blocks = Vec::new();
     for &r in &plan.graph.roots {
-        outputs.extend(&builder.blocks[r]);
+        for b in 0..builder.blocks[r].len() {
+            outputs.push(builder.task(r, b)?);
+        }
         root_blocks.push(builder.blocks[r].len());
     }
     let tasks = TaskGraph {
@@ -74,10 +86,26 @@ struct Builder<'p> {
     plan: &'p Plan,
     fan_in: usize,
     tasks: Vec<Task>,
-    /// Task of each block of each stored node, in C order.
-    blocks: Vec<Vec<usize>>,
-    /// Task of the shared reduction pass over each block of a node.
-    passes: Vec<Vec<usize>>,
+    /// The fused tree computing each stored node's blocks.
+    store_trees: Vec<Option<Arc<Fused>>>,
+    /// The fused tree feeding the shared reduction pass over each node.
+    pass_trees: Vec<Option<Arc<Fused>>>,
+    /// Which blocks of each stored node some output needs (graph culling).
+    needed: Vec<Vec<bool>>,
+    /// Which blocks of each node its reductions' shared pass needs.
+    needed_pass: Vec<Vec<bool>>,
+    /// Task of each needed block of each stored node, in C order.
+    blocks: Vec<Vec<Option<usize>>>,
+    /// Task of the shared reduction pass over each needed block of a node.
+    passes: Vec<Vec<Option<usize>>>,
+}
+
+/// Where a value lies in the block grid of a stored node: the node, the
+/// block (C order) and how to read it.
+struct SlotRead {
+    node: usize,
+    block: usize,
+    read: Strided,
 }
 
 impl Builder<'_> {
@@ -99,25 +127,150 @@ impl Builder<'_> {
         self.tasks.len() - 1
     }
 
+    /// The task computing block `b` (C order) of stored node `i`.
+    fn task(&self, i: usize, b: usize) -> Result<usize> {
+        self.blocks[i].get(b).copied().flatten().ok_or_else(|| {
+            Error::internal(format!(
+                "block {b} of {} was culled but is read",
+                self.plan.graph.nodes[i].label()
+            ))
+        })
+    }
+
+    /// Walk the plan from the outputs back to the leaves, marking the blocks
+    /// each needed block reads: a slice of a huge array computes only the
+    /// blocks it overlaps.
+    fn find_needed(&mut self) -> Result<()> {
+        let graph = &self.plan.graph;
+        let n = graph.nodes.len();
+        self.needed = (0..n)
+            .map(|i| {
+                vec![false; graph.nodes[i].chunks.num_blocks() * usize::from(self.plan.stored[i])]
+            })
+            .collect();
+        self.needed_pass = (0..n)
+            .map(|i| {
+                vec![
+                    false;
+                    graph.nodes[i].chunks.num_blocks() * usize::from(self.pass_trees[i].is_some())
+                ]
+            })
+            .collect();
+        for &r in &graph.roots {
+            self.needed[r].fill(true);
+        }
+        // Consumers come after their inputs: walking backwards settles a
+        // node's needs before its inputs are visited. A node's pass reads
+        // the node itself, so it is marked first.
+        for i in (0..n).rev() {
+            let node = &graph.nodes[i];
+            if let Some(tree) = self.pass_trees[i].clone() {
+                for b in 0..self.needed_pass[i].len() {
+                    if self.needed_pass[i][b] {
+                        let region = node.chunks.block_region(&node.chunks.unravel(b));
+                        for slot in self.slot_reads(&tree, &region)? {
+                            self.needed[slot.node][slot.block] = true;
+                        }
+                    }
+                }
+            }
+            for b in 0..self.needed[i].len() {
+                if self.needed[i][b] {
+                    self.mark_reads(i, b)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Mark what block `b` of stored node `i` reads.
+    fn mark_reads(&mut self, i: usize, b: usize) -> Result<()> {
+        let graph = &self.plan.graph;
+        let node = &graph.nodes[i];
+        let inputs = &graph.inputs[i];
+        let index = node.chunks.unravel(b);
+        match &node.op {
+            Op::Source(_) | Op::Map(_) | Op::View(_) => {
+                let tree = self.store_trees[i]
+                    .clone()
+                    .ok_or_else(|| Error::internal("stored node without a tree"))?;
+                let region = node.chunks.block_region(&index);
+                for slot in self.slot_reads(&tree, &region)? {
+                    self.needed[slot.node][slot.block] = true;
+                }
+            }
+            Op::Reduce { axis, .. } => {
+                let p = inputs[0];
+                for j in reduced_blocks(&graph.nodes[p].chunks, *axis, &index) {
+                    self.needed_pass[p][j] = true;
+                }
+            }
+            Op::Call(_) | Op::Parts => {
+                for &p in inputs {
+                    self.needed[p].fill(true);
+                }
+            }
+            Op::BlockOf(at) => {
+                let p = inputs[0];
+                let j = graph.nodes[p].chunks.ravel(at);
+                self.needed[p][j] = true;
+            }
+            Op::Blocks(kernel) => {
+                for (k, at) in kernel.reads(&index) {
+                    let (p, j) = self.input_block(i, k, &at)?;
+                    self.needed[p][j] = true;
+                }
+            }
+            Op::Stored(_) | Op::Invalid(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Input `k` of block node `i` and the C-order number of its block `at`,
+    /// checked: a kernel naming a block that does not exist is a bug.
+    fn input_block(&self, i: usize, k: usize, at: &[usize]) -> Result<(usize, usize)> {
+        let graph = &self.plan.graph;
+        let p = *graph.inputs[i].get(k).ok_or_else(|| {
+            Error::internal(format!("{} reads input {k}", graph.nodes[i].label()))
+        })?;
+        let grid = graph.nodes[p].chunks.grid();
+        if at.len() != grid.len() || at.iter().zip(&grid).any(|(a, g)| a >= g) {
+            return Err(Error::internal(format!(
+                "{} reads block {at:?} of a grid {grid:?}",
+                graph.nodes[i].label()
+            )));
+        }
+        Ok((p, graph.nodes[p].chunks.ravel(at)))
+    }
+
     fn store(&mut self, i: usize) -> Result<()> {
         let node = self.plan.graph.nodes[i].clone();
         let label: Arc<str> = node.label().into();
+        let needed = std::mem::take(&mut self.needed[i]);
+        self.blocks[i] = vec![None; needed.len()];
+        let wanted = needed
+            .iter()
+            .enumerate()
+            .filter(|(_, &w)| w)
+            .map(|(b, _)| b);
         match &node.op {
             Op::Stored(values) => {
-                for (b, value) in values.iter().enumerate() {
-                    let value = value.clone();
+                for b in wanted {
+                    let value = values[b].clone();
                     let t = self.push(
                         &label,
                         node.chunks.unravel(b),
                         vec![],
                         Box::new(move |_| Ok(value)),
                     );
-                    self.blocks[i].push(t);
+                    self.blocks[i][b] = Some(t);
                 }
             }
             Op::Source(_) | Op::Map(_) | Op::View(_) => {
-                let fused = Arc::new(self.plan.fuse(i, true));
-                for b in 0..node.chunks.num_blocks() {
+                let fused = self.store_trees[i]
+                    .clone()
+                    .ok_or_else(|| Error::internal("stored node without a tree"))?;
+                for b in wanted {
                     let index = node.chunks.unravel(b);
                     let region = node.chunks.block_region(&index);
                     let (deps, reads) = self.reads(&fused, &region)?;
@@ -126,8 +279,7 @@ impl Builder<'_> {
                         let source = open(&fused.expr, &region, inputs, &reads)?;
                         dtype.materialize(source, &region.shape)
                     });
-                    let t = self.push(&label, index, deps, work);
-                    self.blocks[i].push(t);
+                    self.blocks[i][b] = Some(self.push(&label, index, deps, work));
                 }
             }
             Op::Reduce { kernel, axis } => {
@@ -139,34 +291,27 @@ impl Builder<'_> {
                     .iter()
                     .position(|&r| r == i)
                     .ok_or_else(|| Error::internal("reduction missing from its input's pass"))?;
-                let parts: Vec<PartRef> = self.passes[input]
-                    .iter()
-                    .map(|&t| (t, Some(slot)))
-                    .collect();
-                let source_chunks = &self.plan.graph.nodes[input].chunks;
-                for b in 0..node.chunks.num_blocks() {
+                let source_chunks = self.plan.graph.nodes[input].chunks.clone();
+                for b in wanted {
                     let out_index = node.chunks.unravel(b);
-                    // The input blocks reduced into output block `out_index`.
-                    let column: Vec<PartRef> = match *axis {
-                        None => parts.clone(),
-                        Some(k) => (0..source_chunks.grid()[k])
-                            .map(|j| {
-                                let mut index = out_index.clone();
-                                index.insert(k, j);
-                                parts[source_chunks.ravel(&index)]
-                            })
-                            .collect(),
-                    };
+                    let column = reduced_blocks(&source_chunks, *axis, &out_index)
+                        .into_iter()
+                        .map(|j| {
+                            self.passes[input][j]
+                                .map(|t| (t, Some(slot)))
+                                .ok_or_else(|| Error::internal("a needed pass block was culled"))
+                        })
+                        .collect::<Result<Vec<PartRef>>>()?;
                     let shape = node.chunks.block_shape(&out_index);
                     let t = self.tree(&label, kernel, column, out_index, shape);
-                    self.blocks[i].push(t);
+                    self.blocks[i][b] = Some(t);
                 }
             }
             Op::Call(kernel) => {
                 // Inputs are single values (delayed calls, blocks of arrays).
                 let deps = self.plan.graph.inputs[i]
                     .iter()
-                    .map(|&p| single(&self.blocks[p]))
+                    .map(|&p| self.single(p))
                     .collect::<Result<Vec<_>>>()?;
                 let kernel = kernel.clone();
                 let t = self.push(
@@ -175,45 +320,81 @@ impl Builder<'_> {
                     deps,
                     Box::new(move |inputs: &[Value]| kernel.call(inputs)),
                 );
-                self.blocks[i].push(t);
+                self.blocks[i] = vec![Some(t)];
             }
             Op::BlockOf(index) => {
                 let p = self.plan.graph.inputs[i][0];
                 let chunks = &self.plan.graph.nodes[p].chunks;
-                self.blocks[i] = vec![self.blocks[p][chunks.ravel(index)]];
+                self.blocks[i] = vec![Some(self.task(p, chunks.ravel(index))?)];
             }
             Op::Parts => {
-                let parts = self.plan.graph.inputs[i]
+                self.blocks[i] = self.plan.graph.inputs[i]
                     .iter()
-                    .map(|&p| single(&self.blocks[p]))
+                    .map(|&p| self.single(p).map(Some))
                     .collect::<Result<Vec<_>>>()?;
-                self.blocks[i] = parts;
+            }
+            Op::Blocks(kernel) => {
+                for b in wanted {
+                    let index = node.chunks.unravel(b);
+                    let deps = kernel
+                        .reads(&index)
+                        .into_iter()
+                        .map(|(k, at)| {
+                            let (p, j) = self.input_block(i, k, &at)?;
+                            self.task(p, j)
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    let (kernel, at) = (kernel.clone(), index.clone());
+                    let work = Box::new(move |inputs: &[Value]| kernel.compute(&at, inputs));
+                    self.blocks[i][b] = Some(self.push(&label, index, deps, work));
+                }
             }
             Op::Invalid(e) => return Err(e.clone()),
         }
         Ok(())
     }
 
-    /// The tasks a fused tree needs for output `region`, and how to read each.
-    fn reads(&self, fused: &Fused, region: &Region) -> Result<(Vec<usize>, Vec<Strided>)> {
-        let mut deps = Vec::with_capacity(fused.slots.len());
-        let mut reads = Vec::with_capacity(fused.slots.len());
-        for slot in &fused.slots {
-            let read = match &slot.view {
-                Some(view) => view.read(region),
-                None => Strided::region(region),
-            };
-            let chunks = &self.plan.graph.nodes[slot.node].chunks;
-            let block = chunks
-                .block_containing(&read.input_region())
-                .ok_or_else(|| Error::internal("a fused read straddles stored blocks"))?;
-            deps.push(self.blocks[slot.node][chunks.ravel(&block)]);
-            reads.push(read.relative_to(&chunks.block_offset(&block)));
+    /// The task of a node that has one value.
+    fn single(&self, p: usize) -> Result<usize> {
+        match self.blocks[p].as_slice() {
+            [Some(t)] => Ok(*t),
+            _ => Err(Error::internal("a call's input is not a single value")),
         }
-        Ok((deps, reads))
     }
 
-    /// One task per block of `input`, folding it into every reduction of it.
+    /// The stored blocks a fused tree reads for output `region`, and how.
+    fn slot_reads(&self, fused: &Fused, region: &Region) -> Result<Vec<SlotRead>> {
+        fused
+            .slots
+            .iter()
+            .map(|slot| {
+                let read = match &slot.view {
+                    Some(view) => view.read(region),
+                    None => Strided::region(region),
+                };
+                let chunks = &self.plan.graph.nodes[slot.node].chunks;
+                let block = chunks
+                    .block_containing(&read.input_region())
+                    .ok_or_else(|| Error::internal("a fused read straddles stored blocks"))?;
+                Ok(SlotRead {
+                    node: slot.node,
+                    block: chunks.ravel(&block),
+                    read: read.relative_to(&chunks.block_offset(&block)),
+                })
+            })
+            .collect()
+    }
+
+    /// The tasks a fused tree needs for output `region`, and how to read each.
+    fn reads(&self, fused: &Fused, region: &Region) -> Result<(Vec<usize>, Vec<Strided>)> {
+        self.slot_reads(fused, region)?
+            .into_iter()
+            .map(|slot| Ok((self.task(slot.node, slot.block)?, slot.read)))
+            .collect::<Result<Vec<_>>>()
+            .map(|pairs| pairs.into_iter().unzip())
+    }
+
+    /// One task per needed block of `input`, folding it into every reduction of it.
     fn reduction_pass(&mut self, input: usize) -> Result<()> {
         let node = self.plan.graph.nodes[input].clone();
         let reductions: Vec<(Arc<dyn super::ReduceKernel>, Option<usize>)> = self.plan.reductions
@@ -229,9 +410,13 @@ impl Builder<'_> {
             .map(|&r| self.plan.graph.nodes[r].label())
             .collect();
         let label: Arc<str> = format!("{} partial", names.join("+")).into();
-        let fused = Arc::new(self.plan.fuse(input, false));
+        let fused = self.pass_trees[input]
+            .clone()
+            .ok_or_else(|| Error::internal("reduced node without a pass tree"))?;
         let reductions = Arc::new(reductions);
-        for b in 0..node.chunks.num_blocks() {
+        let needed = std::mem::take(&mut self.needed_pass[input]);
+        self.passes[input] = vec![None; needed.len()];
+        for b in (0..needed.len()).filter(|&b| needed[b]) {
             let index = node.chunks.unravel(b);
             let region = node.chunks.block_region(&index);
             let (deps, reads) = self.reads(&fused, &region)?;
@@ -245,8 +430,7 @@ impl Builder<'_> {
                 let parts = node.dtype.fold(source, &region.shape, folders)?;
                 Ok(Arc::new(Partials(parts)) as Value)
             });
-            let t = self.push(&label, index, deps, work);
-            self.passes[input].push(t);
+            self.passes[input][b] = Some(self.push(&label, index, deps, work));
         }
         Ok(())
     }
@@ -289,11 +473,18 @@ impl Builder<'_> {
     }
 }
 
-/// The task of a node that has one value.
-fn single(blocks: &[usize]) -> Result<usize> {
-    match blocks {
-        [t] => Ok(*t),
-        _ => Err(Error::internal("a call's input is not a single value")),
+/// The blocks of a reduction's input (C order) merged into output block
+/// `out`: all of them, or the column along `axis`.
+fn reduced_blocks(input: &Chunks, axis: Option<usize>, out: &[usize]) -> Vec<usize> {
+    match axis {
+        None => (0..input.num_blocks()).collect(),
+        Some(k) => (0..input.grid()[k])
+            .map(|j| {
+                let mut index = out.to_vec();
+                index.insert(k, j);
+                input.ravel(&index)
+            })
+            .collect(),
     }
 }
 

@@ -64,6 +64,9 @@ pub(crate) enum Op {
     BlockOf(Vec<usize>),
     /// An array whose blocks are the inputs' values, in C order (no task).
     Parts,
+    /// Each output block computed from whole blocks of the inputs (map_blocks,
+    /// rechunk, concatenate, matrix products, scans): one task per block.
+    Blocks(Arc<dyn BlockKernel>),
     /// An operation that was given bad arguments. Operators cannot return a
     /// `Result`, so the error waits here and `compute` returns it.
     Invalid(Error),
@@ -103,6 +106,7 @@ impl Node {
             Op::Call(k) => k.label(),
             Op::BlockOf(index) => format!("block{index:?}"),
             Op::Parts => "from_delayed".to_string(),
+            Op::Blocks(k) => k.label(),
             Op::Invalid(e) => format!("invalid: {e}"),
         }
     }
@@ -117,6 +121,7 @@ impl Node {
             Op::View(v) => v.label(),
             Op::Reduce { kernel, axis } => format!("{}@{axis:?}", kernel.key()?),
             Op::BlockOf(index) => format!("block{index:?}"),
+            Op::Blocks(k) => k.key()?,
             Op::Stored(_) | Op::Invalid(_) | Op::Call(_) | Op::Parts => return None,
         };
         Some(format!(
@@ -198,6 +203,25 @@ pub(crate) trait MapKernel: Send + Sync {
         None
     }
     fn open(&self, inputs: Vec<AnySource>) -> Result<AnySource>;
+}
+
+/// Output blocks computed from whole stored blocks of the inputs.
+///
+/// The kernel knows its inputs' chunkings (it is built by the array layer
+/// with them); the plan only asks which blocks to fetch and hands them over.
+/// Blocks are [`Block<T>`](crate::kernel::sources::Block) values.
+pub(crate) trait BlockKernel: Send + Sync {
+    fn label(&self) -> String;
+    /// Equal for kernels computing the same thing (for sharing); `None` keeps
+    /// the node's identity (user closures).
+    fn key(&self) -> Option<String> {
+        None
+    }
+    /// The input blocks output block `index` reads, as `(input number, block
+    /// index)`, in the order [`compute`](Self::compute) receives their values.
+    fn reads(&self, index: &[usize]) -> Vec<(usize, Vec<usize>)>;
+    /// Output block `index` from the values of [`reads`](Self::reads)`(index)`.
+    fn compute(&self, index: &[usize], inputs: &[Value]) -> Result<Value>;
 }
 
 /// An ordinary function of its inputs' values (a delayed call).

@@ -71,6 +71,7 @@ impl Plan {
                 | Op::Invalid(_)
                 | Op::Call(_)
                 | Op::BlockOf(_)
+                | Op::Blocks(_)
                 | Op::Parts => stored[i] = true,
                 // Reading again through other strides costs nothing.
                 Op::View(_) => {}
@@ -111,6 +112,13 @@ impl Plan {
                 }
                 // A block taken as a value of its own must exist as one.
                 Op::BlockOf(_) => stored[inputs[0]] = true,
+                // Whole blocks of the inputs are handed to the kernel.
+                Op::Blocks(_) => {
+                    for &p in inputs {
+                        stored[p] = true;
+                        addressable[p] = true;
+                    }
+                }
                 // Cut differently than its input: the input must produce any box.
                 Op::Map(_) => {
                     for &p in inputs {
