@@ -33,8 +33,8 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     ///     block.mapv(|v| v - mean)
     /// });
     /// let c = centred.compute()?;
-    /// assert_eq!(c[[0, 0]], -3.5); // block [0, 0] holds 0 1 2 6 7 8
-    /// assert_eq!(c[[3, 5]], 3.5);
+    /// assert_eq!(c[[0, 0]], -4.0); // block [0, 0] holds 0 1 2 6 7 8
+    /// assert_eq!(c[[3, 5]], 4.0);  // block [1, 1] holds 15 16 17 21 22 23
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn map_blocks<U, F>(&self, f: F) -> ChunkedArray<U, D>

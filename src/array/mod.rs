@@ -6,6 +6,7 @@
 mod blocks;
 mod create;
 mod elementwise;
+mod index;
 mod ops;
 pub mod random;
 mod reduce;

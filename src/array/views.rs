@@ -30,13 +30,55 @@ pub(crate) fn broadcast_shapes(
 }
 
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
-    /// This array through `view`, with `shape` (no check).
-    fn view<E: Dimension>(&self, view: ViewMap, shape: Vec<usize>) -> ChunkedArray<T, E> {
-        if view.is_identity() {
-            return ChunkedArray::from_node(self.node.clone());
+    /// This array through `view`, with `shape` (no check). A view of a
+    /// view becomes one view of the inner view's input.
+    pub(crate) fn view<E: Dimension>(
+        &self,
+        view: ViewMap,
+        shape: Vec<usize>,
+    ) -> ChunkedArray<T, E> {
+        let (view, input) = match &self.node.op {
+            Op::View(inner) => (view.after(inner), self.node.inputs[0].clone()),
+            _ => (view, self.node.clone()),
+        };
+        if view.is_identity(&input.shape, &shape) {
+            return ChunkedArray::from_node(input);
         }
-        let chunks = view.chunks(self.chunks(), &shape);
-        ChunkedArray::new(shape, chunks, Op::View(view), vec![self.node.clone()])
+        let chunks = view.chunks(&input.chunks, &shape);
+        ChunkedArray::new(shape, chunks, Op::View(view), vec![input])
+    }
+
+    /// The same array with a dynamic number of axes (ndarray's `into_dyn`).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::<f64, _>::zeros((2, 3), (1, 3))?.into_dyn();
+    /// assert_eq!(x.compute()?.shape(), &[2, 3]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn into_dyn(self) -> ChunkedArray<T, IxDyn> {
+        ChunkedArray::from_node(self.node)
+    }
+
+    /// The same array with dimension type `E` (ndarray's
+    /// `into_dimensionality`); an error when `E` has another number of axes.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::<f64, _>::zeros(vec![2, 3], vec![1, 3])?; // IxDyn
+    /// let m: ChunkedArray<f64, Ix2> = x.into_dimensionality()?;
+    /// assert_eq!(m.dim(), (2, 3));
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn into_dimensionality<E: Dimension>(self) -> Result<ChunkedArray<T, E>, Error> {
+        match E::NDIM {
+            Some(n) if n != self.ndim() => Err(Error::RankMismatch {
+                argument: "self",
+                expected: n,
+                got: self.ndim(),
+            }),
+            _ => Ok(ChunkedArray::from_node(self.node)),
+        }
     }
 
     /// The array with its axes in the order `axes` (ndarray's

@@ -80,7 +80,8 @@ impl<T: Element> ViewSource<T> {
         let strides: Vec<isize> = read
             .axes
             .iter()
-            .map(|a| a.map_or(0, |a| input_strides[a]))
+            .zip(&read.steps)
+            .map(|(a, &step)| a.map_or(0, |a| input_strides[a] * step))
             .collect();
         let nd = read.shape.len();
         let (outer, row_len, inner_stride) = match nd {
@@ -267,6 +268,7 @@ mod tests {
             start: vec![1, 2],
             shape: vec![29, 11],
             axes: vec![Some(1), Some(0)],
+            steps: vec![1, 1],
         };
         let expected: Vec<f64> = a
             .t()
@@ -288,6 +290,7 @@ mod tests {
             start: vec![1, 3, 2],
             shape: vec![3, 4, 3],
             axes: vec![None, Some(2), Some(0)],
+            steps: vec![1, 1, 1],
         };
         let view = a.slice(ndarray::s![1..4, 3, 2..6]).reversed_axes();
         let expected: Vec<f64> = view

@@ -118,7 +118,8 @@ impl Node {
         let op = match &self.op {
             Op::Source(k) => k.key()?,
             Op::Map(k) => k.key()?,
-            Op::View(v) => v.label(),
+            // The label abbreviates; the key must tell every view apart.
+            Op::View(v) => format!("{v:?}"),
             Op::Reduce { kernel, axis } => format!("{}@{axis:?}", kernel.key()?),
             Op::BlockOf(index) => format!("block{index:?}"),
             Op::Blocks(k) => k.key()?,

@@ -1,10 +1,13 @@
 //! Views: operations that only change how an array's elements are indexed
-//! (transposes, broadcasting), so a consumer reads its input's blocks with
-//! other strides instead of anything being computed or copied.
+//! (transposes, broadcasting, slicing), so a consumer reads its input's
+//! blocks with other strides and offsets instead of anything being computed
+//! or copied.
 
 use crate::chunks::{Chunks, Region};
 
-/// How a view's output axes index its input.
+/// How a view's output axes index its input: output index `o` along output
+/// axis `k` is input index `origin[a] + steps[k] * o` along input axis
+/// `a = axes[k]`; input axes no output axis walks stay at `origin`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct ViewMap {
     /// For each output axis, the input axis it walks; `None` for an axis the
@@ -12,18 +15,23 @@ pub(crate) struct ViewMap {
     pub axes: Vec<Option<usize>>,
     /// For each output axis, whether a length-1 input axis is repeated along it.
     pub stretch: Vec<bool>,
-    /// Number of input axes.
-    pub input_ndim: usize,
+    /// For each output axis, the input step between its consecutive
+    /// elements (1 unless sliced with a step; negative walks backwards).
+    pub steps: Vec<isize>,
+    /// For each input axis, the input index of output index 0 (0 unless
+    /// sliced; the fixed index of an input axis the output drops).
+    pub origin: Vec<usize>,
 }
 
 /// A read of a box of elements through a view: output axis `k` walks input
-/// axis `axes[k]` starting at `start` (input coordinates), or stays put
-/// (`None`: a new or stretched axis, stride 0).
+/// axis `axes[k]` from `start` (input coordinates of the box's first
+/// element) by `steps[k]`, or stays put (`None`: a new or stretched axis).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Strided {
     pub start: Vec<usize>,
     pub shape: Vec<usize>,
     pub axes: Vec<Option<usize>>,
+    pub steps: Vec<isize>,
 }
 
 impl Strided {
@@ -33,21 +41,28 @@ impl Strided {
             start: region.offset.clone(),
             shape: region.shape.clone(),
             axes: (0..region.shape.len()).map(Some).collect(),
+            steps: vec![1; region.shape.len()],
         }
     }
 
-    /// The input elements this read touches.
+    /// The smallest box of input elements this read touches.
     pub fn input_region(&self) -> Region {
+        let mut offset = self.start.clone();
         let mut shape = vec![1; self.start.len()];
         for (k, axis) in self.axes.iter().enumerate() {
-            if let Some(a) = axis {
-                shape[*a] = self.shape[k];
+            if let Some(a) = *axis {
+                let (n, step) = (self.shape[k], self.steps[k]);
+                shape[a] = if n == 0 {
+                    0
+                } else {
+                    step.unsigned_abs() * (n - 1) + 1
+                };
+                if step < 0 && n > 0 {
+                    offset[a] -= step.unsigned_abs() * (n - 1);
+                }
             }
         }
-        Region {
-            offset: self.start.clone(),
-            shape,
-        }
+        Region { offset, shape }
     }
 
     /// The same read, with `start` relative to `origin`.
@@ -71,7 +86,8 @@ impl ViewMap {
     pub fn select(input_ndim: usize, axes: Vec<Option<usize>>) -> ViewMap {
         ViewMap {
             stretch: vec![false; axes.len()],
-            input_ndim,
+            steps: vec![1; axes.len()],
+            origin: vec![0; input_ndim],
             axes,
         }
     }
@@ -87,29 +103,69 @@ impl ViewMap {
             .map(|(a, &n)| a.is_some_and(|a| input[a] == 1 && n != 1))
             .collect();
         ViewMap {
+            steps: vec![1; axes.len()],
+            origin: vec![0; input.len()],
             axes,
             stretch,
-            input_ndim: input.len(),
         }
     }
 
-    /// True when the view shows its input unchanged.
-    pub fn is_identity(&self) -> bool {
-        self.axes.len() == self.input_ndim
-            && self.axes.iter().enumerate().all(|(k, a)| *a == Some(k))
-            && !self.stretch.iter().any(|&s| s)
+    /// This view applied to the output of `inner`: one view of `inner`'s
+    /// input, so views of views never store their middle.
+    pub fn after(&self, inner: &ViewMap) -> ViewMap {
+        let mut origin = inner.origin.clone();
+        // Middle axes this view walks start at its origin; the ones it
+        // drops stay there.
+        for (m, &at) in self.origin.iter().enumerate() {
+            if let Some(a) = inner.axes[m].filter(|_| !inner.stretch[m]) {
+                origin[a] = shift(origin[a], inner.steps[m] * at as isize);
+            }
+        }
+        let mut composed = ViewMap {
+            axes: Vec::with_capacity(self.axes.len()),
+            stretch: Vec::with_capacity(self.axes.len()),
+            steps: Vec::with_capacity(self.axes.len()),
+            origin,
+        };
+        for k in 0..self.axes.len() {
+            let (axis, stretch, step) = match self.axes[k] {
+                Some(m) => (
+                    inner.axes[m],
+                    self.stretch[k] || inner.stretch[m],
+                    self.steps[k] * inner.steps[m],
+                ),
+                None => (None, false, 1),
+            };
+            composed.axes.push(axis);
+            composed.stretch.push(stretch && axis.is_some());
+            composed.steps.push(step);
+        }
+        composed
     }
 
-    /// The output shape for an input of `shape` broadcast to `output`.
+    /// True when the view shows an input of `input` shape unchanged as
+    /// `output`.
+    pub fn is_identity(&self, input: &[usize], output: &[usize]) -> bool {
+        input == output
+            && self.axes.len() == self.origin.len()
+            && self.axes.iter().enumerate().all(|(k, a)| *a == Some(k))
+            && !self.stretch.iter().any(|&s| s)
+            && self.steps.iter().all(|&s| s == 1)
+            && self.origin.iter().all(|&o| o == 0)
+    }
+
+    /// The output's chunks: every output block lies in one input block, so
+    /// each is read from one stored block.
     pub fn chunks(&self, input: &Chunks, output_shape: &[usize]) -> Chunks {
-        let sizes = self
-            .axes
-            .iter()
-            .zip(&self.stretch)
-            .zip(output_shape)
-            .map(|((axis, &stretch), &n)| match axis {
-                Some(a) if !stretch => input.sizes()[*a].clone(),
-                _ => vec![n],
+        let sizes = (0..self.axes.len())
+            .map(|k| match self.axes[k] {
+                Some(a) if !self.stretch[k] => split_walk(
+                    &input.sizes()[a],
+                    self.origin[a],
+                    self.steps[k],
+                    output_shape[k],
+                ),
+                _ => vec![output_shape[k]],
             })
             .collect();
         Chunks::from_sizes(sizes)
@@ -117,12 +173,16 @@ impl ViewMap {
 
     /// The read of the input that yields output region `out`.
     pub fn read(&self, out: &Region) -> Strided {
-        let mut start = vec![0; self.input_ndim];
+        let mut start = self.origin.clone();
         let mut axes = Vec::with_capacity(self.axes.len());
-        for (k, (axis, &stretch)) in self.axes.iter().zip(&self.stretch).enumerate() {
+        for (k, axis) in self.axes.iter().enumerate() {
             match axis {
-                Some(a) if !stretch => {
-                    start[*a] = out.offset[k];
+                Some(a) if !self.stretch[k] => {
+                    // An axis with no element reads nothing: it stays at
+                    // the origin (its offset may lie past the input's end).
+                    if out.shape[k] > 0 {
+                        start[*a] = shift(self.origin[*a], self.steps[k] * out.offset[k] as isize);
+                    }
                     axes.push(Some(*a));
                 }
                 _ => axes.push(None),
@@ -132,27 +192,69 @@ impl ViewMap {
             start,
             shape: out.shape.clone(),
             axes,
+            steps: self.steps.clone(),
         }
     }
 
     /// Short description for plans and task names.
     pub fn label(&self) -> String {
-        if self.stretch.iter().any(|&s| s) || self.axes.iter().any(Option::is_none) {
-            let from: Vec<String> = self
-                .axes
-                .iter()
-                .zip(&self.stretch)
-                .map(|(a, &s)| match (a, s) {
-                    (Some(a), false) => a.to_string(),
-                    _ => "*".to_string(),
-                })
-                .collect();
+        let sliced = self.steps.iter().any(|&s| s != 1) || self.origin.iter().any(|&o| o != 0);
+        let dropped = (0..self.origin.len()).any(|a| !self.axes.contains(&Some(a)));
+        let describe = |k: usize| match (self.axes[k], self.stretch[k]) {
+            (Some(a), false) if self.steps[k] != 1 || self.origin[a] != 0 => {
+                format!("{a}:{}+{}i", self.origin[a], self.steps[k])
+            }
+            (Some(a), false) => a.to_string(),
+            _ => "*".to_string(),
+        };
+        let from: Vec<String> = (0..self.axes.len()).map(describe).collect();
+        if sliced || dropped {
+            format!("slice[{}]", from.join(", "))
+        } else if self.stretch.iter().any(|&s| s) || self.axes.iter().any(Option::is_none) {
             format!("broadcast[{}]", from.join(", "))
         } else {
-            let axes: Vec<String> = self.axes.iter().flatten().map(usize::to_string).collect();
-            format!("permute[{}]", axes.join(", "))
+            format!("permute[{}]", from.join(", "))
         }
     }
+}
+
+/// `at + delta`, for a delta known to stay inside the axis.
+fn shift(at: usize, delta: isize) -> usize {
+    at.checked_add_signed(delta)
+        .expect("a view walks outside its input axis")
+}
+
+/// Block lengths along an output axis of `n` elements that walks an input
+/// axis (blocks `sizes`) from `origin` by `step`: consecutive elements that
+/// fall in the same input block form one output block.
+fn split_walk(sizes: &[usize], origin: usize, step: isize, n: usize) -> Vec<usize> {
+    if n == 0 {
+        return vec![0];
+    }
+    let ends: Vec<usize> = sizes
+        .iter()
+        .scan(0, |end, &len| {
+            *end += len;
+            Some(*end)
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut o = 0;
+    while o < n {
+        let at = shift(origin, step * o as isize);
+        let b = ends.partition_point(|&end| end <= at);
+        let (lo, hi) = (ends[b] - sizes[b], ends[b]);
+        // Output elements left before the walk leaves block `b`.
+        let room = if step > 0 {
+            (hi - 1 - at) / step.unsigned_abs() + 1
+        } else {
+            (at - lo) / step.unsigned_abs() + 1
+        };
+        let take = room.min(n - o);
+        out.push(take);
+        o += take;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -184,7 +286,8 @@ mod tests {
         });
         assert_eq!(read.start, vec![5, 2]);
         assert_eq!(read.input_region().shape, vec![4, 3]);
-        assert!(!v.is_identity() && ViewMap::permutation(vec![0, 1]).is_identity());
+        assert!(!v.is_identity(&[4, 4], &[4, 4]));
+        assert!(ViewMap::permutation(vec![0, 1]).is_identity(&[4, 4], &[4, 4]));
         assert_eq!(v.label(), "permute[1, 0]");
     }
 }
