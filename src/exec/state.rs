@@ -247,3 +247,26 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         "a panic with a non-string payload".to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::leaf_order;
+
+    #[test]
+    fn leaves_start_in_the_order_the_outputs_need_them() {
+        // Tasks 0..4 are leaves; 4 reads 3 and 1, 5 reads 2 and 0, 6 reads 4.
+        let deps = vec![
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![3, 1],
+            vec![2, 0],
+            vec![4],
+        ];
+        assert_eq!(leaf_order(&deps, &[6, 5]), vec![3, 1, 2, 0]);
+        assert_eq!(leaf_order(&deps, &[5, 6]), vec![2, 0, 3, 1]);
+        // A leaf no output reaches still runs, last.
+        assert_eq!(leaf_order(&deps, &[5]), vec![2, 0, 1, 3]);
+    }
+}
