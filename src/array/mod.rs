@@ -7,12 +7,14 @@ mod blocks;
 mod create;
 mod elementwise;
 mod ops;
+mod overlap;
 pub mod random;
 mod reduce;
 mod views;
 
 pub use blocks::BlockInfo;
 pub use elementwise::{select, IntoOperand};
+pub use overlap::Boundary;
 
 use crate::chunks::Chunks;
 use crate::compute::{compute_with, Compute};
