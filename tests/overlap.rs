@@ -300,9 +300,9 @@ fn laplacian_2d(u: ArrayView2<f64>) -> Array2<f64> {
         let centre = u.slice(ndarray::s![1..n - 1, 1..m - 1]);
         let lap = &u.slice(ndarray::s![..n - 2, 1..m - 1])
             + &u.slice(ndarray::s![2.., 1..m - 1])
-            + &u.slice(ndarray::s![1..n - 1, ..m - 2])
-            + &u.slice(ndarray::s![1..n - 1, 2..])
-            - &(&centre * 4.0);
+            + u.slice(ndarray::s![1..n - 1, ..m - 2])
+            + u.slice(ndarray::s![1..n - 1, 2..])
+            - &centre * 4.0;
         out.slice_mut(ndarray::s![1..n - 1, 1..m - 1]).assign(&lap);
     }
     out
@@ -557,7 +557,7 @@ fn a_result_of_the_wrong_shape_names_the_block() {
     // The haloed block without its halo: the shape of the block, not the halo's.
     let y = x.map_overlap((1, 1), Boundary::Constant(0.0), |h, info| {
         if info.index == [1, 0] {
-            h.slice(ndarray::s![1..-1, 1..-1]).to_owned()
+            h.slice(ndarray::s![1..4, 1..4]).to_owned()
         } else {
             h.to_owned()
         }

@@ -29,7 +29,6 @@ use ndarray::{Array, ArrayView, Dimension, IntoDimension, Slice};
 ///
 /// ```
 /// use ndchunk::prelude::*;
-/// use ndchunk::Boundary;
 /// let x = ChunkedArray::from_array(array![1, 2, 3, 4], 2)?;
 /// // Shift right by one: the first element becomes the left halo's.
 /// let shifted = |boundary| {
@@ -53,7 +52,6 @@ pub enum Boundary<T> {
     ///
     /// ```
     /// use ndchunk::prelude::*;
-    /// use ndchunk::Boundary;
     /// let x = ChunkedArray::from_array(array![1, 2, 3, 4], 4)?;
     /// // The haloed block's first element: the reflection of element 1.
     /// let first = x.map_overlap(2, Boundary::Reflect, |h, _| h.mapv(|_| h[0]));
@@ -65,7 +63,6 @@ pub enum Boundary<T> {
     ///
     /// ```
     /// use ndchunk::prelude::*;
-    /// use ndchunk::Boundary;
     /// let x = ChunkedArray::from_array(array![1, 2, 3, 4], 2)?;
     /// // Sum of each element's two neighbours, the ends being neighbours.
     /// let y = x.map_overlap(1, Boundary::Periodic, |h, _| {
@@ -82,7 +79,6 @@ pub enum Boundary<T> {
     ///
     /// ```
     /// use ndchunk::prelude::*;
-    /// use ndchunk::Boundary;
     /// let x = ChunkedArray::from_array(array![1.0, 2.0, 3.0], 3)?;
     /// // Each element's sum with its neighbours, zero past the ends.
     /// let y = x.map_overlap(1, Boundary::Constant(0.0), |h, _| {
@@ -99,7 +95,6 @@ pub enum Boundary<T> {
     ///
     /// ```
     /// use ndchunk::prelude::*;
-    /// use ndchunk::Boundary;
     /// let x = ChunkedArray::<f64, _>::zeros(6, 2)?;
     /// // Blocks of 2: the edge blocks get one side of halo, the middle both.
     /// let lens = x.map_overlap(1, Boundary::None, |h, _| h.mapv(|_| h.len() as f64));
@@ -117,8 +112,9 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// haloed block's shape, whose halo is then cut off (dask's
     /// `map_overlap` with `trim=True`), so the result has this array's
     /// shape and chunks. An element of the result is exactly what `f`
-    /// computes for it on the whole padded array, however the array is
-    /// chunked, as long as `f` reads at most `depth` elements away.
+    /// computes for it on the whole padded array (not padded with
+    /// [`Boundary::None`]), however the array is chunked, as long as `f`
+    /// reads at most `depth` elements away.
     ///
     /// `depth` is a block shape (`(1, 1)`, `[2, 0, 2]`, `1` for 1-D).
     /// [`BlockInfo`] gives the block's own index and offset; the halo
@@ -132,7 +128,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     ///
     /// ```
     /// use ndchunk::prelude::*;
-    /// use ndchunk::Boundary;
+    /// use ndarray::ArrayView2;
     /// let a = Array2::from_shape_fn((6, 6), |(i, j)| ((i * 7 + j * 3) % 5) as f64);
     /// let x = ChunkedArray::from_array(a.clone(), (4, 4))?;
     /// // 5-point Laplacian, zero outside the array.
@@ -151,7 +147,6 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// // Element [3, 4] is at a block corner: its neighbours are in three other blocks.
     /// let expected = a[[2, 4]] + a[[4, 4]] + a[[3, 3]] + a[[3, 5]] - 4.0 * a[[3, 4]];
     /// assert_eq!(lap[[3, 4]], expected);
-    /// # use ndarray::{ArrayView2, Array2};
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn map_overlap<U, F>(

@@ -55,8 +55,8 @@ pub(crate) struct Halo {
 
 impl Halo {
     /// The halo of block `index` of `chunks`, `depth` deep on every axis.
-    /// Reflect and Periodic need `depth <= ` the axis length (checked by
-    /// the caller).
+    /// Reflect and Periodic need a depth of at most the axis length
+    /// (checked by the caller).
     pub fn new<T>(
         chunks: &Chunks,
         index: &[usize],
