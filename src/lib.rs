@@ -44,7 +44,7 @@ mod exec;
 mod kernel;
 mod plan;
 
-pub use array::{random, select, BlockInfo, ChunkedArray, IntoOperand};
+pub use array::{random, select, BlockInfo, Boundary, ChunkedArray, IntoOperand};
 pub use chunks::{ChunkSpec, Chunks};
 pub use compute::{compute, compute_with, num_tasks, Compute};
 pub use error::{Error, Result};
@@ -56,7 +56,8 @@ pub use exec::{Options, Scheduler};
 /// types, so one `use` line is enough to build, compute and compare arrays.
 pub mod prelude {
     pub use crate::{
-        compute, select, ChunkSpec, ChunkedArray, Chunks, Compute, Error, Options, Scheduler,
+        compute, select, BlockInfo, Boundary, ChunkSpec, ChunkedArray, Chunks, Compute, Error,
+        Options, Scheduler,
     };
     pub use ndarray::{
         array, s, Array, Array0, Array1, Array2, ArrayD, Axis, Ix0, Ix1, Ix2, Ix3, Ix4, IxDyn,

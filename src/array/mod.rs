@@ -8,12 +8,14 @@ mod create;
 mod elementwise;
 mod index;
 mod ops;
+mod overlap;
 pub mod random;
 mod reduce;
 mod views;
 
 pub use blocks::BlockInfo;
 pub use elementwise::{select, IntoOperand};
+pub use overlap::Boundary;
 
 use crate::chunks::Chunks;
 use crate::compute::{compute_with, Compute};
