@@ -9,6 +9,7 @@ mod elementwise;
 mod ops;
 pub mod random;
 mod reduce;
+mod scan;
 mod views;
 
 pub use blocks::BlockInfo;
