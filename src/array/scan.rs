@@ -20,8 +20,8 @@ use crate::chunks::Chunks;
 use crate::element::{Accumulate, Element};
 use crate::error::Error;
 use crate::kernel::blocks::BlockFn;
-use crate::kernel::sources::Block;
 use crate::kernel::scan::{apply_carry, last_plane, scan_block};
+use crate::kernel::sources::Block;
 use ndarray::{Axis, Dimension};
 
 /// The associative operation of a scan.
@@ -83,9 +83,9 @@ impl<T: Element + Accumulate, D: Dimension> ChunkedArray<T, D> {
             };
             return ChunkedArray::invalid(shape, error, vec![self.node.clone()]);
         }
-        let (op, identity): (fn(T, T) -> T, T) = match scan {
-            Scan::Sum => (T::add, T::zero()),
-            Scan::Prod => (T::mul, T::one()),
+        let op: fn(T, T) -> T = match scan {
+            Scan::Sum => T::add,
+            Scan::Prod => T::mul,
         };
         let name = format!("{}({k})", scan.name());
         let chunks = self.chunks().clone();
@@ -99,6 +99,7 @@ impl<T: Element + Accumulate, D: Dimension> ChunkedArray<T, D> {
         .keyed(format!("{name} local"));
         let local = Self::from_block_fn(shape.clone(), local, vec![self.node.clone()]);
         let blocks_along = chunks.grid()[k];
+        // Nothing to carry: one block along the axis, or no element at all.
         if blocks_along <= 1 || self.is_empty() {
             return local;
         }
@@ -112,7 +113,7 @@ impl<T: Element + Accumulate, D: Dimension> ChunkedArray<T, D> {
             format!("{name} carry"),
             Chunks::from_sizes(plane_sizes),
             |index: &[usize]| vec![(0, index.to_vec())],
-            move |_: &[usize], blocks: &[&Block<T>]| last_plane(blocks[0], k, identity),
+            move |_: &[usize], blocks: &[&Block<T>]| last_plane(blocks[0], k),
         )
         .keyed(format!("{name} carry"));
         let carry = Self::from_block_fn(plane_shape, carry, vec![local.node.clone()]);

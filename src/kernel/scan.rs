@@ -58,27 +58,26 @@ pub(crate) fn scan_block<T: Element>(
 
 /// The last hyperplane along `axis` of a scanned block (length 1 along the
 /// axis): the block's total, which every later block along the axis carries.
-/// A block empty along the axis carries `identity`.
-pub(crate) fn last_plane<T: Element>(
-    scanned: &Block<T>,
-    axis: usize,
-    identity: T,
-) -> Result<Block<T>> {
+/// Only blocks of non-empty arrays carry (chunks of a non-empty axis have no
+/// empty block).
+pub(crate) fn last_plane<T: Element>(scanned: &Block<T>, axis: usize) -> Result<Block<T>> {
     let mut shape = scanned.shape().to_vec();
-    let (outer, along, inner) = split(&shape, axis);
+    let (_, along, inner) = split(&shape, axis);
+    if along * inner == 0 {
+        return Err(Error::internal(format!(
+            "carry of an empty block of shape {shape:?}"
+        )));
+    }
     shape[axis] = 1;
-    let plane = if along == 0 || inner == 0 {
-        vec![identity; outer * inner]
-    } else {
-        let data = scanned.as_standard_layout();
-        let data = data
-            .as_slice()
-            .ok_or_else(|| Error::internal("a standard layout block is not contiguous"))?;
-        data.chunks_exact(along * inner)
-            .flat_map(|slab| &slab[(along - 1) * inner..])
-            .copied()
-            .collect()
-    };
+    let data = scanned.as_standard_layout();
+    let data = data
+        .as_slice()
+        .ok_or_else(|| Error::internal("a standard layout block is not contiguous"))?;
+    let plane = data
+        .chunks_exact(along * inner)
+        .flat_map(|slab| &slab[(along - 1) * inner..])
+        .copied()
+        .collect();
     shaped(&shape, plane)
 }
 

@@ -62,7 +62,10 @@ impl<T: Element + AsPrimitive<f64>, D: Dimension> ChunkedArray<T, D> {
     ) -> Result<(ChunkedArray<u64, Ix1>, Array1<f64>)> {
         let (lo, hi) = range;
         if bins == 0 {
-            return Err(Error::invalid("bins", "histogram needs at least 1 bin, got 0"));
+            return Err(Error::invalid(
+                "bins",
+                "histogram needs at least 1 bin, got 0",
+            ));
         }
         if !(lo.is_finite() && hi.is_finite() && lo < hi && (hi - lo).is_finite()) {
             return Err(Error::invalid(
