@@ -11,6 +11,7 @@ mod ops;
 mod overlap;
 pub mod random;
 mod reduce;
+mod scan;
 mod views;
 
 pub use blocks::BlockInfo;

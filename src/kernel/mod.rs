@@ -9,6 +9,7 @@
 
 pub(crate) mod assemble;
 pub(crate) mod blocks;
+pub(crate) mod counts;
 mod cursor;
 pub(crate) mod elementwise;
 pub(crate) mod overlap;
@@ -16,6 +17,7 @@ pub(crate) mod pairwise;
 pub(crate) mod random;
 pub(crate) mod reduce;
 pub(crate) mod reducers;
+pub(crate) mod scan;
 pub(crate) mod sources;
 mod typed;
 pub(crate) mod view_source;
