@@ -4,6 +4,7 @@
 //! runs it. Nothing in this module knows about threads.
 
 mod blocks;
+mod counts;
 mod create;
 mod elementwise;
 mod index;
@@ -12,6 +13,7 @@ mod overlap;
 pub mod random;
 mod reduce;
 mod scan;
+mod take;
 mod views;
 
 pub use blocks::BlockInfo;

@@ -1,8 +1,5 @@
 //! Cumulative sums and products along an axis (numpy's `cumsum`/`cumprod`
-//! with an axis), and, in the submodules, the other operations on whole
-//! lanes of values: counting ([`histogram`](ChunkedArray::histogram),
-//! [`bincount`](ChunkedArray::bincount)) and picking indices
-//! ([`select`](ChunkedArray::select)).
+//! with an axis).
 //!
 //! A scan is three block nodes. Every block is scanned on its own (`local`);
 //! the last hyperplane of each local scan is cut out as a small block of its
@@ -11,9 +8,6 @@
 //! not depend on scheduling. Output blocks read the small carries, not the
 //! earlier blocks, so an earlier block is freed as soon as its own output
 //! and carry are made.
-
-mod counts;
-mod select;
 
 use super::ChunkedArray;
 use crate::chunks::Chunks;
