@@ -45,6 +45,7 @@ mod kernel;
 mod plan;
 
 pub use array::{random, select, BlockInfo, ChunkedArray, IntoOperand};
+pub use array::{tensordot, Dot};
 pub use chunks::{ChunkSpec, Chunks};
 pub use compute::{compute, compute_with, num_tasks, Compute};
 pub use error::{Error, Result};

@@ -6,6 +6,7 @@
 mod blocks;
 mod create;
 mod elementwise;
+mod linalg;
 mod ops;
 pub mod random;
 mod reduce;
@@ -13,6 +14,7 @@ mod views;
 
 pub use blocks::BlockInfo;
 pub use elementwise::{select, IntoOperand};
+pub use linalg::{tensordot, Dot};
 
 use crate::chunks::Chunks;
 use crate::compute::{compute_with, Compute};

@@ -11,6 +11,7 @@ pub(crate) mod assemble;
 pub(crate) mod blocks;
 mod cursor;
 pub(crate) mod elementwise;
+pub(crate) mod linalg;
 pub(crate) mod pairwise;
 pub(crate) mod random;
 pub(crate) mod reduce;
