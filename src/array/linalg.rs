@@ -80,7 +80,7 @@ impl<T: Element> ChunkedArray<T, Ix2> {
     /// assert_eq!(x.dot(&y).compute()?, a.dot(&b));
     /// let v = ChunkedArray::from_array(array![1.0, 0.0, 0.0, 2.0], 2)?;
     /// assert_eq!(x.dot(&v).compute()?, a.column(0).to_owned() + a.column(3).mapv(|c| 2.0 * c));
-    /// let wrong = ChunkedArray::<f64, _>::ones((5, 5), 5)?;
+    /// let wrong = ChunkedArray::<f64, _>::ones((5, 5), (5, 5))?;
     /// assert!(matches!(x.dot(&wrong).compute(), Err(Error::ShapeMismatch { .. })));
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
