@@ -241,13 +241,16 @@ impl Contraction {
     ) -> Result<Block<T>> {
         let (_, products) = self.plan(index);
         let (rows, cols) = self.out_matrix(index);
+        // Zeros (untouched pages until written) stay the answer when there
+        // is no product; the first product overwrites them without reading.
         let mut out = Array2::<T>::zeros((rows, cols));
-        for product in &products {
+        for (i, product) in products.iter().enumerate() {
             let len = self.combo_len(&product.combo);
             let a = self.operand(blocks[product.a_at], &product.combo, true);
             let b = self.operand(blocks[product.b_at], &product.combo, false);
             let (a, b) = (matrix(&a, (rows, len))?, matrix(&b, (len, cols))?);
-            general_mat_mul(T::one(), &a, &b, T::one(), &mut out);
+            let beta = if i == 0 { T::zero() } else { T::one() };
+            general_mat_mul(T::one(), &a, &b, beta, &mut out);
         }
         out.into_shape_with_order(IxDyn(shape))
             .map(|o| o.into_shared())
