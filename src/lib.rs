@@ -44,7 +44,7 @@ mod exec;
 mod kernel;
 mod plan;
 
-pub use array::{random, select, BlockInfo, Boundary, ChunkedArray, IntoOperand};
+pub use array::{random, select, tensordot, BlockInfo, Boundary, ChunkedArray, Dot, IntoOperand};
 pub use chunks::{ChunkSpec, Chunks};
 pub use compute::{compute, compute_with, num_tasks, Compute};
 pub use error::{Error, Result};

@@ -37,6 +37,10 @@ Workloads (N = 10000, chunks 1000 x 1000 unless noted)
   W8   max of a 20000 x 20000 uniform(0, 1) array, chunks 2000 x 2000
   W9   y = x - x.mean(); y.std() of an N x N normal array (also N = 40000,
        ndchunk only: NumPy would need 12.8 GB for x alone)
+  MATMUL (a @ b).sum() of two in-memory 4000 x 4000 arrays, chunks 1000 x 1000:
+       the product is computed whole (the sum only saves moving it out);
+       NumPy and dask get OPENBLAS_NUM_THREADS (and OMP_/MKL_) = the number of
+       cores ndchunk uses, and dask multiplies numpy chunks of the same size
   GRAPH  build and lower ones((10000, 10000), (10, 10)).sum(): ~1.1 M tasks
 What is timed: the in-memory input of W3/W4/W5/W7 (the same hash of the index
 everywhere, so their results must agree exactly) and the lazy random arrays of
@@ -54,7 +58,8 @@ Machine limits (`compare <limit> --impl limit`)
                a row-major array has (8 KB runs for C = 1000)
 The last column relates ndchunk to them: W1/W2/W8/W9 its time over the time of
 generating N*N samples at the measured rate; W3/W4/W7 the read bandwidth it
-achieves (8 N^2 bytes / time) as a fraction of the measured one; W5 µs/task.
+achieves (8 N^2 bytes / time) as a fraction of the measured one; W5 µs/task;
+MATMUL the GFLOP/s (2 N^3 / time) of ndchunk and of NumPy (OpenBLAS).
 
 Needs Linux, Python 3.8+, a Rust toolchain, NumPy and dask (installed with
 pip if missing, unless --skip-python).
@@ -72,7 +77,7 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-MAIN_ROWS = ["W1", "W2", "W3", "W4a", "W4b", "W5", "W7", "W8", "W9"]
+MAIN_ROWS = ["W1", "W2", "W3", "W4a", "W4b", "W5", "W7", "W8", "W9", "MATMUL"]
 SELECTABLE = MAIN_ROWS + ["GRAPH"]
 RUST_IMPLS = ["ndchunk", "eager", "rayon"]
 PY_IMPLS = ["numpy", "dask"]
@@ -88,6 +93,7 @@ DESCRIPTION = {
     "W7": "(x + x.t()).sum(), in memory",
     "W8": "max of uniform(0, 1)",
     "W9": "y = x - x.mean(); y.std()",
+    "MATMUL": "(a @ b).sum(), in memory",
 }
 
 # Each Python case runs this, then `N, C = ...`, then its snippet.
@@ -125,6 +131,12 @@ def make_input(N):
         i = np.arange(i0, min(i0 + step, N), dtype=np.int64)[:, None] * 1000003
         a[i0:i0 + i.shape[0]] = ((i + j) % 65536) / 65536.0 - 0.5
     return a
+def make_input_b(N):
+    # `input_b` in workloads.rs: the same hash with i and j swapped.
+    return make_input(N).T.copy()
+def blas_threads():
+    import os
+    return int(os.environ.get("OPENBLAS_NUM_THREADS", "0")) or None
 """
 
 DASK_RNG = """
@@ -197,6 +209,13 @@ y = x - x.mean()
 r = y.std()
 report(time.perf_counter() - t, r)
 """,
+    ("numpy", "MATMUL"): """
+import numpy as np
+a, b = make_input(N), make_input_b(N)
+t = time.perf_counter()
+r = (a @ b).sum()
+report(time.perf_counter() - t, r, threads=blas_threads())
+""",
     ("dask", "W1"): DASK_RNG + """
 x = rng.standard_normal((N, N), chunks=(C, C))
 t = time.perf_counter()
@@ -264,6 +283,14 @@ y = x - x.mean()
 r = y.std().compute(scheduler="threads")
 report(time.perf_counter() - t, r, rng=RNG)
 """,
+    ("dask", "MATMUL"): """
+import dask.array as da
+a = da.from_array(make_input(N), chunks=(C, C))
+b = da.from_array(make_input_b(N), chunks=(C, C))
+t = time.perf_counter()
+r = (a @ b).sum().compute(scheduler="threads")
+report(time.perf_counter() - t, r, threads=blas_threads())
+""",
 }
 
 
@@ -288,11 +315,11 @@ def sizes(quick):
     """Sizes of every part of the run."""
     if quick:
         return dict(
-            n=2000, c=500, w5=(300, 10), w8=(4000, 1000), w9=[2000],
+            n=2000, c=500, w5=(300, 10), w8=(4000, 1000), w9=[2000], matmul=(1000, 250),
             scale=[1000, 2000, 4000], graph=(2000, 10), bw=10000,
         )
     return dict(
-        n=10000, c=1000, w5=(1000, 10), w8=(20000, 2000), w9=[10000, 40000],
+        n=10000, c=1000, w5=(1000, 10), w8=(20000, 2000), w9=[10000, 40000], matmul=(4000, 1000),
         scale=[5000, 10000, 20000, 40000], graph=(10000, 10), bw=10000,
     )
 
@@ -302,6 +329,8 @@ def main_size(sz, workload):
         return sz["w5"]
     if workload == "W8":
         return sz["w8"]
+    if workload == "MATMUL":
+        return sz["matmul"]
     return sz["n"], sz["c"]
 
 
@@ -363,7 +392,12 @@ def run_case(case, binary):
             + snippet
         )
         argv = [sys.executable, "-c", code]
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT, cwd=REPO)
+    env = dict(os.environ)
+    if case.workload == "MATMUL" and case.impl in PY_IMPLS:
+        # BLAS on as many threads as ndchunk uses (all cores), set explicitly.
+        cores = str(len(os.sched_getaffinity(0)))
+        env.update(OPENBLAS_NUM_THREADS=cores, OMP_NUM_THREADS=cores, MKL_NUM_THREADS=cores)
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT, cwd=REPO, env=env)
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
         raise RuntimeError(f"exit status {proc.returncode}: {tail}")
@@ -501,6 +535,16 @@ def limit_column(w, res, nd, sz, limits):
             bb = res.median(blocked, "gb_per_s") * 1e9
             cell += f"<br>= {100 * achieved / bb:.0f}% of {bb / 1e9:.1f} GB/s read in blocks"
         return cell
+    if w == "MATMUL":
+        flops = 2.0 * n ** 3
+        cell = f"{flops / t / 1e9:.1f} GFLOP/s"
+        npc = Case("numpy", w, n, nd.chunk)
+        if res.ok(npc):
+            tn = res.median(npc)
+            threads = (res.last(npc) or {}).get("threads")
+            cell += (f"<br>numpy (OpenBLAS, {threads} threads): {flops / tn / 1e9:.1f} GFLOP/s"
+                     f"<br>ndchunk time = {t / tn:.2f}x numpy's")
+        return cell
     if w == "W5":
         tasks = (res.last(nd) or {}).get("tasks")
         if not tasks:
@@ -573,7 +617,7 @@ def result_checks(res, cases, selected, sz):
         if not got:
             continue
         text = "; ".join(f"{name} {short(r)}" for name, r in got)
-        if w in ("W3", "W4a", "W4b", "W5", "W7"):
+        if w in ("W3", "W4a", "W4b", "W5", "W7", "MATMUL"):
             vals = [r["sum"] if isinstance(r, dict) else r for _, r in got]
             agree = all(abs(v - vals[0]) <= 1e-9 * max(1.0, abs(vals[0])) for v in vals)
             text += " — " + ("all agree" if agree else "**DISAGREE**")
@@ -589,7 +633,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="measured runs per case, after one warm-up (default 3)")
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: N=2000, W8 at 4000, W9 at 2000 only, scale 1000..4000")
-    parser.add_argument("--only", help="comma-separated workloads: W1,W2,W3,W4 (=W4a,W4b),W4a,W4b,W5,W7,W8,W9,GRAPH")
+    parser.add_argument("--only", help="comma-separated workloads: W1,W2,W3,W4 (=W4a,W4b),W4a,W4b,W5,W7,W8,W9,MATMUL,GRAPH")
     parser.add_argument("--skip-python", action="store_true", help="skip the NumPy and dask cases")
     parser.add_argument("--bin", help="use this built `compare` example instead of building it")
     args = parser.parse_args()

@@ -50,6 +50,8 @@ workloads (defaults: N = 10000, C = 1000, unless noted):
   W7           (x + x.t()).sum() of the in-memory array
   W8           max of an N x N uniform(0, 1) array    (N = 20000, C = 2000)
   W9           y = x - x.mean(); y.std(0) on an N x N normal array
+  MATMUL       (a @ b).sum() of two in-memory N x N arrays (N = 4000, C = 1000);
+               the product is computed whole, the sum only avoids a transfer
   GRAPH        build and lower ones((N, N), (C, C)).sum(); ndchunk only (C = 10)
   gen          limit: N*N standard-normal samples, summed, on all threads
   gen_uniform  limit: the same with uniform(0, 1) samples
@@ -81,6 +83,7 @@ enum Workload {
     W7,
     W8,
     W9,
+    Matmul,
     Graph,
     Gen,
     GenUniform,
@@ -100,6 +103,7 @@ impl Workload {
             "w7" => Workload::W7,
             "w8" => Workload::W8,
             "w9" => Workload::W9,
+            "matmul" => Workload::Matmul,
             "graph" => Workload::Graph,
             "gen" => Workload::Gen,
             "gen_uniform" => Workload::GenUniform,
@@ -120,6 +124,7 @@ impl Workload {
             Workload::W7 => "W7",
             Workload::W8 => "W8",
             Workload::W9 => "W9",
+            Workload::Matmul => "MATMUL",
             Workload::Graph => "GRAPH",
             Workload::Gen => "gen",
             Workload::GenUniform => "gen_uniform",
@@ -133,6 +138,7 @@ impl Workload {
         match self {
             Workload::W5 => (1_000, 10),
             Workload::W8 => (20_000, 2_000),
+            Workload::Matmul => (4_000, 1_000),
             Workload::Graph => (10_000, 10),
             _ => (10_000, 1_000),
         }
@@ -220,7 +226,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> 
         }
     }
     let workload =
-        workload.ok_or("missing the workload (W1 ... W9, GRAPH, gen, gen_uniform, bw)")?;
+        workload.ok_or("missing the workload (W1 ... W9, MATMUL, GRAPH, gen, gen_uniform, bw)")?;
     let imp = imp.ok_or("missing `--impl`")?;
     let (dn, dc) = workload.defaults();
     let (n, chunk) = (n.unwrap_or(dn), chunk.unwrap_or(dc));
@@ -436,6 +442,12 @@ fn input(n: usize) -> Array2<f64> {
     Array2::from_shape_fn((n, n), |(i, j)| cell(i, j))
 }
 
+/// The second operand of MATMUL: the same hash with the roles of i and j
+/// swapped (so a @ b is not a @ a). `run.py` makes the same array.
+fn input_b(n: usize) -> Array2<f64> {
+    Array2::from_shape_fn((n, n), |(i, j)| cell(j, i))
+}
+
 /// `k` generators for disjoint parts of one Xoshiro256++ stream (2^128
 /// apart, by `jump`), seeded from `seed`.
 fn generators(seed: u64, k: usize) -> Vec<Xoshiro256PlusPlus> {
@@ -543,6 +555,17 @@ fn ndchunk_job(args: &Args) -> ndchunk::Result<Option<Outcome>> {
             let (s, r) = timed(|| job(&x).compute_with(&opts));
             Outcome::new(s, scalar(r?)).tasks(job(&x).num_tasks()?)
         }
+        Workload::Matmul => {
+            let a = ChunkedArray::from_array(input(n), (c, c))?;
+            let b = ChunkedArray::from_array(input_b(n), (c, c))?;
+            let job = |a: &ChunkedArray<f64, ndarray::Ix2>, b: &ChunkedArray<f64, ndarray::Ix2>| {
+                a.dot(b).sum()
+            };
+            let (s, r) = timed(|| job(&a, &b).compute_with(&opts));
+            Outcome::new(s, scalar(r?))
+                .tasks(job(&a, &b).num_tasks()?)
+                .extra("gflops", 2.0 * (n as f64).powi(3) / s / 1e9)
+        }
         Workload::Graph => {
             let (s, r) = timed(|| -> ndchunk::Result<usize> {
                 let sum = ChunkedArray::<f64, _>::ones((n, n), (c, c))?.sum();
@@ -599,6 +622,10 @@ fn eager_job(args: &Args) -> Option<Outcome> {
             let y = &x - x.mean().unwrap_or(f64::NAN);
             y.std(0.0).into()
         }),
+        Workload::Matmul => {
+            let (a, b) = (input(n), input_b(n));
+            timed(|| a.dot(&b).sum().into())
+        }
         Workload::Graph
         | Workload::Gen
         | Workload::GenUniform
@@ -718,7 +745,8 @@ fn rayon_job(args: &Args) -> Option<Outcome> {
                 .sum();
             (ss / len).sqrt().into()
         }),
-        Workload::Graph
+        Workload::Matmul
+        | Workload::Graph
         | Workload::Gen
         | Workload::GenUniform
         | Workload::Bw

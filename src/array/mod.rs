@@ -8,6 +8,7 @@ mod counts;
 mod create;
 mod elementwise;
 mod index;
+mod linalg;
 mod ops;
 mod overlap;
 pub mod random;
@@ -18,6 +19,7 @@ mod views;
 
 pub use blocks::BlockInfo;
 pub use elementwise::{select, IntoOperand};
+pub use linalg::{tensordot, Dot};
 pub use overlap::Boundary;
 
 use crate::chunks::Chunks;

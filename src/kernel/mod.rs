@@ -12,6 +12,7 @@ pub(crate) mod blocks;
 pub(crate) mod counts;
 mod cursor;
 pub(crate) mod elementwise;
+pub(crate) mod linalg;
 pub(crate) mod overlap;
 pub(crate) mod pairwise;
 pub(crate) mod random;
