@@ -12,6 +12,7 @@ mod ops;
 mod overlap;
 pub mod random;
 mod reduce;
+mod reshape;
 mod scan;
 mod take;
 mod views;
@@ -19,6 +20,7 @@ mod views;
 pub use blocks::BlockInfo;
 pub use elementwise::{select, IntoOperand};
 pub use overlap::Boundary;
+pub use reshape::{concatenate, stack};
 
 use crate::chunks::Chunks;
 use crate::compute::{compute_with, Compute};

@@ -1,15 +1,17 @@
-//! Putting computed blocks together into one ndarray.
+//! Putting blocks together: the whole array from all its blocks, or any box
+//! of elements from the blocks overlapping it (what a rechunked block is).
 
 use super::cursor::Odometer;
+use super::sources::Block;
 use super::typed::block;
-use crate::chunks::Chunks;
+use crate::chunks::{Chunks, Region};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::exec::Value;
 use ndarray::{ArrayD, IxDyn};
+use std::ops::Range;
 
-/// The array made of `blocks` (C order of `chunks`' grid), copied row by row
-/// so that no element needs a default value.
+/// The array made of `blocks` (C order of `chunks`' grid).
 pub(crate) fn assemble<T: Element>(chunks: &Chunks, mut blocks: Vec<Value>) -> Result<ArrayD<T>> {
     if blocks.len() != chunks.num_blocks() {
         return Err(Error::internal("wrong number of blocks to assemble"));
@@ -19,44 +21,112 @@ pub(crate) fn assemble<T: Element>(chunks: &Chunks, mut blocks: Vec<Value>) -> R
         // No copy when the block is not shared with anything else.
         return Ok(block::<T>(&only)?.clone().into_owned());
     }
-    let shape = chunks.shape();
-    let last = shape.len() - 1; // several blocks imply at least one axis
     let blocks = blocks.iter().map(block::<T>).collect::<Result<Vec<_>>>()?;
-    // For every position along each outer axis: its block and its place in it.
-    let locate: Vec<Vec<(usize, usize)>> = chunks.sizes()[..last]
+    let shape = chunks.shape();
+    let whole = Region {
+        offset: vec![0; shape.len()],
+        shape,
+    };
+    assemble_region(chunks, &blocks, &whole)
+}
+
+/// The blocks of `chunks` overlapping `region`, per axis. An empty region
+/// still names the one block where it starts, so there is always a block.
+pub(crate) fn overlapping(chunks: &Chunks, region: &Region) -> Vec<Range<usize>> {
+    chunks
+        .sizes()
         .iter()
-        .map(|sizes| {
-            sizes
-                .iter()
-                .enumerate()
-                .flat_map(|(b, &n)| (0..n).map(move |l| (b, l)))
-                .collect()
+        .zip(region.offset.iter().zip(&region.shape))
+        .map(|(sizes, (&start, &len))| {
+            let (mut at, mut first) = (0, None);
+            let mut last = 0;
+            for (b, &n) in sizes.iter().enumerate() {
+                if first.is_none() && (start < at + n || b + 1 == sizes.len()) {
+                    first = Some(b);
+                }
+                if first.is_some() {
+                    last = b;
+                    if at + n >= start + len {
+                        break;
+                    }
+                }
+                at += n;
+            }
+            first.unwrap_or(0)..last + 1
+        })
+        .collect()
+}
+
+/// The elements of `region` copied, row by row, out of `blocks`: the
+/// blocks of `chunks` that [`overlap`](overlapping) it, in C order of the
+/// box of blocks they form. Rows are appended, so no element needs a
+/// default value.
+pub(crate) fn assemble_region<T: Element>(
+    chunks: &Chunks,
+    blocks: &[&Block<T>],
+    region: &Region,
+) -> Result<ArrayD<T>> {
+    let built = |values: Vec<T>| {
+        ArrayD::from_shape_vec(IxDyn(&region.shape), values)
+            .map_err(|e| Error::internal(format!("assembled region: {e}")))
+    };
+    let ranges = overlapping(chunks, region);
+    let grid: Vec<usize> = ranges.iter().map(ExactSizeIterator::len).collect();
+    if blocks.len() != grid.iter().product::<usize>() {
+        return Err(Error::internal("wrong number of blocks for a region"));
+    }
+    let Some(last) = region.shape.len().checked_sub(1) else {
+        return Ok(blocks[0].to_owned()); // 0-d: one block of one element
+    };
+    if region.is_empty() {
+        return built(Vec::new());
+    }
+    // For every position of the region along each axis: the block (counted
+    // from the first overlapping one) and the place in it.
+    let locate: Vec<Vec<(usize, usize)>> = (0..=last)
+        .map(|k| {
+            let sizes = &chunks.sizes()[k];
+            let mut at: usize = sizes[..ranges[k].start].iter().sum();
+            let mut out = Vec::with_capacity(region.shape[k]);
+            for (j, b) in ranges[k].clone().enumerate() {
+                let from = region.offset[k].max(at);
+                let to = (region.offset[k] + region.shape[k]).min(at + sizes[b]);
+                out.extend((from..to).map(|p| (j, p - at)));
+                at += sizes[b];
+            }
+            out
         })
         .collect();
-    let mut values = Vec::with_capacity(shape.iter().product());
-    let outer_rows: usize = shape[..last].iter().product();
-    let mut rows = Odometer::new(&vec![0; last], &shape[..last]);
-    let mut index = vec![0; shape.len()];
-    let mut local = vec![0; last];
-    for _ in 0..outer_rows {
-        for (k, &p) in rows.index().iter().enumerate() {
-            (index[k], local[k]) = locate[k][p];
+    // Along the last axis, runs of one block: (block, start in it, width).
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    for &(j, l) in &locate[last] {
+        match runs.last_mut() {
+            Some((b, _, width)) if *b == j => *width += 1,
+            _ => runs.push((j, l, 1)),
         }
-        for (j, &width) in chunks.sizes()[last].iter().enumerate() {
-            index[last] = j;
-            let b = blocks[chunks.ravel(&index)];
+    }
+    let mut values = Vec::with_capacity(region.len());
+    let mut rows = Odometer::new(&vec![0; last], &region.shape[..last]);
+    let mut at = vec![0; last + 1];
+    let mut local = vec![0; last];
+    for _ in 0..region.shape[..last].iter().product::<usize>() {
+        for (k, &p) in rows.index().iter().enumerate() {
+            (at[k], local[k]) = locate[k][p];
+        }
+        for &(j, start, width) in &runs {
+            at[last] = j;
+            let b = blocks[at.iter().zip(&grid).fold(0, |acc, (&i, &n)| acc * n + i)];
             let data = b
                 .as_slice()
                 .ok_or_else(|| Error::internal("block not in standard layout"))?;
-            let start: usize = local
+            let row: usize = local
                 .iter()
                 .zip(b.strides())
                 .map(|(&l, &s)| l * s as usize)
                 .sum();
-            values.extend_from_slice(&data[start..start + width]);
+            values.extend_from_slice(&data[row + start..row + start + width]);
         }
         rows.advance();
     }
-    ArrayD::from_shape_vec(IxDyn(&shape), values)
-        .map_err(|e| Error::internal(format!("assembled array: {e}")))
+    built(values)
 }
