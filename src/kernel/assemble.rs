@@ -27,42 +27,42 @@ pub(crate) fn assemble<T: Element>(chunks: &Chunks, mut blocks: Vec<Value>) -> R
         offset: vec![0; shape.len()],
         shape,
     };
-    assemble_region(chunks, &blocks, &whole)
+    let ranges: Vec<Range<usize>> = chunks.grid().into_iter().map(|n| 0..n).collect();
+    assemble_region(chunks, &ranges, &blocks, &whole)
 }
 
-/// The blocks of `chunks` overlapping `region`, per axis. An empty region
-/// still names the one block where it starts, so there is always a block.
-pub(crate) fn overlapping(chunks: &Chunks, region: &Region) -> Vec<Range<usize>> {
-    chunks
-        .sizes()
+/// For every block of `output` along an axis, the blocks of `input` it
+/// overlaps (both lists of block lengths along one axis, of the same sum).
+/// An empty block still names the block where it starts.
+pub(crate) fn overlaps(input: &[usize], output: &[usize]) -> Vec<Range<usize>> {
+    let (mut first, mut first_end) = (0, input.first().copied().unwrap_or(0));
+    let mut start = 0;
+    output
         .iter()
-        .zip(region.offset.iter().zip(&region.shape))
-        .map(|(sizes, (&start, &len))| {
-            let (mut at, mut first) = (0, None);
-            let mut last = 0;
-            for (b, &n) in sizes.iter().enumerate() {
-                if first.is_none() && (start < at + n || b + 1 == sizes.len()) {
-                    first = Some(b);
-                }
-                if first.is_some() {
-                    last = b;
-                    if at + n >= start + len {
-                        break;
-                    }
-                }
-                at += n;
+        .map(|&len| {
+            // Skip the input blocks ending at or before `start`.
+            while start >= first_end && first + 1 < input.len() {
+                first += 1;
+                first_end += input[first];
             }
-            first.unwrap_or(0)..last + 1
+            let (mut last, mut last_end) = (first, first_end);
+            while last_end < start + len {
+                last += 1;
+                last_end += input[last];
+            }
+            start += len;
+            first..last + 1
         })
         .collect()
 }
 
 /// The elements of `region` copied, row by row, out of `blocks`: the
-/// blocks of `chunks` that [`overlap`](overlapping) it, in C order of the
-/// box of blocks they form. Rows are appended, so no element needs a
+/// blocks of `chunks` in the box `ranges` (per axis, the blocks overlapping
+/// the region), in C order. Rows are appended, so no element needs a
 /// default value.
 pub(crate) fn assemble_region<T: Element>(
     chunks: &Chunks,
+    ranges: &[Range<usize>],
     blocks: &[&Block<T>],
     region: &Region,
 ) -> Result<ArrayD<T>> {
@@ -70,9 +70,8 @@ pub(crate) fn assemble_region<T: Element>(
         ArrayD::from_shape_vec(IxDyn(&region.shape), values)
             .map_err(|e| Error::internal(format!("assembled region: {e}")))
     };
-    let ranges = overlapping(chunks, region);
     let grid: Vec<usize> = ranges.iter().map(ExactSizeIterator::len).collect();
-    if blocks.len() != grid.iter().product::<usize>() {
+    if blocks.len() != grid.iter().product::<usize>() || ranges.len() != region.shape.len() {
         return Err(Error::internal("wrong number of blocks for a region"));
     }
     let Some(last) = region.shape.len().checked_sub(1) else {
@@ -129,4 +128,17 @@ pub(crate) fn assemble_region<T: Element>(
         rows.advance();
     }
     built(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overlaps;
+
+    #[test]
+    fn overlaps_name_every_block_a_block_touches() {
+        assert_eq!(overlaps(&[3, 1, 6], &[2, 3, 5]), vec![0..1, 0..3, 2..3]);
+        assert_eq!(overlaps(&[4, 6], &[4, 6]), vec![0..1, 1..2]);
+        assert_eq!(overlaps(&[1; 4], &[4]), vec![0..4]);
+        assert_eq!(overlaps(&[0], &[0]), vec![0..1]);
+    }
 }

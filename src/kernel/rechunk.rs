@@ -1,20 +1,39 @@
 //! The block kernel of one rechunk step: each output block is copied out
 //! of the input blocks overlapping it, or is one of them, shared.
 
-use super::assemble::{assemble_region, overlapping};
+use super::assemble::{assemble_region, overlaps};
 use super::blocks::BlockFn;
 use super::cursor::Odometer;
 use super::sources::Block;
 use crate::chunks::Chunks;
 use crate::element::Element;
+use std::ops::Range;
+use std::sync::Arc;
 
 /// A kernel cutting an array chunked as `input` into `output`'s blocks.
 /// An output block that is exactly an input block is that block (no copy).
 pub(crate) fn rechunk<T: Element>(input: &Chunks, output: &Chunks) -> BlockFn<T, T> {
+    // Per axis, per output block: the input blocks it reads.
+    let ranges: Arc<Vec<Vec<Range<usize>>>> = Arc::new(
+        input
+            .sizes()
+            .iter()
+            .zip(output.sizes())
+            .map(|(from, to)| overlaps(from, to))
+            .collect(),
+    );
+    let boxed = move |index: &[usize]| -> Vec<Range<usize>> {
+        index
+            .iter()
+            .zip(ranges.iter())
+            .map(|(&i, r)| r[i].clone())
+            .collect()
+    };
+    let boxed = Arc::new(boxed);
     let reads = {
-        let (input, output) = (input.clone(), output.clone());
+        let boxed = boxed.clone();
         move |index: &[usize]| {
-            let ranges = overlapping(&input, &output.block_region(index));
+            let ranges = boxed(index);
             let first: Vec<usize> = ranges.iter().map(|r| r.start).collect();
             let grid: Vec<usize> = ranges.iter().map(ExactSizeIterator::len).collect();
             let mut at = Odometer::new(&first, &grid);
@@ -35,7 +54,7 @@ pub(crate) fn rechunk<T: Element>(input: &Chunks, output: &Chunks) -> BlockFn<T,
                 return Ok((*only).clone());
             }
         }
-        Ok(assemble_region(&from, blocks, &region)?.into_shared())
+        Ok(assemble_region(&from, &boxed(index), blocks, &region)?.into_shared())
     };
     BlockFn::new("rechunk", output.clone(), reads, compute).keyed("rechunk".to_string())
 }

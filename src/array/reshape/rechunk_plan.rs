@@ -19,6 +19,7 @@
 //! outputs needs.
 
 use crate::chunks::{Chunks, AUTO_BLOCK_BYTES};
+use crate::kernel::assemble::overlaps;
 use std::cmp::Ordering;
 
 /// What an edge costs, in bytes copied: a task dependency and a piece copied
@@ -51,21 +52,13 @@ pub(super) fn steps(input: &Chunks, output: &Chunks, itemsize: usize) -> Vec<Chu
 }
 
 /// Number of (output block, input block) pairs that overlap: the edges of
-/// a direct rechunk. Per axis, each output block reads one input block plus
-/// one per input boundary strictly inside it; the axes multiply.
+/// a direct rechunk. The axes multiply.
 pub(super) fn edges(input: &Chunks, output: &Chunks) -> usize {
     input
         .sizes()
         .iter()
         .zip(output.sizes())
-        .map(|(a, b)| {
-            let cuts = boundaries(b);
-            let inside = boundaries(a)
-                .into_iter()
-                .filter(|p| cuts.binary_search(p).is_err())
-                .count();
-            b.len() + inside
-        })
+        .map(|(a, b)| overlaps(a, b).iter().map(ExactSizeIterator::len).sum())
         .fold(1, usize::saturating_mul)
 }
 
