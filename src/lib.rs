@@ -44,7 +44,10 @@ mod exec;
 mod kernel;
 mod plan;
 
-pub use array::{random, select, tensordot, BlockInfo, Boundary, ChunkedArray, Dot, IntoOperand};
+pub use array::{
+    concatenate, random, select, stack, tensordot, BlockInfo, Boundary, ChunkedArray, Dot,
+    IntoOperand,
+};
 pub use chunks::{ChunkSpec, Chunks};
 pub use compute::{compute, compute_with, num_tasks, Compute};
 pub use error::{Error, Result};
@@ -56,11 +59,12 @@ pub use exec::{Options, Scheduler};
 /// types, so one `use` line is enough to build, compute and compare arrays.
 pub mod prelude {
     pub use crate::{
-        compute, select, BlockInfo, Boundary, ChunkSpec, ChunkedArray, Chunks, Compute, Error,
-        Options, Scheduler,
+        compute, concatenate, select, stack, tensordot, BlockInfo, Boundary, ChunkSpec,
+        ChunkedArray, Chunks, Compute, Error, Options, Scheduler,
     };
     pub use ndarray::{
         array, s, Array, Array0, Array1, Array2, ArrayD, Axis, Ix0, Ix1, Ix2, Ix3, Ix4, IxDyn,
+        NewAxis, Slice,
     };
 }
 

@@ -13,6 +13,7 @@ mod ops;
 mod overlap;
 pub mod random;
 mod reduce;
+mod reshape;
 mod scan;
 mod take;
 mod views;
@@ -21,6 +22,7 @@ pub use blocks::BlockInfo;
 pub use elementwise::{select, IntoOperand};
 pub use linalg::{tensordot, Dot};
 pub use overlap::Boundary;
+pub use reshape::{concatenate, stack};
 
 use crate::chunks::Chunks;
 use crate::compute::{compute_with, Compute};

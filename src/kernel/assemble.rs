@@ -1,15 +1,17 @@
-//! Putting computed blocks together into one ndarray.
+//! Putting blocks together: the whole array from all its blocks, or any box
+//! of elements from the blocks overlapping it (what a rechunked block is).
 
 use super::cursor::Odometer;
+use super::sources::Block;
 use super::typed::block;
-use crate::chunks::Chunks;
+use crate::chunks::{Chunks, Region};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::exec::Value;
 use ndarray::{ArrayD, IxDyn};
+use std::ops::Range;
 
-/// The array made of `blocks` (C order of `chunks`' grid), copied row by row
-/// so that no element needs a default value.
+/// The array made of `blocks` (C order of `chunks`' grid).
 pub(crate) fn assemble<T: Element>(chunks: &Chunks, mut blocks: Vec<Value>) -> Result<ArrayD<T>> {
     if blocks.len() != chunks.num_blocks() {
         return Err(Error::internal("wrong number of blocks to assemble"));
@@ -19,44 +21,124 @@ pub(crate) fn assemble<T: Element>(chunks: &Chunks, mut blocks: Vec<Value>) -> R
         // No copy when the block is not shared with anything else.
         return Ok(block::<T>(&only)?.clone().into_owned());
     }
-    let shape = chunks.shape();
-    let last = shape.len() - 1; // several blocks imply at least one axis
     let blocks = blocks.iter().map(block::<T>).collect::<Result<Vec<_>>>()?;
-    // For every position along each outer axis: its block and its place in it.
-    let locate: Vec<Vec<(usize, usize)>> = chunks.sizes()[..last]
+    let shape = chunks.shape();
+    let whole = Region {
+        offset: vec![0; shape.len()],
+        shape,
+    };
+    let ranges: Vec<Range<usize>> = chunks.grid().into_iter().map(|n| 0..n).collect();
+    assemble_region(chunks, &ranges, &blocks, &whole)
+}
+
+/// For every block of `output` along an axis, the blocks of `input` it
+/// overlaps (both lists of block lengths along one axis, of the same sum).
+/// An empty block still names the block where it starts.
+pub(crate) fn overlaps(input: &[usize], output: &[usize]) -> Vec<Range<usize>> {
+    let (mut first, mut first_end) = (0, input.first().copied().unwrap_or(0));
+    let mut start = 0;
+    output
         .iter()
-        .map(|sizes| {
-            sizes
-                .iter()
-                .enumerate()
-                .flat_map(|(b, &n)| (0..n).map(move |l| (b, l)))
-                .collect()
+        .map(|&len| {
+            // Skip the input blocks ending at or before `start`.
+            while start >= first_end && first + 1 < input.len() {
+                first += 1;
+                first_end += input[first];
+            }
+            let (mut last, mut last_end) = (first, first_end);
+            while last_end < start + len {
+                last += 1;
+                last_end += input[last];
+            }
+            start += len;
+            first..last + 1
+        })
+        .collect()
+}
+
+/// The elements of `region` copied, row by row, out of `blocks`: the
+/// blocks of `chunks` in the box `ranges` (per axis, the blocks overlapping
+/// the region), in C order. Rows are appended, so no element needs a
+/// default value.
+pub(crate) fn assemble_region<T: Element>(
+    chunks: &Chunks,
+    ranges: &[Range<usize>],
+    blocks: &[&Block<T>],
+    region: &Region,
+) -> Result<ArrayD<T>> {
+    let built = |values: Vec<T>| {
+        ArrayD::from_shape_vec(IxDyn(&region.shape), values)
+            .map_err(|e| Error::internal(format!("assembled region: {e}")))
+    };
+    let grid: Vec<usize> = ranges.iter().map(ExactSizeIterator::len).collect();
+    if blocks.len() != grid.iter().product::<usize>() || ranges.len() != region.shape.len() {
+        return Err(Error::internal("wrong number of blocks for a region"));
+    }
+    let Some(last) = region.shape.len().checked_sub(1) else {
+        return Ok(blocks[0].to_owned()); // 0-d: one block of one element
+    };
+    if region.is_empty() {
+        return built(Vec::new());
+    }
+    // For every position of the region along each axis: the block (counted
+    // from the first overlapping one) and the place in it.
+    let locate: Vec<Vec<(usize, usize)>> = (0..=last)
+        .map(|k| {
+            let sizes = &chunks.sizes()[k];
+            let mut at: usize = sizes[..ranges[k].start].iter().sum();
+            let mut out = Vec::with_capacity(region.shape[k]);
+            for (j, b) in ranges[k].clone().enumerate() {
+                let from = region.offset[k].max(at);
+                let to = (region.offset[k] + region.shape[k]).min(at + sizes[b]);
+                out.extend((from..to).map(|p| (j, p - at)));
+                at += sizes[b];
+            }
+            out
         })
         .collect();
-    let mut values = Vec::with_capacity(shape.iter().product());
-    let outer_rows: usize = shape[..last].iter().product();
-    let mut rows = Odometer::new(&vec![0; last], &shape[..last]);
-    let mut index = vec![0; shape.len()];
-    let mut local = vec![0; last];
-    for _ in 0..outer_rows {
-        for (k, &p) in rows.index().iter().enumerate() {
-            (index[k], local[k]) = locate[k][p];
+    // Along the last axis, runs of one block: (block, start in it, width).
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    for &(j, l) in &locate[last] {
+        match runs.last_mut() {
+            Some((b, _, width)) if *b == j => *width += 1,
+            _ => runs.push((j, l, 1)),
         }
-        for (j, &width) in chunks.sizes()[last].iter().enumerate() {
-            index[last] = j;
-            let b = blocks[chunks.ravel(&index)];
+    }
+    let mut values = Vec::with_capacity(region.len());
+    let mut rows = Odometer::new(&vec![0; last], &region.shape[..last]);
+    let mut at = vec![0; last + 1];
+    let mut local = vec![0; last];
+    for _ in 0..region.shape[..last].iter().product::<usize>() {
+        for (k, &p) in rows.index().iter().enumerate() {
+            (at[k], local[k]) = locate[k][p];
+        }
+        for &(j, start, width) in &runs {
+            at[last] = j;
+            let b = blocks[at.iter().zip(&grid).fold(0, |acc, (&i, &n)| acc * n + i)];
             let data = b
                 .as_slice()
                 .ok_or_else(|| Error::internal("block not in standard layout"))?;
-            let start: usize = local
+            let row: usize = local
                 .iter()
                 .zip(b.strides())
                 .map(|(&l, &s)| l * s as usize)
                 .sum();
-            values.extend_from_slice(&data[start..start + width]);
+            values.extend_from_slice(&data[row + start..row + start + width]);
         }
         rows.advance();
     }
-    ArrayD::from_shape_vec(IxDyn(&shape), values)
-        .map_err(|e| Error::internal(format!("assembled array: {e}")))
+    built(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overlaps;
+
+    #[test]
+    fn overlaps_name_every_block_a_block_touches() {
+        assert_eq!(overlaps(&[3, 1, 6], &[2, 3, 5]), vec![0..1, 0..3, 2..3]);
+        assert_eq!(overlaps(&[4, 6], &[4, 6]), vec![0..1, 1..2]);
+        assert_eq!(overlaps(&[1; 4], &[4]), vec![0..4]);
+        assert_eq!(overlaps(&[0], &[0]), vec![0..1]);
+    }
 }

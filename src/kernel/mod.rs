@@ -16,6 +16,7 @@ pub(crate) mod linalg;
 pub(crate) mod overlap;
 pub(crate) mod pairwise;
 pub(crate) mod random;
+pub(crate) mod rechunk;
 pub(crate) mod reduce;
 pub(crate) mod reducers;
 pub(crate) mod scan;
