@@ -7,7 +7,7 @@
 mod common;
 
 use approx::abs_diff_eq;
-use common::partition;
+use common::{partition, small_shape as shape};
 use ndarray::{ArrayD, ArrayViewD, Axis, Dimension, Ix0, IxDyn};
 use ndchunk::random::Rng;
 use ndchunk::{select, ChunkSpec, ChunkedArray, Chunks, Error, Options, Scheduler};
@@ -19,17 +19,6 @@ type Lazy<T> = ChunkedArray<T, IxDyn>;
 // ---------------------------------------------------------------------------
 // Strategies
 // ---------------------------------------------------------------------------
-
-/// 1 to 4 axes, small, with 0-length and size-1 axes well represented.
-fn shape() -> impl Strategy<Value = Vec<usize>> {
-    (1usize..=4).prop_flat_map(|ndim| {
-        let max: usize = [0, 40, 12, 7, 5][ndim];
-        vec(
-            prop_oneof![1 => Just(0usize), 2 => Just(1usize), 6 => 2..=max],
-            ndim,
-        )
-    })
-}
 
 /// How an array is cut: a uniform block shape (possibly larger than the
 /// axis), or explicit per-axis block lengths.

@@ -7,7 +7,7 @@
 #[macro_use]
 mod common;
 
-use common::{assert_same, chunked, ctx, floats, partition, typed, Case};
+use common::{assert_same, chunked, ctx, floats, partition, small_shape as shape, typed, Case};
 use ndarray::{Array, ArrayD, Axis, Dimension, IxDyn};
 use ndchunk::{concatenate, stack, ChunkSpec, ChunkedArray, Chunks, Error};
 use proptest::collection::vec;
@@ -125,17 +125,6 @@ fn rechunk_with_bad_chunks_is_an_error_naming_them() {
         e.to_string().contains("sum to 6") && e.to_string().contains("length 10"),
         "{e}"
     );
-}
-
-/// 1 to 4 axes, small, with 0-length and size-1 axes.
-fn shape() -> impl Strategy<Value = Vec<usize>> {
-    (1usize..=4).prop_flat_map(|ndim| {
-        let max: usize = [0, 40, 12, 7, 5][ndim];
-        vec(
-            prop_oneof![1 => Just(0usize), 2 => Just(1usize), 6 => 2..=max],
-            ndim,
-        )
-    })
 }
 
 /// A random partition of every axis.

@@ -288,6 +288,21 @@ pub fn assert_close<D: Dimension>(
     }
 }
 
+/// 1 to 4 axes, small, with 0-length and size-1 axes well represented: the
+/// shapes of the property tests.
+pub fn small_shape() -> proptest::strategy::BoxedStrategy<Vec<usize>> {
+    use proptest::prelude::*;
+    (1usize..=4)
+        .prop_flat_map(|ndim| {
+            let max: usize = [0, 40, 12, 7, 5][ndim];
+            proptest::collection::vec(
+                prop_oneof![1 => Just(0usize), 2 => Just(1usize), 6 => 2..=max],
+                ndim,
+            )
+        })
+        .boxed()
+}
+
 /// A random partition of `n` into positive block lengths (`[0]` or `[]` for
 /// an empty axis, both accepted by `Chunks`): the chunkings of the property tests.
 pub fn partition(n: usize) -> proptest::strategy::BoxedStrategy<Vec<usize>> {
