@@ -196,25 +196,39 @@ impl ViewMap {
         }
     }
 
-    /// Short description for plans and task names.
+    /// Short description for plans and task names: for each output axis
+    /// the input axis it walks (`a`, or `a:o+si` from `o` by step `s`, `*`
+    /// for a new or stretched axis), then dropped input axes (`a=o`).
     pub fn label(&self) -> String {
-        let sliced = self.steps.iter().any(|&s| s != 1) || self.origin.iter().any(|&o| o != 0);
-        let dropped = (0..self.origin.len()).any(|a| !self.axes.contains(&Some(a)));
-        let describe = |k: usize| match (self.axes[k], self.stretch[k]) {
-            (Some(a), false) if self.steps[k] != 1 || self.origin[a] != 0 => {
-                format!("{a}:{}+{}i", self.origin[a], self.steps[k])
+        let shifted = |k: usize, a: usize| self.steps[k] != 1 || self.origin[a] != 0;
+        let mut parts: Vec<String> = (0..self.axes.len())
+            .map(|k| match (self.axes[k], self.stretch[k]) {
+                (Some(a), false) if shifted(k, a) => {
+                    format!("{a}:{}{:+}i", self.origin[a], self.steps[k])
+                }
+                (Some(a), false) => a.to_string(),
+                _ => "*".to_string(),
+            })
+            .collect();
+        let dropped: Vec<usize> = (0..self.origin.len())
+            .filter(|a| !self.axes.contains(&Some(*a)))
+            .collect();
+        parts.extend(dropped.iter().map(|a| format!("{a}={}", self.origin[*a])));
+        let walked: Vec<usize> = self.axes.iter().flatten().copied().collect();
+        let in_order = walked.windows(2).all(|w| w[0] < w[1]);
+        let broadcast = self.stretch.iter().any(|&s| s) || self.axes.iter().any(Option::is_none);
+        let name = match (broadcast, in_order) {
+            (true, _) => "broadcast",
+            (false, true) => "slice",
+            (false, false)
+                if walked.len() == self.origin.len()
+                    && parts.iter().all(|p| p.parse::<usize>().is_ok()) =>
+            {
+                "permute"
             }
-            (Some(a), false) => a.to_string(),
-            _ => "*".to_string(),
+            (false, false) => "view",
         };
-        let from: Vec<String> = (0..self.axes.len()).map(describe).collect();
-        if sliced || dropped {
-            format!("slice[{}]", from.join(", "))
-        } else if self.stretch.iter().any(|&s| s) || self.axes.iter().any(Option::is_none) {
-            format!("broadcast[{}]", from.join(", "))
-        } else {
-            format!("permute[{}]", from.join(", "))
-        }
+        format!("{name}[{}]", parts.join(", "))
     }
 }
 
@@ -289,5 +303,11 @@ mod tests {
         assert!(!v.is_identity(&[4, 4], &[4, 4]));
         assert!(ViewMap::permutation(vec![0, 1]).is_identity(&[4, 4], &[4, 4]));
         assert_eq!(v.label(), "permute[1, 0]");
+        // Rows 10, 7, 4 ... of column 5: a stepped walk and a dropped axis.
+        let mut slice = ViewMap::select(2, vec![Some(0)]);
+        slice.origin = vec![10, 5];
+        slice.steps = vec![-3];
+        assert_eq!(slice.label(), "slice[0:10-3i, 1=5]");
+        assert_eq!(slice.after(&v).label(), "slice[1:10-3i, 0=5]");
     }
 }
