@@ -292,6 +292,15 @@ impl Chunks {
             .fold(0, |acc, (&i, s)| acc * s.len() + i)
     }
 
+    /// The block holding element `i` along `axis` (inside the axis), and
+    /// the elements that block covers. Empty blocks hold nothing, so they
+    /// are never the answer.
+    pub(crate) fn locate(&self, axis: usize, i: usize) -> (usize, std::ops::Range<usize>) {
+        let offsets = &self.offsets[axis];
+        let b = offsets.partition_point(|&o| o <= i) - 1;
+        (b, offsets[b]..offsets[b + 1])
+    }
+
     /// The block containing the element region `region`, if one block does.
     pub fn block_containing(&self, region: &Region) -> Option<Vec<usize>> {
         region

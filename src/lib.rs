@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 
 mod array;
+mod boundary;
 pub mod chunks;
 mod compute;
 pub mod delayed;
@@ -45,9 +46,9 @@ mod kernel;
 mod plan;
 
 pub use array::{
-    concatenate, random, select, stack, tensordot, BlockInfo, Boundary, ChunkedArray, Dot,
-    IntoOperand,
+    concatenate, random, select, stack, tensordot, BlockInfo, ChunkedArray, Dot, IntoOperand,
 };
+pub use boundary::Boundary;
 pub use chunks::{ChunkSpec, Chunks};
 pub use compute::{compute, compute_with, num_tasks, Compute};
 pub use error::{Error, Result};

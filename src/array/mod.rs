@@ -21,7 +21,6 @@ mod views;
 pub use blocks::BlockInfo;
 pub use elementwise::{select, IntoOperand};
 pub use linalg::{tensordot, Dot};
-pub use overlap::Boundary;
 pub use reshape::{concatenate, stack};
 
 use crate::chunks::Chunks;

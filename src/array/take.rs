@@ -54,7 +54,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             return ChunkedArray::invalid(shape, error, inputs);
         }
         shape[k] = indices.len();
-        let groups = match groups(&self.chunks().sizes()[k], indices, k) {
+        let groups = match groups(self.chunks(), k, indices) {
             Ok(groups) => Arc::new(groups),
             Err(error) => return ChunkedArray::invalid(shape, error, inputs),
         };
@@ -98,16 +98,10 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     }
 }
 
-/// Cut `indices` into runs that fall in one input block (of the block
-/// lengths `sizes` along axis `axis`), each at most that block's length.
-fn groups(sizes: &[usize], indices: &[usize], axis: usize) -> Result<Vec<Group>> {
-    let mut starts = Vec::with_capacity(sizes.len() + 1);
-    let mut at = 0;
-    for &s in sizes {
-        starts.push(at);
-        at += s;
-    }
-    let len = at;
+/// Cut `indices` into runs that fall in one block of `chunks` along
+/// `axis`, each at most that block's length.
+fn groups(chunks: &Chunks, axis: usize, indices: &[usize]) -> Result<Vec<Group>> {
+    let len = chunks.shape()[axis];
     let mut groups: Vec<Group> = Vec::new();
     for (position, &i) in indices.iter().enumerate() {
         if i >= len {
@@ -119,12 +113,10 @@ fn groups(sizes: &[usize], indices: &[usize], axis: usize) -> Result<Vec<Group>>
                 ),
             ));
         }
-        // The last block starting at or before `i` (empty blocks start
-        // where the next one does, so they are never the last).
-        let block = starts.partition_point(|&s| s <= i) - 1;
-        let local = i - starts[block];
+        let (block, range) = chunks.locate(axis, i);
+        let local = i - range.start;
         match groups.last_mut() {
-            Some(g) if g.block == block && g.local.len() < sizes[block] => g.local.push(local),
+            Some(g) if g.block == block && g.local.len() < range.len() => g.local.push(local),
             _ => groups.push(Group {
                 block,
                 local: vec![local],

@@ -10,9 +10,9 @@
 
 use super::cursor::Odometer;
 use super::sources::Block;
+use crate::boundary::Boundary;
 use crate::chunks::Chunks;
 use crate::element::Element;
-use crate::Boundary;
 use ndarray::{ArrayD, IxDyn, Slice};
 
 /// Where a run of consecutive positions of the haloed block along one axis
@@ -80,7 +80,7 @@ impl Halo {
                 Boundary::None => (start.saturating_sub(d) as isize, (end + d).min(n) as isize),
                 _ => (start as isize - d as isize, (end + d) as isize),
             };
-            let pieces = axis_pieces(&chunks.sizes()[a], lo, hi, boundary);
+            let pieces = axis_pieces(chunks, a, lo, hi, boundary);
             let mut blocks: Vec<usize> = pieces
                 .iter()
                 .filter_map(|p| match p {
@@ -198,13 +198,15 @@ impl Halo {
 }
 
 /// The runs making up positions `lo..hi` (relative to the array's start,
-/// possibly outside it) of an axis whose blocks have lengths `sizes`.
-fn axis_pieces<T>(sizes: &[usize], lo: isize, hi: isize, boundary: &Boundary<T>) -> Vec<Piece> {
-    let n: isize = sizes.iter().sum::<usize>() as isize;
-    let mut offsets = vec![0isize];
-    for &s in sizes {
-        offsets.push(offsets[offsets.len() - 1] + s as isize);
-    }
+/// possibly outside it) of axis `axis` of `chunks`.
+fn axis_pieces<T>(
+    chunks: &Chunks,
+    axis: usize,
+    lo: isize,
+    hi: isize,
+    boundary: &Boundary<T>,
+) -> Vec<Piece> {
+    let n = chunks.shape()[axis] as isize;
     let mut pieces = Vec::new();
     let mut p = lo;
     while p < hi {
@@ -232,9 +234,8 @@ fn axis_pieces<T>(sizes: &[usize], lo: isize, hi: isize, boundary: &Boundary<T>)
             p = region_end;
             continue;
         };
-        // The block holding `s`: the last one starting at or before it.
-        let j = offsets.partition_point(|&o| o <= s) - 1;
-        let local = s - offsets[j];
+        let (j, block) = chunks.locate(axis, s as usize);
+        let local = s - block.start as isize;
         let piece = if reversed {
             let run = (region_end - p).min(local + 1);
             Piece::Copy {
@@ -244,7 +245,7 @@ fn axis_pieces<T>(sizes: &[usize], lo: isize, hi: isize, boundary: &Boundary<T>)
                 reversed,
             }
         } else {
-            let run = (region_end - p).min(offsets[j + 1] - s);
+            let run = (region_end - p).min(block.end as isize - s);
             Piece::Copy {
                 block: j,
                 lo: local as usize,
@@ -274,8 +275,8 @@ mod tests {
     #[test]
     fn runs_cross_blocks_and_edges() {
         // Axis of length 5 in blocks [2, 1, 2]; halo of the middle block, depth 3.
-        let sizes = [2, 1, 2];
-        let wrap = axis_pieces::<f64>(&sizes, -1, 6, &Boundary::Periodic);
+        let chunks = Chunks::from_sizes(vec![vec![2, 1, 2]]);
+        let wrap = axis_pieces::<f64>(&chunks, 0, -1, 6, &Boundary::Periodic);
         assert_eq!(
             wrap,
             vec![
@@ -287,9 +288,9 @@ mod tests {
             ]
         );
         // Symmetric reflection: position -1 is position 0, -2 is 1.
-        let reflect = axis_pieces::<f64>(&sizes, -2, 5, &Boundary::Reflect);
+        let reflect = axis_pieces::<f64>(&chunks, 0, -2, 5, &Boundary::Reflect);
         assert_eq!(reflect[0], copy(0, 0, 2, true));
-        let constant = axis_pieces(&sizes, -2, 7, &Boundary::Constant(0.0));
+        let constant = axis_pieces(&chunks, 0, -2, 7, &Boundary::Constant(0.0));
         assert_eq!(constant[0], Piece::Fill(2));
         assert_eq!(constant[constant.len() - 1], Piece::Fill(2));
     }

@@ -167,10 +167,7 @@ impl Builder<'_> {
             if let Some(tree) = self.pass_trees[i].clone() {
                 for b in 0..self.needed_pass[i].len() {
                     if self.needed_pass[i][b] {
-                        let region = node.chunks.block_region(&node.chunks.unravel(b));
-                        for slot in self.slot_reads(&tree, &region)? {
-                            self.needed[slot.node][slot.block] = true;
-                        }
+                        self.mark_tree(&tree, &node.chunks, b)?;
                     }
                 }
             }
@@ -179,6 +176,19 @@ impl Builder<'_> {
                     self.mark_reads(i, b)?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Mark the stored blocks `tree` reads for block `b` of `chunks`.
+    fn mark_tree(&mut self, tree: &Fused, chunks: &Chunks, b: usize) -> Result<()> {
+        // A tree computed from leaves alone reads nothing (most big graphs).
+        if tree.slots.is_empty() {
+            return Ok(());
+        }
+        let region = chunks.block_region(&chunks.unravel(b));
+        for slot in self.slot_reads(tree, &region)? {
+            self.needed[slot.node][slot.block] = true;
         }
         Ok(())
     }
@@ -194,10 +204,7 @@ impl Builder<'_> {
                 let tree = self.store_trees[i]
                     .clone()
                     .ok_or_else(|| Error::internal("stored node without a tree"))?;
-                let region = node.chunks.block_region(&index);
-                for slot in self.slot_reads(&tree, &region)? {
-                    self.needed[slot.node][slot.block] = true;
-                }
+                self.mark_tree(&tree, &node.chunks, b)?;
             }
             Op::Reduce { axis, .. } => {
                 let p = inputs[0];

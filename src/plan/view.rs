@@ -159,12 +159,9 @@ impl ViewMap {
     pub fn chunks(&self, input: &Chunks, output_shape: &[usize]) -> Chunks {
         let sizes = (0..self.axes.len())
             .map(|k| match self.axes[k] {
-                Some(a) if !self.stretch[k] => split_walk(
-                    &input.sizes()[a],
-                    self.origin[a],
-                    self.steps[k],
-                    output_shape[k],
-                ),
+                Some(a) if !self.stretch[k] => {
+                    split_walk(input, a, self.origin[a], self.steps[k], output_shape[k])
+                }
                 _ => vec![output_shape[k]],
             })
             .collect();
@@ -238,31 +235,23 @@ fn shift(at: usize, delta: isize) -> usize {
         .expect("a view walks outside its input axis")
 }
 
-/// Block lengths along an output axis of `n` elements that walks an input
-/// axis (blocks `sizes`) from `origin` by `step`: consecutive elements that
-/// fall in the same input block form one output block.
-fn split_walk(sizes: &[usize], origin: usize, step: isize, n: usize) -> Vec<usize> {
+/// Block lengths along an output axis of `n` elements that walks input
+/// axis `axis` (blocks `input`) from `origin` by `step`: consecutive
+/// elements that fall in the same input block form one output block.
+fn split_walk(input: &Chunks, axis: usize, origin: usize, step: isize, n: usize) -> Vec<usize> {
     if n == 0 {
         return vec![0];
     }
-    let ends: Vec<usize> = sizes
-        .iter()
-        .scan(0, |end, &len| {
-            *end += len;
-            Some(*end)
-        })
-        .collect();
     let mut out = Vec::new();
     let mut o = 0;
     while o < n {
         let at = shift(origin, step * o as isize);
-        let b = ends.partition_point(|&end| end <= at);
-        let (lo, hi) = (ends[b] - sizes[b], ends[b]);
-        // Output elements left before the walk leaves block `b`.
+        let (_, block) = input.locate(axis, at);
+        // Output elements left before the walk leaves the block.
         let room = if step > 0 {
-            (hi - 1 - at) / step.unsigned_abs() + 1
+            (block.end - 1 - at) / step.unsigned_abs() + 1
         } else {
-            (at - lo) / step.unsigned_abs() + 1
+            (at - block.start) / step.unsigned_abs() + 1
         };
         let take = room.min(n - o);
         out.push(take);
