@@ -10,6 +10,15 @@ use ndarray::{Array, ArrayView, Dimension};
 
 /// Where a block lies, as handed to a [`map_blocks`](ChunkedArray::map_blocks)
 /// function next to the block's values.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// let x = ChunkedArray::<u64, _>::zeros((5, 4), (2, 3))?;
+/// // Every element becomes the row offset of its block.
+/// let rows = x.map_blocks(|block, info: &BlockInfo| block.mapv(|_| info.offset[0] as u64));
+/// assert_eq!(rows.compute()?.column(0).to_vec(), vec![0, 0, 2, 2, 4]);
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockInfo {
     /// The block's index in the block grid.
