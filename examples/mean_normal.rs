@@ -19,16 +19,21 @@ Mean and standard deviation of an N x N standard-normal array, computed
 lazily in C x C blocks on all cores, in one shared pass.
 
 usage: mean_normal [--size N] [--chunk C] [--threads T] [--seed S]
+                   [--progress] [--trace FILE] [--profile] [--memory-limit BYTES]
 
 options:
-  --size N      side of the square array            (default 10000)
-  --chunk C     side of the square blocks           (default 1000)
-  --threads T   threads to compute on               (default: all cores)
-  --seed S      seed of the random generator        (default 42)
-  --help        print this help and exit
+  --size N              side of the square array          (default 10000)
+  --chunk C             side of the square blocks         (default 1000)
+  --threads T           threads to compute on             (default: all cores)
+  --seed S              seed of the random generator      (default 42)
+  --progress            progress bar on stderr (also NDCHUNK_PROGRESS=1)
+  --trace FILE          write a Chrome trace of the run (open in Perfetto)
+  --profile             print time and memory per operation on stderr
+  --memory-limit BYTES  hold at most this much: 64MB, 1.5GiB, 100000 ...
+  --help                print this help and exit
 
 example:
-  cargo run --release --example mean_normal -- --size 20000 --threads 2";
+  cargo run --release --example mean_normal -- --size 20000 --threads 2 --profile";
 
 /// More blocks than this means millions of tiny tasks: refused, so that a
 /// typo like `--chunk 1` gives advice instead of exhausting memory.
@@ -39,6 +44,10 @@ struct Args {
     chunk: usize,
     threads: Option<usize>,
     seed: u64,
+    progress: bool,
+    trace: Option<String>,
+    profile: bool,
+    memory_limit: Option<usize>,
 }
 
 /// What the command line asks for: a run, or the help text.
@@ -53,6 +62,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
         chunk: 1_000,
         threads: None,
         seed: 42,
+        progress: false,
+        trace: None,
+        profile: false,
+        memory_limit: None,
     };
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -62,10 +75,22 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
             }
             _ => (arg.clone(), None),
         };
-        if flag == "--help" || flag == "-h" {
-            return Ok(Parsed::Help);
+        match flag.as_str() {
+            "--help" | "-h" => return Ok(Parsed::Help),
+            "--progress" => {
+                parsed.progress = true;
+                continue;
+            }
+            "--profile" => {
+                parsed.profile = true;
+                continue;
+            }
+            _ => {}
         }
-        if !matches!(flag.as_str(), "--size" | "--chunk" | "--threads" | "--seed") {
+        if !matches!(
+            flag.as_str(),
+            "--size" | "--chunk" | "--threads" | "--seed" | "--trace" | "--memory-limit"
+        ) {
             return Err(format!("unknown argument `{arg}`"));
         }
         let value = match inline {
@@ -78,6 +103,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
             "--size" => parsed.size = positive(&flag, &value)?,
             "--chunk" => parsed.chunk = positive(&flag, &value)?,
             "--threads" => parsed.threads = Some(positive(&flag, &value)?),
+            "--trace" => parsed.trace = Some(value),
+            "--memory-limit" => {
+                parsed.memory_limit = Some(
+                    ndchunk::parse_bytes(&value).map_err(|e| format!("`--memory-limit`: {e}"))?,
+                )
+            }
             _ => {
                 parsed.seed = value.parse().map_err(|_| {
                     format!(
@@ -146,7 +177,7 @@ fn run(args: &Args) -> ndchunk::Result<()> {
     // Computed together, both reductions share one pass over the blocks.
     let tasks_both = ndchunk::num_tasks((&mean, &std))?;
 
-    let (options, threads) = match args.threads {
+    let (mut options, threads) = match args.threads {
         Some(t) => (Options::default().threads(t), format!("{t}")),
         None => {
             let pool = rayon::current_num_threads();
@@ -159,6 +190,17 @@ fn run(args: &Args) -> ndchunk::Result<()> {
             (Options::default(), format!("{pool} ({note})"))
         }
     };
+
+    if args.progress {
+        options = options.progress(true);
+    }
+    if let Some(path) = &args.trace {
+        options = options.trace(path);
+    }
+    options = options.profile(args.profile);
+    if let Some(limit) = args.memory_limit {
+        options = options.memory_limit(limit);
+    }
 
     let start = Instant::now();
     let (m, s) = ndchunk::compute_with((&mean, &std), &options)?;
@@ -182,6 +224,9 @@ fn run(args: &Args) -> ndchunk::Result<()> {
     );
     row("seed", args.seed.to_string());
     row("threads", threads);
+    if let Some(limit) = args.memory_limit {
+        row("memory limit", bytes(limit));
+    }
     row(
         "block tasks",
         format!(
@@ -216,6 +261,9 @@ fn run(args: &Args) -> ndchunk::Result<()> {
         ),
     );
     row("peak RSS", peak_rss());
+    if let Some(path) = &args.trace {
+        row("trace", format!("{path} (open in https://ui.perfetto.dev)"));
+    }
     Ok(())
 }
 

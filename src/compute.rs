@@ -1,9 +1,13 @@
-//! Computing one or several lazy values together: their plans are merged,
-//! so work they share runs once.
+//! The only driver: computing one or several lazy values together (their
+//! plans are merged, so work they share runs once), counting their tasks,
+//! explaining and drawing their plans. Arrays and delayed values come here;
+//! this is where the plan is lowered and the executor is configured.
 
+use crate::diagnostics::Diagnostics;
 use crate::error::{Error, Result};
-use crate::exec::{execute, Options, Value};
-use crate::plan::{lower, Node};
+use crate::exec::{execute, projected_peak, thread_count, RunConfig, Value};
+use crate::options::Options;
+use crate::plan::{lower, Lowered, Node};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -28,11 +32,27 @@ pub trait Compute: Sized {
 }
 
 /// Compute several lazy values at once, with the default [`Options`]; see [`Compute`].
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// let x = ChunkedArray::<f64, _>::ones((4, 6), (2, 3))?;
+/// let (s, m) = ndchunk::compute((&x.sum(), &x.max()))?;
+/// assert_eq!((s.into_scalar(), m.into_scalar()), (24.0, 1.0));
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
 pub fn compute<C: Compute>(values: C) -> Result<C::Output> {
     compute_with(values, &Options::default())
 }
 
 /// [`compute`] with chosen [`Options`].
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// let x = ChunkedArray::<f64, _>::ones((4, 6), (2, 3))?;
+/// let (s,) = ndchunk::compute_with((&x.sum(),), &Options::default().threads(1))?;
+/// assert_eq!(s.into_scalar(), 24.0);
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
 pub fn compute_with<C: Compute>(values: C, options: &Options) -> Result<C::Output> {
     let blocks = compute_blocks(&values.roots(), options)?;
     values.assemble(&mut blocks.into_iter())
@@ -50,21 +70,62 @@ pub fn compute_with<C: Compute>(values: C, options: &Options) -> Result<C::Outpu
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
 pub fn num_tasks<C: Compute>(values: C) -> Result<usize> {
-    Ok(lower(&values.roots(), &Options::default())?
-        .tasks
-        .tasks
-        .len())
+    Ok(lower_default(&values.roots())?.tasks.tasks.len())
+}
+
+fn lower_default(roots: &[Arc<Node>]) -> Result<Lowered> {
+    lower(roots, Options::default().fan_in)
 }
 
 /// The blocks of each root, in C order of its grid.
 pub(crate) fn compute_blocks(roots: &[Arc<Node>], options: &Options) -> Result<Vec<Vec<Value>>> {
-    let lowered = lower(roots, options)?;
+    let lowered = lower(roots, options.fan_in)?;
     let counts = lowered.root_blocks.clone();
-    let mut values = execute(lowered.tasks, options)?.into_iter();
+    let diagnostics = Diagnostics::new(options, lowered.tasks.tasks.len());
+    let config = RunConfig {
+        scheduler: options.scheduler,
+        threads: options.threads,
+        memory_limit: options.memory_limit,
+        observers: diagnostics.observers(&options.observers),
+        cancel: options.cancel.clone(),
+    };
+    let result = execute(lowered.tasks, &config);
+    diagnostics.finish()?;
+    let mut values = result?.into_iter();
     Ok(counts
         .iter()
         .map(|&n| values.by_ref().take(n).collect())
         .collect())
+}
+
+/// The optimized plan of `roots` as text, with the projected peak memory
+/// on the current pool's threads.
+pub(crate) fn explain(roots: &[Arc<Node>]) -> String {
+    match lower_default(roots) {
+        Ok(lowered) => {
+            let threads = thread_count(None);
+            let p = projected_peak(&lowered.tasks, threads, None);
+            format!(
+                "{}projected peak memory: {} on {threads} thread(s) ({} in the one-thread order; largest task {})\n",
+                crate::plan::explain(&lowered),
+                crate::diagnostics::human_bytes(p.peak),
+                crate::diagnostics::human_bytes(p.sequential),
+                crate::diagnostics::human_bytes(p.largest_task),
+            )
+        }
+        Err(e) => format!("invalid plan: {e}\n"),
+    }
+}
+
+/// The block task graph of `roots` in Graphviz DOT.
+pub(crate) fn visualize(roots: &[Arc<Node>]) -> String {
+    match lower_default(roots) {
+        Ok(lowered) => crate::plan::to_dot(&lowered),
+        Err(e) => format!(
+            "digraph ndchunk {{\n  error [shape=box, label=\"{}\"];\n}}\n",
+            crate::plan::dot_escape(&e.to_string())
+        ),
+    }
 }
 
 pub(crate) use crate::kernel::assemble::assemble;

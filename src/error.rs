@@ -99,6 +99,17 @@ pub enum Error {
         /// The operating system's message.
         message: String,
     },
+    /// A task's inputs and output together need more bytes than the memory
+    /// limit of [`Options::memory_limit`](crate::Options::memory_limit).
+    #[error("task {task} needs {needed} bytes (its inputs, output and scratch), more than the memory limit of {limit} bytes; raise the limit or use smaller blocks")]
+    MemoryLimit {
+        /// The task, as `operation[block index]`.
+        task: String,
+        /// Bytes its inputs, output and scratch take.
+        needed: usize,
+        /// The limit in force.
+        limit: usize,
+    },
     /// A broken invariant inside ndchunk: please report it.
     #[error("internal error (please report): {0}")]
     Internal(String),

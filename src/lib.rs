@@ -39,10 +39,12 @@ mod boundary;
 pub mod chunks;
 mod compute;
 pub mod delayed;
+pub mod diagnostics;
 pub mod element;
 mod error;
 mod exec;
 mod kernel;
+mod options;
 mod plan;
 
 pub use array::{
@@ -51,8 +53,10 @@ pub use array::{
 pub use boundary::Boundary;
 pub use chunks::{ChunkSpec, Chunks};
 pub use compute::{compute, compute_with, num_tasks, Compute};
+pub use diagnostics::Observer;
 pub use error::{Error, Result};
-pub use exec::{Options, Scheduler};
+pub use exec::Scheduler;
+pub use options::{parse_bytes, Options};
 
 /// Everything needed for everyday use: `use ndchunk::prelude::*;`.
 ///
@@ -61,7 +65,7 @@ pub use exec::{Options, Scheduler};
 pub mod prelude {
     pub use crate::{
         compute, concatenate, select, stack, tensordot, BlockInfo, Boundary, ChunkSpec,
-        ChunkedArray, Chunks, Compute, Error, Options, Scheduler,
+        ChunkedArray, Chunks, Compute, Error, Observer, Options, Scheduler,
     };
     pub use ndarray::{
         array, s, Array, Array0, Array1, Array2, ArrayD, Axis, Ix0, Ix1, Ix2, Ix3, Ix4, IxDyn,

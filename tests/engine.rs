@@ -694,8 +694,15 @@ fn explain_shows_fusion_and_one_reduce() -> R {
     assert!(plan.matches("[fused]").count() >= 2, "{plan}");
     assert!(!plan.contains("[stored]"), "{plan}");
     assert!(plan.contains("sum [reduce]"), "{plan}");
-    let last = plan.lines().last().unwrap_or_default();
-    assert_eq!(last, format!("{} block tasks", s.num_tasks()?));
+    let lines: Vec<&str> = plan.lines().collect();
+    assert_eq!(
+        lines[lines.len() - 2],
+        format!("{} block tasks", s.num_tasks()?)
+    );
+    assert!(
+        lines[lines.len() - 1].starts_with("projected peak memory: "),
+        "{plan}"
+    );
     assert_eq!(s.num_tasks()?, 4 + 1);
 
     // Two reductions of one array share a pass.

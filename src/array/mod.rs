@@ -27,10 +27,11 @@ use crate::chunks::Chunks;
 use crate::compute::{compute_with, Compute};
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::exec::{Options, Value};
+use crate::exec::Value;
 use crate::kernel::blocks::BlockFn;
 use crate::kernel::Typed;
-use crate::plan::{lower, Lowered, Node, Op, SourceKernel};
+use crate::options::Options;
+use crate::plan::{Node, Op, SourceKernel};
 use ndarray::{Array, Dimension};
 use std::fmt;
 use std::marker::PhantomData;
@@ -152,10 +153,6 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         self.len() * std::mem::size_of::<T>()
     }
 
-    fn lowered(&self) -> Result<Lowered> {
-        lower(std::slice::from_ref(&self.node), &Options::default())
-    }
-
     /// Number of block tasks `compute` would run, after optimization.
     ///
     /// ```
@@ -227,10 +224,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn explain(&self) -> String {
-        match self.lowered() {
-            Ok(l) => crate::plan::explain(&l),
-            Err(e) => format!("invalid plan: {e}\n"),
-        }
+        crate::compute::explain(std::slice::from_ref(&self.node))
     }
 
     /// The block task graph in Graphviz DOT (render with `dot -Tsvg`).
@@ -243,13 +237,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn visualize(&self) -> String {
-        match self.lowered() {
-            Ok(l) => crate::plan::to_dot(&l),
-            Err(e) => format!(
-                "digraph ndchunk {{\n  error [shape=box, label=\"{}\"];\n}}\n",
-                e.to_string().replace('"', "\\\"")
-            ),
-        }
+        crate::compute::visualize(std::slice::from_ref(&self.node))
     }
 
     /// Write the task graph to `path`: DOT text for `.dot`/`.gv`, or an image
@@ -296,36 +284,30 @@ impl<T: Element, D: Dimension> fmt::Debug for ChunkedArray<T, D> {
 }
 
 impl<T: Element, D: Dimension> fmt::Display for ChunkedArray<T, D> {
-    /// Like dask's repr: `ChunkedArray<f64, shape=[1000, 1000], chunks=(250x4, 250x4), blocks=16, tasks=16, 7.63 MiB>`.
+    /// Like dask's repr, and as instant: the operation, the shape, the
+    /// chunks, the blocks and the bytes, read off the array without lowering
+    /// its plan (count tasks with [`num_tasks`](ChunkedArray::num_tasks)):
+    /// `ChunkedArray<f64, shape=[1000, 1000], chunks=(250x4, 250x4), blocks=16, 7.63 MiB, op=ones>`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::<f64, _>::zeros((1000, 1000), (250, 250))?;
+    /// assert_eq!(
+    ///     x.to_string(),
+    ///     "ChunkedArray<f64, shape=[1000, 1000], chunks=(250x4, 250x4), blocks=16, 7.63 MiB, op=zeros>"
+    /// );
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tasks = match self.num_tasks() {
-            Ok(n) => n.to_string(),
-            Err(e) => format!("invalid ({e})"),
-        };
         write!(
             f,
-            "ChunkedArray<{}, shape={:?}, chunks={:?}, blocks={}, tasks={}, {}>",
+            "ChunkedArray<{}, shape={:?}, chunks={:?}, blocks={}, {}, op={}>",
             std::any::type_name::<T>(),
             self.shape(),
             self.chunks(),
             self.num_blocks(),
-            tasks,
-            human_bytes(self.nbytes())
+            crate::diagnostics::human_bytes(self.nbytes()),
+            self.node.label()
         )
-    }
-}
-
-fn human_bytes(n: usize) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{value:.2} {}", UNITS[unit])
     }
 }

@@ -3,7 +3,7 @@
 
 use super::Delayed;
 use crate::error::{Error, Result};
-use crate::exec::Options;
+use crate::options::Options;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};

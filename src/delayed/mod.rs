@@ -24,10 +24,11 @@ use crate::chunks::Chunks;
 use crate::compute::{compute_with, Compute};
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::exec::{Options, Value};
+use crate::exec::Value;
 use crate::kernel::sources::Block;
 use crate::kernel::Typed;
-use crate::plan::{lower, CallKernel, Node, Op};
+use crate::options::Options;
+use crate::plan::{CallKernel, Node, Op};
 use ndarray::{Array, ArrayD, Dimension, IxDyn};
 use std::fmt::Display;
 use std::marker::PhantomData;
@@ -58,6 +59,9 @@ type CallFn = dyn Fn(&[Value]) -> Result<Value> + Send + Sync;
 struct Call {
     label: String,
     f: Arc<CallFn>,
+    /// What the value is counted as holding: its `size_of` (what it owns
+    /// behind pointers is unknown).
+    bytes: usize,
 }
 
 impl CallKernel for Call {
@@ -66,6 +70,9 @@ impl CallKernel for Call {
     }
     fn call(&self, inputs: &[Value]) -> Result<Value> {
         (self.f)(inputs)
+    }
+    fn bytes(&self) -> usize {
+        self.bytes
     }
 }
 
@@ -94,7 +101,11 @@ fn node_of<T: Send + Sync + 'static>(
     f: Arc<CallFn>,
     inputs: Vec<Arc<Node>>,
 ) -> Delayed<T> {
-    let op = Op::Call(Arc::new(Call { label, f }));
+    let op = Op::Call(Arc::new(Call {
+        label,
+        f,
+        bytes: std::mem::size_of::<T>(),
+    }));
     Delayed::from_node(Node::new(
         vec![],
         Chunks::single(&[]),
@@ -313,10 +324,7 @@ impl<T: Send + Sync + 'static> Delayed<T> {
     /// assert!(plan.contains("load") && plan.contains("double") && plan.contains("3 block tasks"));
     /// ```
     pub fn explain(&self) -> String {
-        match lower(std::slice::from_ref(&self.node), &Options::default()) {
-            Ok(l) => crate::plan::explain(&l),
-            Err(e) => format!("invalid plan: {e}\n"),
-        }
+        crate::compute::explain(std::slice::from_ref(&self.node))
     }
 
     /// The task graph in Graphviz DOT (see [`ChunkedArray::visualize`]).
@@ -327,13 +335,7 @@ impl<T: Send + Sync + 'static> Delayed<T> {
     /// assert!(dot.contains("one") && dot.contains("->"));
     /// ```
     pub fn visualize(&self) -> String {
-        match lower(std::slice::from_ref(&self.node), &Options::default()) {
-            Ok(l) => crate::plan::to_dot(&l),
-            Err(e) => format!(
-                "digraph ndchunk {{\n  error [label=\"{}\"];\n}}\n",
-                e.to_string().replace('"', "'")
-            ),
-        }
+        crate::compute::visualize(std::slice::from_ref(&self.node))
     }
 }
 

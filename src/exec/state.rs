@@ -1,16 +1,22 @@
 //! The bookkeeping of one run: who waits on whom, who still needs a value,
-//! the first error.
+//! how many bytes are held, the first error, and the observers' events.
 
-use super::{TaskGraph, TaskName, Value, Work};
+use super::observer::{worker_id, ComputeEnd, ComputeStart, Observer, TaskEvent};
+use super::{RunConfig, TaskGraph, TaskName, Value, Work, TASK_BOOKKEEPING};
 use crate::error::{Error, Result};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 pub(super) struct State {
     names: Vec<TaskName>,
     deps: Vec<Vec<usize>>,
     work: Vec<Mutex<Option<Work>>>,
+    /// Estimated bytes of each task's value.
+    pub(super) bytes: Vec<usize>,
+    /// Estimated bytes each task holds while it runs.
+    scratch: Vec<usize>,
     /// For each task, the tasks reading it (once per reading edge).
     consumers: Vec<Vec<usize>>,
     /// Dependencies not finished yet; the task is ready at 0.
@@ -26,6 +32,15 @@ pub(super) struct State {
     leaves: Vec<usize>,
     /// How many of `leaves` were started.
     next_leaf: AtomicUsize,
+    /// Bytes of values held plus the outputs of running tasks, and its peak;
+    /// counted only when a limit or an observer needs them.
+    live: AtomicUsize,
+    peak: AtomicUsize,
+    track: bool,
+    ran: AtomicUsize,
+    observers: Vec<Arc<dyn Observer>>,
+    started: Instant,
+    pub(super) threads: usize,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -35,7 +50,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl State {
-    pub fn new(graph: TaskGraph, cancel: Option<Arc<AtomicBool>>) -> State {
+    pub fn new(graph: TaskGraph, config: &RunConfig, threads: usize) -> State {
         let n = graph.tasks.len();
         let mut consumers = vec![Vec::new(); n];
         let mut holders: Vec<usize> = vec![0; n];
@@ -44,6 +59,7 @@ impl State {
             Vec::with_capacity(n),
             Vec::with_capacity(n),
         );
+        let (mut bytes, mut scratch) = (Vec::with_capacity(n), Vec::with_capacity(n));
         for (i, task) in graph.tasks.into_iter().enumerate() {
             for &d in &task.deps {
                 consumers[d].push(i);
@@ -52,12 +68,14 @@ impl State {
             names.push(task.name);
             deps.push(task.deps);
             work.push(Mutex::new(Some(task.work)));
+            bytes.push(task.bytes);
+            scratch.push(task.scratch);
         }
         for &o in &graph.outputs {
             holders[o] += 1;
         }
         let leaves = leaf_order(&deps, &graph.outputs);
-        State {
+        let state = State {
             leaves,
             next_leaf: AtomicUsize::new(0),
             waiting: deps.iter().map(|d| AtomicUsize::new(d.len())).collect(),
@@ -66,35 +84,123 @@ impl State {
             names,
             deps,
             work,
+            bytes,
+            scratch,
             consumers,
             outputs: graph.outputs,
             failed: AtomicBool::new(false),
             error: Mutex::new(None),
-            cancel,
+            cancel: config.cancel.clone(),
+            live: AtomicUsize::new(n.saturating_mul(TASK_BOOKKEEPING)),
+            peak: AtomicUsize::new(n.saturating_mul(TASK_BOOKKEEPING)),
+            track: config.memory_limit.is_some() || !config.observers.is_empty(),
+            ran: AtomicUsize::new(0),
+            observers: config.observers.clone(),
+            started: Instant::now(),
+            threads,
+        };
+        let start = ComputeStart {
+            tasks: n,
+            threads,
+            memory_limit: config.memory_limit,
+        };
+        for o in &state.observers {
+            o.compute_start(&start);
         }
+        state
     }
 
     /// The next task without inputs to start, if any is left.
-    fn next_leaf(&self) -> Option<usize> {
+    pub(super) fn next_leaf(&self) -> Option<usize> {
         let k = self.next_leaf.fetch_add(1, Ordering::AcqRel);
         self.leaves.get(k).copied()
     }
 
-    /// Run task `i`; returns the consumers it made ready.
-    fn run(&self, i: usize) -> Vec<usize> {
-        if self.failed.load(Ordering::Acquire) || self.cancelled() {
+    /// The next leaf [`next_leaf`](Self::next_leaf) would give, without
+    /// taking it (callers serialize the two).
+    pub(super) fn peek_leaf(&self) -> Option<usize> {
+        self.leaves
+            .get(self.next_leaf.load(Ordering::Acquire))
+            .copied()
+    }
+
+    /// Bytes held now (values and the outputs of running tasks).
+    pub(super) fn live(&self) -> usize {
+        self.live.load(Ordering::Acquire)
+    }
+
+    fn add_live(&self, bytes: usize) -> usize {
+        let now = self.live.fetch_add(bytes, Ordering::AcqRel) + bytes;
+        self.peak.fetch_max(now, Ordering::AcqRel);
+        now
+    }
+
+    fn sub_live(&self, bytes: usize) {
+        self.live.fetch_sub(bytes, Ordering::AcqRel);
+    }
+
+    /// Whether the run stopped (a failure or a cancel): nothing more starts.
+    pub(super) fn stopped(&self) -> bool {
+        self.failed.load(Ordering::Acquire) || self.cancelled()
+    }
+
+    /// Whether task `i` has no inputs.
+    pub(super) fn is_leaf(&self, i: usize) -> bool {
+        self.deps[i].is_empty()
+    }
+
+    /// What task `i` holds while it runs: its output and its scratch.
+    pub(super) fn running_bytes(&self, i: usize) -> usize {
+        self.bytes[i].saturating_add(self.scratch[i])
+    }
+
+    /// Count task `i`'s output and scratch among the bytes held before it
+    /// starts.
+    pub(super) fn reserve(&self, i: usize) {
+        if self.track {
+            self.add_live(self.running_bytes(i));
+        }
+    }
+
+    /// Reserve task `i`'s output bytes and run it; returns the consumers it
+    /// made ready.
+    pub(super) fn run(&self, i: usize) -> Vec<usize> {
+        self.reserve(i);
+        self.run_reserved(i)
+    }
+
+    /// Run task `i`, whose bytes were [`reserve`](Self::reserve)d.
+    pub(super) fn run_reserved(&self, i: usize) -> Vec<usize> {
+        if self.stopped() {
+            if self.track {
+                self.sub_live(self.running_bytes(i));
+            }
             return Vec::new();
         }
-        match self.execute(i) {
+        let clock = (!self.observers.is_empty()).then(|| self.notify_start(i));
+        let result = self.execute(i);
+        self.ran.fetch_add(1, Ordering::Relaxed);
+        if self.track {
+            self.sub_live(self.scratch[i]);
+        }
+        match result {
             Ok(value) => {
                 let keep = self.holders[i].load(Ordering::Acquire) > 0;
                 if keep {
                     *lock(&self.values[i]) = Some(value);
+                } else if self.track {
+                    self.sub_live(self.bytes[i]);
                 }
                 for &d in &self.deps[i] {
                     if self.holders[d].fetch_sub(1, Ordering::AcqRel) == 1 {
                         lock(&self.values[d]).take();
+                        if self.track {
+                            self.sub_live(self.bytes[d]);
+                        }
                     }
+                }
+                if let Some(clock) = clock {
+                    self.notify_end(i, clock, false);
                 }
                 self.consumers[i]
                     .iter()
@@ -103,13 +209,51 @@ impl State {
                     .collect()
             }
             Err(e) => {
+                if self.track {
+                    self.sub_live(self.bytes[i]);
+                }
                 let mut first = lock(&self.error);
                 if first.is_none() {
                     *first = Some(e);
                 }
                 self.failed.store(true, Ordering::Release);
+                drop(first);
+                if let Some(clock) = clock {
+                    self.notify_end(i, clock, true);
+                }
                 Vec::new()
             }
+        }
+    }
+
+    fn event(&self, i: usize, at: Duration, elapsed: Duration, failed: bool) -> TaskEvent<'_> {
+        TaskEvent {
+            task: i,
+            label: &self.names[i].label,
+            block: &self.names[i].block,
+            worker: worker_id(),
+            bytes: self.bytes[i],
+            live_bytes: self.live(),
+            at,
+            elapsed,
+            failed,
+        }
+    }
+
+    fn notify_start(&self, i: usize) -> Instant {
+        let now = Instant::now();
+        let event = self.event(i, now - self.started, Duration::ZERO, false);
+        for o in &self.observers {
+            o.task_start(&event);
+        }
+        now
+    }
+
+    fn notify_end(&self, i: usize, began: Instant, failed: bool) {
+        let now = Instant::now();
+        let event = self.event(i, now - self.started, now - began, failed);
+        for o in &self.observers {
+            o.task_end(&event);
         }
     }
 
@@ -145,22 +289,36 @@ impl State {
             .is_some_and(|c| c.load(Ordering::Acquire))
     }
 
-    fn finish(self) -> Result<Vec<Value>> {
-        if let Some(e) = lock(&self.error).take() {
-            return Err(e);
-        }
-        self.outputs
-            .iter()
-            .map(|&o| {
-                lock(&self.values[o]).clone().ok_or_else(|| {
-                    if self.cancelled() {
-                        Error::Cancelled
-                    } else {
-                        Error::internal(format!("output {} was never computed", self.names[o]))
-                    }
+    pub(super) fn finish(self) -> Result<Vec<Value>> {
+        let error = lock(&self.error).take();
+        let result = match error {
+            Some(e) => Err(e),
+            None => self
+                .outputs
+                .iter()
+                .map(|&o| {
+                    lock(&self.values[o]).clone().ok_or_else(|| {
+                        if self.cancelled() {
+                            Error::Cancelled
+                        } else {
+                            Error::internal(format!("output {} was never computed", self.names[o]))
+                        }
+                    })
                 })
-            })
-            .collect()
+                .collect(),
+        };
+        if !self.observers.is_empty() {
+            let end = ComputeEnd {
+                elapsed: self.started.elapsed(),
+                tasks_run: self.ran.load(Ordering::Relaxed),
+                peak_bytes: self.peak.load(Ordering::Acquire),
+                ok: result.is_ok(),
+            };
+            for o in &self.observers {
+                o.compute_end(&end);
+            }
+        }
+        result
     }
 
     /// On the current rayon pool. A finished task spawns the consumers it
@@ -170,7 +328,7 @@ impl State {
     /// Live memory so stays near what the outputs in progress need, not what
     /// all of the graph's leaves make.
     pub fn run_parallel(self) -> Result<Vec<Value>> {
-        let threads = rayon::current_num_threads();
+        let threads = self.threads;
         let pending = AtomicUsize::new(0);
         let state = &self;
         let pending = &pending;
@@ -207,11 +365,18 @@ impl State {
     /// On the calling thread, depth-first, leaves in [`leaf_order`]: the
     /// same order every time.
     pub fn run_in_order(self) -> Result<Vec<Value>> {
-        let mut ready: Vec<usize> = self.leaves.iter().rev().copied().collect();
-        while let Some(i) = ready.pop() {
-            ready.extend(self.run(i).into_iter().rev());
-        }
+        depth_first(&self.leaves, |i| self.run(i));
         self.finish()
+    }
+}
+
+/// The order of the one-thread scheduler: leaves in `leaves` order, each
+/// followed at once by what it makes ready, depth first. `run` runs a task
+/// and returns the tasks it made ready.
+pub(super) fn depth_first(leaves: &[usize], mut run: impl FnMut(usize) -> Vec<usize>) {
+    let mut ready: Vec<usize> = leaves.iter().rev().copied().collect();
+    while let Some(i) = ready.pop() {
+        ready.extend(run(i).into_iter().rev());
     }
 }
 
@@ -220,7 +385,7 @@ impl State {
 /// together, so it completes and frees its inputs before the next output's
 /// leaves start (a rechunk from row blocks to column blocks holds one band
 /// of blocks, not the whole array). Unreachable leaves come last.
-fn leaf_order(deps: &[Vec<usize>], outputs: &[usize]) -> Vec<usize> {
+pub(super) fn leaf_order(deps: &[Vec<usize>], outputs: &[usize]) -> Vec<usize> {
     let mut seen = vec![false; deps.len()];
     let mut order = Vec::new();
     for start in outputs.iter().copied().chain(0..deps.len()) {

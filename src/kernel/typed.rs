@@ -37,6 +37,10 @@ impl<T: Element> ElemOps for Typed<T> {
         std::any::type_name::<T>()
     }
 
+    fn itemsize(&self) -> usize {
+        std::mem::size_of::<T>()
+    }
+
     fn view_source(&self, value: &Value, read: &Strided) -> Result<AnySource> {
         let source = ViewSource::new(block::<T>(value)?.clone(), read)?;
         Ok(erase::<T>(Box::new(source)))

@@ -12,11 +12,7 @@ pub(crate) fn to_dot(lowered: &Lowered) -> String {
     }
     for (i, task) in graph.tasks.iter().enumerate() {
         let style = if is_output[i] { ", peripheries=2" } else { "" };
-        let name = task
-            .name
-            .to_string()
-            .replace('\\', "\\\\")
-            .replace('"', "\\\"");
+        let name = dot_escape(&task.name.to_string());
         let _ = writeln!(out, "  t{i} [label=\"{name}\"{style}];");
     }
     for (i, task) in graph.tasks.iter().enumerate() {
@@ -26,4 +22,9 @@ pub(crate) fn to_dot(lowered: &Lowered) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+/// `text` as the inside of a DOT string: backslashes and quotes escaped.
+pub(crate) fn dot_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
 }

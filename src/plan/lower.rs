@@ -10,7 +10,7 @@ use super::optimize::{Expr, Fused, Plan};
 use super::{Node, Op, Strided};
 use crate::chunks::{Chunks, Region};
 use crate::error::{Error, Result};
-use crate::exec::{Options, Task, TaskGraph, TaskName, Value};
+use crate::exec::{Task, TaskGraph, TaskName, Value};
 use crate::kernel::AnySource;
 use std::sync::Arc;
 
@@ -30,21 +30,23 @@ struct Partials(Vec<Value>);
 /// is a shared block pass.
 type PartRef = (usize, Option<usize>);
 
-pub(crate) fn lower(roots: &[Arc<Node>], options: &Options) -> Result<Lowered> {
-    if options.fan_in < 2 {
+/// Bytes a reduction's partial result is counted as per output element:
+/// the widest folder (mean and variance) keeps a count, a mean and a sum of
+/// squares.
+const PARTIAL_BYTES: usize = 24;
+
+pub(crate) fn lower(roots: &[Arc<Node>], fan_in: usize) -> Result<Lowered> {
+    if fan_in < 2 {
         return Err(Error::invalid(
             "fan_in",
-            format!(
-                "a combine task must merge at least 2 partials, got {}",
-                options.fan_in
-            ),
+            format!("a combine task must merge at least 2 partials, got {fan_in}"),
         ));
     }
     let plan = Plan::new(Graph::collect(roots)?);
     let n = plan.graph.nodes.len();
     let mut builder = Builder {
         plan: &plan,
-        fan_in: options.fan_in,
+        fan_in,
         tasks: Vec::new(),
         store_trees: (0..n)
             .map(|i| plan.stored[i].then(|| Arc::new(plan.fuse(i, true))))
@@ -115,6 +117,7 @@ impl Builder<'_> {
         block: Vec<usize>,
         deps: Vec<usize>,
         work: crate::exec::Work,
+        bytes: usize,
     ) -> usize {
         self.tasks.push(Task {
             name: TaskName {
@@ -123,6 +126,8 @@ impl Builder<'_> {
             },
             deps,
             work,
+            bytes,
+            scratch: 0,
         });
         self.tasks.len() - 1
     }
@@ -264,12 +269,9 @@ impl Builder<'_> {
             Op::Stored(values) => {
                 for b in wanted {
                     let value = values[b].clone();
-                    let t = self.push(
-                        &label,
-                        node.chunks.unravel(b),
-                        vec![],
-                        Box::new(move |_| Ok(value)),
-                    );
+                    let index = node.chunks.unravel(b);
+                    let bytes = block_bytes(&node, &index);
+                    let t = self.push(&label, index, vec![], Box::new(move |_| Ok(value)), bytes);
                     self.blocks[i][b] = Some(t);
                 }
             }
@@ -277,16 +279,20 @@ impl Builder<'_> {
                 let fused = self.store_trees[i]
                     .clone()
                     .ok_or_else(|| Error::internal("stored node without a tree"))?;
+                let scratch = fused.scratch_bytes();
                 for b in wanted {
                     let index = node.chunks.unravel(b);
                     let region = node.chunks.block_region(&index);
                     let (deps, reads) = self.reads(&fused, &region)?;
+                    let bytes = block_bytes(&node, &index);
                     let (fused, dtype) = (fused.clone(), node.dtype.clone());
                     let work = Box::new(move |inputs: &[Value]| {
                         let source = open(&fused.expr, &region, inputs, &reads)?;
                         dtype.materialize(source, &region.shape)
                     });
-                    self.blocks[i][b] = Some(self.push(&label, index, deps, work));
+                    let t = self.push(&label, index, deps, work, bytes);
+                    self.tasks[t].scratch = scratch;
+                    self.blocks[i][b] = Some(t);
                 }
             }
             Op::Reduce { kernel, axis } => {
@@ -310,7 +316,8 @@ impl Builder<'_> {
                         })
                         .collect::<Result<Vec<PartRef>>>()?;
                     let shape = node.chunks.block_shape(&out_index);
-                    let t = self.tree(&label, kernel, column, out_index, shape);
+                    let bytes = block_bytes(&node, &out_index);
+                    let t = self.tree(&label, kernel, column, out_index, shape, bytes);
                     self.blocks[i][b] = Some(t);
                 }
             }
@@ -321,11 +328,13 @@ impl Builder<'_> {
                     .map(|&p| self.single(p))
                     .collect::<Result<Vec<_>>>()?;
                 let kernel = kernel.clone();
+                let bytes = kernel.bytes();
                 let t = self.push(
                     &label,
                     vec![],
                     deps,
                     Box::new(move |inputs: &[Value]| kernel.call(inputs)),
+                    bytes,
                 );
                 self.blocks[i] = vec![Some(t)];
             }
@@ -351,9 +360,10 @@ impl Builder<'_> {
                             self.task(p, j)
                         })
                         .collect::<Result<Vec<_>>>()?;
+                    let bytes = block_bytes(&node, &index);
                     let (kernel, at) = (kernel.clone(), index.clone());
                     let work = Box::new(move |inputs: &[Value]| kernel.compute(&at, inputs));
-                    self.blocks[i][b] = Some(self.push(&label, index, deps, work));
+                    self.blocks[i][b] = Some(self.push(&label, index, deps, work, bytes));
                 }
             }
             Op::Invalid(e) => return Err(e.clone()),
@@ -421,12 +431,17 @@ impl Builder<'_> {
             .clone()
             .ok_or_else(|| Error::internal("reduced node without a pass tree"))?;
         let reductions = Arc::new(reductions);
+        let scratch = fused.scratch_bytes();
         let needed = std::mem::take(&mut self.needed_pass[input]);
         self.passes[input] = vec![None; needed.len()];
         for b in (0..needed.len()).filter(|&b| needed[b]) {
             let index = node.chunks.unravel(b);
             let region = node.chunks.block_region(&index);
             let (deps, reads) = self.reads(&fused, &region)?;
+            let bytes = reductions.iter().fold(0_usize, |sum, (_, axis)| {
+                let kept = region.len() / axis.map_or(region.len(), |k| region.shape[k]).max(1);
+                sum.saturating_add(kept.saturating_mul(PARTIAL_BYTES))
+            });
             let (fused, reductions, node) = (fused.clone(), reductions.clone(), node.clone());
             let work = Box::new(move |inputs: &[Value]| {
                 let source = open(&fused.expr, &region, inputs, &reads)?;
@@ -437,7 +452,9 @@ impl Builder<'_> {
                 let parts = node.dtype.fold(source, &region.shape, folders)?;
                 Ok(Arc::new(Partials(parts)) as Value)
             });
-            self.passes[input][b] = Some(self.push(&label, index, deps, work));
+            let t = self.push(&label, index, deps, work, bytes);
+            self.tasks[t].scratch = scratch;
+            self.passes[input][b] = Some(t);
         }
         Ok(())
     }
@@ -450,8 +467,13 @@ impl Builder<'_> {
         mut parts: Vec<PartRef>,
         block: Vec<usize>,
         shape: Vec<usize>,
+        bytes: usize,
     ) -> usize {
         let combine_label: Arc<str> = format!("{label} combine").into();
+        let partial_bytes = shape
+            .iter()
+            .product::<usize>()
+            .saturating_mul(PARTIAL_BYTES);
         while parts.len() > self.fan_in {
             parts = parts
                 .chunks(self.fan_in)
@@ -461,7 +483,8 @@ impl Builder<'_> {
                     let kernel = kernel.clone();
                     let work =
                         Box::new(move |inputs: &[Value]| kernel.combine(pick(inputs, &slots)?));
-                    (self.push(&combine_label, block.clone(), deps, work), None)
+                    let t = self.push(&combine_label, block.clone(), deps, work, partial_bytes);
+                    (t, None)
                 })
                 .collect();
         }
@@ -476,8 +499,16 @@ impl Builder<'_> {
             };
             kernel.finish(merged, &shape)
         });
-        self.push(label, block, deps, work)
+        self.push(label, block, deps, work, bytes)
     }
+}
+
+/// Bytes of block `index` of `node` when stored.
+fn block_bytes(node: &Node, index: &[usize]) -> usize {
+    node.chunks
+        .block_shape(index)
+        .iter()
+        .fold(node.dtype.itemsize(), |bytes, &n| bytes.saturating_mul(n))
 }
 
 /// The blocks of a reduction's input (C order) merged into output block

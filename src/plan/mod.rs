@@ -17,7 +17,7 @@ mod lower;
 mod optimize;
 mod view;
 
-pub(crate) use dot::to_dot;
+pub(crate) use dot::{dot_escape, to_dot};
 pub(crate) use explain::explain;
 pub(crate) use lower::{lower, Lowered};
 pub(crate) use view::{Strided, ViewMap};
@@ -150,6 +150,8 @@ impl Drop for Node {
 /// Element-type specific operations of a node's values.
 pub(crate) trait ElemOps: Send + Sync {
     fn name(&self) -> &'static str;
+    /// Bytes of one element.
+    fn itemsize(&self) -> usize;
     /// A source reading a stored block through `read` (relative to the
     /// block's origin).
     fn view_source(&self, block: &Value, read: &Strided) -> Result<AnySource>;
@@ -229,6 +231,8 @@ pub(crate) trait BlockKernel: Send + Sync {
 pub(crate) trait CallKernel: Send + Sync {
     fn label(&self) -> String;
     fn call(&self, inputs: &[Value]) -> Result<Value>;
+    /// Bytes the value is counted as holding.
+    fn bytes(&self) -> usize;
 }
 
 /// A reduction: per-block partials, merged in a fixed tree, then finished.

@@ -11,6 +11,7 @@
 
 use super::graph::Graph;
 use super::{ElemOps, Node, Op, ViewMap};
+use crate::kernel::STRIP;
 use std::sync::Arc;
 
 /// The longest chain of operations fused into one task.
@@ -42,6 +43,27 @@ pub(super) struct Slot {
 pub(super) struct Fused {
     pub expr: Expr,
     pub slots: Vec<Slot>,
+}
+
+impl Fused {
+    /// Bytes of the strip buffers one evaluation holds: a strip of every
+    /// node of the tree.
+    pub fn scratch_bytes(&self) -> usize {
+        let mut bytes = 0_usize;
+        let mut stack = vec![&self.expr];
+        while let Some(expr) = stack.pop() {
+            let itemsize = match expr {
+                Expr::Read { dtype, .. } => dtype.itemsize(),
+                Expr::Source(node) | Expr::SourceView { node, .. } => node.dtype.itemsize(),
+                Expr::Map { node, args } => {
+                    stack.extend(args);
+                    node.dtype.itemsize()
+                }
+            };
+            bytes = bytes.saturating_add(STRIP.saturating_mul(itemsize));
+        }
+        bytes
+    }
 }
 
 pub(super) struct Plan {

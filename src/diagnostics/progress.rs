@@ -1,0 +1,104 @@
+//! A progress bar on stderr: tasks done of the total, elapsed time, ETA.
+
+use super::{ComputeEnd, ComputeStart, Observer, TaskEvent};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How often the bar is redrawn: tasks only bump a counter, a background
+/// thread draws, so a bar over 10,000 tiny tasks costs 10,000 atomic adds.
+const REDRAW: Duration = Duration::from_millis(100);
+
+/// A progress bar on stderr (indicatif), hidden when stderr is not a
+/// terminal. [`Options::progress`](crate::Options::progress) attaches one.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::diagnostics::Progress;
+/// use std::sync::Arc;
+/// let x = ChunkedArray::<f64, _>::ones(1000, 10)?;
+/// let bar = Arc::new(Progress::new(x.sum().num_tasks()?));
+/// x.sum().compute_with(&Options::default().observer(bar.clone()))?;
+/// assert_eq!(bar.done(), x.sum().num_tasks()?);
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub struct Progress {
+    total: usize,
+    done: Arc<AtomicUsize>,
+    running: Arc<AtomicBool>,
+    drawer: Mutex<Option<(ProgressBar, JoinHandle<()>)>>,
+}
+
+impl Progress {
+    /// A bar for a run of `total` tasks.
+    pub fn new(total: usize) -> Progress {
+        Progress {
+            total,
+            done: Arc::new(AtomicUsize::new(0)),
+            running: Arc::new(AtomicBool::new(false)),
+            drawer: Mutex::new(None),
+        }
+    }
+
+    /// Tasks finished so far.
+    pub fn done(&self) -> usize {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    fn bar(&self) -> ProgressBar {
+        let bar = ProgressBar::with_draw_target(
+            Some(self.total as u64),
+            ProgressDrawTarget::stderr_with_hz(10),
+        );
+        let style = ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} tasks ({eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar
+    }
+}
+
+impl Observer for Progress {
+    fn compute_start(&self, _run: &ComputeStart) {
+        if !std::io::stderr().is_terminal() {
+            return;
+        }
+        let bar = self.bar();
+        self.running.store(true, Ordering::Release);
+        let (done, running, drawn) = (self.done.clone(), self.running.clone(), bar.clone());
+        let drawer = std::thread::Builder::new()
+            .name("ndchunk-progress".into())
+            .spawn(move || {
+                while running.load(Ordering::Acquire) {
+                    drawn.set_position(done.load(Ordering::Relaxed) as u64);
+                    std::thread::park_timeout(REDRAW);
+                }
+            });
+        if let Ok(handle) = drawer {
+            *self.drawer.lock().unwrap_or_else(|p| p.into_inner()) = Some((bar, handle));
+        }
+    }
+
+    fn task_end(&self, _task: &TaskEvent<'_>) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn compute_end(&self, run: &ComputeEnd) {
+        self.running.store(false, Ordering::Release);
+        let drawer = self.drawer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some((bar, handle)) = drawer {
+            handle.thread().unpark();
+            let _ = handle.join();
+            bar.set_position(self.done() as u64);
+            if run.ok {
+                bar.finish();
+            } else {
+                bar.abandon_with_message("failed");
+            }
+        }
+    }
+}
