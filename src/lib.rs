@@ -46,6 +46,7 @@ mod exec;
 mod kernel;
 mod options;
 mod plan;
+mod view;
 
 pub use array::{
     concatenate, random, select, stack, tensordot, BlockInfo, ChunkedArray, Dot, IntoOperand,

@@ -97,7 +97,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             let (input, output) = (input.clone(), output.clone());
             move |index: &[usize]| vec![(0, input.unravel(output.ravel(index)))]
         };
-        let compute = move |index: &[usize], blocks: &[&crate::kernel::sources::Block<T>]| {
+        let compute = move |index: &[usize], blocks: &[&crate::kernel::Block<T>]| {
             let at = input.unravel(output.ravel(index));
             let info = BlockInfo {
                 offset: input.block_offset(&at),

@@ -5,7 +5,7 @@
 use super::ChunkedArray;
 use crate::element::Element;
 use crate::error::Error;
-use crate::plan::ViewMap;
+use crate::view::ViewMap;
 use ndarray::{Axis, Dimension, RemoveAxis, Slice, SliceArg, SliceInfoElem};
 use std::ops::Sub;
 

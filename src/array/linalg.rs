@@ -13,7 +13,7 @@ use crate::element::{Accumulate, Element};
 use crate::error::Error;
 use crate::kernel::blocks::BlockFn;
 use crate::kernel::linalg::Contraction;
-use crate::kernel::sources::Block;
+use crate::kernel::Block;
 use ndarray::{Axis, Dimension, Ix0, Ix1, Ix2, IxDyn, LinalgScalar};
 use std::sync::Arc;
 

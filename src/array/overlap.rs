@@ -8,7 +8,7 @@ use crate::element::Element;
 use crate::error::Error;
 use crate::kernel::blocks::BlockFn;
 use crate::kernel::overlap::Halo;
-use crate::kernel::sources::Block;
+use crate::kernel::Block;
 use ndarray::{Array, ArrayView, Dimension, IntoDimension, Slice};
 
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {

@@ -17,7 +17,7 @@ use crate::element::Element;
 use crate::error::Error;
 use crate::kernel::blocks::BlockFn;
 use crate::kernel::rechunk::rechunk;
-use crate::kernel::sources::Block;
+use crate::kernel::Block;
 use ndarray::{Dimension, IntoDimension, IxDyn};
 
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {

@@ -15,7 +15,7 @@ use crate::element::{Accumulate, Element};
 use crate::error::Error;
 use crate::kernel::blocks::BlockFn;
 use crate::kernel::scan::{apply_carry, last_plane, scan_block};
-use crate::kernel::sources::Block;
+use crate::kernel::Block;
 use ndarray::{Axis, Dimension};
 
 /// The associative operation of a scan.

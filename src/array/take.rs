@@ -6,7 +6,7 @@ use crate::chunks::Chunks;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::kernel::blocks::BlockFn;
-use crate::kernel::sources::Block;
+use crate::kernel::Block;
 use ndarray::{Array, Axis, Dimension, IxDyn};
 use std::sync::Arc;
 

@@ -4,7 +4,8 @@
 use super::ChunkedArray;
 use crate::element::Element;
 use crate::error::Error;
-use crate::plan::{Op, ViewMap};
+use crate::plan::Op;
+use crate::view::ViewMap;
 use ndarray::{Axis, Dimension, IntoDimension, IxDyn, RemoveAxis};
 
 /// The shape two shapes broadcast to by numpy's rules (trailing axes

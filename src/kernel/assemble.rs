@@ -2,12 +2,12 @@
 //! of elements from the blocks overlapping it (what a rechunked block is).
 
 use super::cursor::Odometer;
-use super::sources::Block;
 use super::typed::block;
+use super::Block;
+use super::Value;
 use crate::chunks::{Chunks, Region};
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::exec::Value;
 use ndarray::{ArrayD, IxDyn};
 use std::ops::Range;
 

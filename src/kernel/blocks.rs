@@ -3,13 +3,11 @@
 //! products and scans. It checks what the function returns, so a wrong
 //! block shape is an error naming the block instead of a corrupt array.
 
-use super::sources::Block;
 use super::typed::block;
+use super::{Block, BlockKernel, Value};
 use crate::chunks::Chunks;
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::exec::Value;
-use crate::plan::BlockKernel;
 use std::marker::PhantomData;
 use std::sync::Arc;
 

@@ -5,12 +5,10 @@
 //! other reductions of the same array.
 
 use super::reduce::Folder;
-use super::sources::Block;
+use super::{AnyFolder, Block, ReduceKernel, Value};
 use crate::chunks::{Chunks, Region};
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::exec::Value;
-use crate::plan::{AnyFolder, ReduceKernel};
 use ndarray::{Array, IxDyn};
 use num_traits::{AsPrimitive, PrimInt};
 use std::fmt::Display;

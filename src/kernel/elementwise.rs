@@ -2,10 +2,9 @@
 //! sources (more inputs are zipped into tuples first, as `select` does).
 //! The closure is a type parameter, so each loop is monomorphized and vectorizes like a hand-written one.
 
-use super::{erase, unerase, AnySource, Source, StripSource};
+use super::{erase, unerase, AnySource, MapKernel, Source, StripSource};
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::plan::MapKernel;
 use std::marker::PhantomData;
 use std::sync::Arc;
 

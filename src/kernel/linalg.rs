@@ -10,7 +10,7 @@
 //! task, so a product with few output blocks and a long contraction still
 //! keeps every core busy, and the sum is the same on any number of threads.
 
-use super::sources::Block;
+use super::Block;
 use crate::chunks::Chunks;
 use crate::error::{Error, Result};
 use ndarray::linalg::general_mat_mul;

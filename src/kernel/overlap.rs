@@ -9,7 +9,7 @@
 //! is the product of the runs of all axes, so every box of it is one copy.
 
 use super::cursor::Odometer;
-use super::sources::Block;
+use super::Block;
 use crate::boundary::Boundary;
 use crate::chunks::Chunks;
 use crate::element::Element;

@@ -7,11 +7,10 @@
 //! is written out here rather than taken from `SeedableRng::seed_from_u64`, so
 //! a change of that default in `rand_core` cannot change our values.
 
-use super::{erase, AnySource, StripSource};
+use super::{erase, AnySource, SourceKernel, StripSource};
 use crate::chunks::Region;
 use crate::element::Element;
 use crate::error::Result;
-use crate::plan::SourceKernel;
 use rand::distr::Distribution;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;

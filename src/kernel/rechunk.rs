@@ -4,7 +4,7 @@
 use super::assemble::{assemble_region, overlaps};
 use super::blocks::BlockFn;
 use super::cursor::Odometer;
-use super::sources::Block;
+use super::Block;
 use crate::chunks::Chunks;
 use crate::element::Element;
 use std::ops::Range;

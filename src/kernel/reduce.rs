@@ -3,12 +3,10 @@
 //! the plan's per-block folders, tree combines and finishing step, for whole
 //! array reductions and for reductions along one axis alike.
 
-use super::sources::Block;
+use super::{AnyFolder, Block, ReduceKernel, Value};
 use crate::chunks::Region;
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::exec::Value;
-use crate::plan::{AnyFolder, ReduceKernel};
 use ndarray::{Array, IxDyn};
 use std::marker::PhantomData;
 use std::sync::Arc;

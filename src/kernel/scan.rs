@@ -7,7 +7,7 @@
 //! axis; the scan runs along `along`, touching `inner` contiguous elements at
 //! a time, so it vectorizes unless the axis is the last one.
 
-use super::sources::Block;
+use super::Block;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use ndarray::{Array, IxDyn};

@@ -3,16 +3,12 @@
 
 use super::cursor::Odometer;
 use super::view_source::ViewSource;
-use super::{erase, AnySource, StripSource};
+use super::{erase, AnySource, Block, SourceKernel, StripSource};
 use crate::chunks::Region;
 use crate::element::Element;
 use crate::error::Result;
-use crate::plan::{SourceKernel, Strided};
-use ndarray::{ArcArray, IxDyn};
+use crate::view::Strided;
 use std::sync::Arc;
-
-/// A block of values as stored between tasks: shared, row-major.
-pub(crate) type Block<T> = ArcArray<T, IxDyn>;
 
 /// An in-memory array, read in place.
 pub(crate) struct ArrayKernel<T> {

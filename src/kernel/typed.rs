@@ -2,13 +2,11 @@
 //! and folding values it cannot name.
 
 use super::reduce::run_folders;
-use super::sources::Block;
 use super::view_source::ViewSource;
-use super::{erase, strips, unerase, AnySource};
+use super::{erase, strips, unerase, AnyFolder, AnySource, Block, ElemOps, Value};
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::exec::Value;
-use crate::plan::{AnyFolder, ElemOps, Strided};
+use crate::view::Strided;
 use ndarray::{Array, IxDyn};
 use std::marker::PhantomData;
 use std::sync::Arc;

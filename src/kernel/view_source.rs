@@ -4,11 +4,10 @@
 //! line of the input is loaded once.
 
 use super::cursor::Odometer;
-use super::sources::Block;
-use super::StripSource;
+use super::{Block, StripSource};
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::plan::Strided;
+use crate::view::Strided;
 
 /// How the current row is laid out in the input.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -7,11 +7,12 @@
 
 use super::graph::Graph;
 use super::optimize::{Expr, Fused, Plan};
-use super::{Node, Op, Strided};
+use super::{Node, Op};
 use crate::chunks::{Chunks, Region};
 use crate::error::{Error, Result};
 use crate::exec::{Task, TaskGraph, TaskName, Value};
 use crate::kernel::AnySource;
+use crate::view::Strided;
 use std::sync::Arc;
 
 /// The task graph of some requested arrays.

@@ -15,17 +15,17 @@ mod explain;
 mod graph;
 mod lower;
 mod optimize;
-mod view;
 
 pub(crate) use dot::{dot_escape, to_dot};
 pub(crate) use explain::explain;
 pub(crate) use lower::{lower, Lowered};
-pub(crate) use view::{Strided, ViewMap};
 
-use crate::chunks::{Chunks, Region};
-use crate::error::{Error, Result};
-use crate::exec::Value;
-use crate::kernel::AnySource;
+use crate::chunks::Chunks;
+use crate::error::Error;
+use crate::kernel::{
+    BlockKernel, CallKernel, ElemOps, MapKernel, ReduceKernel, SourceKernel, Value,
+};
+use crate::view::ViewMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -145,107 +145,4 @@ impl Drop for Node {
             }
         }
     }
-}
-
-/// Element-type specific operations of a node's values.
-pub(crate) trait ElemOps: Send + Sync {
-    fn name(&self) -> &'static str;
-    /// Bytes of one element.
-    fn itemsize(&self) -> usize;
-    /// A source reading a stored block through `read` (relative to the
-    /// block's origin).
-    fn view_source(&self, block: &Value, read: &Strided) -> Result<AnySource>;
-    /// Run `source` over a whole block of `shape` and store the values.
-    fn materialize(&self, source: AnySource, shape: &[usize]) -> Result<Value>;
-    /// Run `source` over a block of `shape`, feeding every strip to every
-    /// folder; returns each folder's partial result.
-    fn fold(
-        &self,
-        source: AnySource,
-        shape: &[usize],
-        folders: Vec<AnyFolder>,
-    ) -> Result<Vec<Value>>;
-}
-
-/// A reduction folder with its input element type erased.
-pub(crate) type AnyFolder = Box<dyn std::any::Any + Send>;
-
-/// A leaf of the plan: values computed from their position.
-pub(crate) trait SourceKernel: Send + Sync {
-    fn label(&self) -> String;
-    fn key(&self) -> Option<String> {
-        None
-    }
-    /// Cheaper to compute again than to store when several consumers need it.
-    fn cheap(&self) -> bool;
-    /// Only whole blocks of the node's own chunking can be produced (random
-    /// streams are per block).
-    fn whole_blocks_only(&self) -> bool {
-        false
-    }
-    /// A source for `region` (absolute coordinates) lying in block `block`.
-    fn open(&self, region: &Region, block: &[usize]) -> Result<AnySource>;
-    /// Whether [`open_view`](Self::open_view) works: the values can be read
-    /// in any order (in-memory arrays, constants).
-    fn viewable(&self) -> bool {
-        false
-    }
-    /// A source reading through a view (absolute input coordinates).
-    fn open_view(&self, _read: &Strided) -> Result<AnySource> {
-        Err(crate::error::Error::internal(format!(
-            "{} cannot be read through a view",
-            self.label()
-        )))
-    }
-}
-
-/// An elementwise function of its inputs.
-pub(crate) trait MapKernel: Send + Sync {
-    fn label(&self) -> String;
-    fn key(&self) -> Option<String> {
-        None
-    }
-    fn open(&self, inputs: Vec<AnySource>) -> Result<AnySource>;
-}
-
-/// Output blocks computed from whole stored blocks of the inputs.
-///
-/// The kernel knows its inputs' chunkings (it is built by the array layer
-/// with them); the plan only asks which blocks to fetch and hands them over.
-/// Blocks are [`Block<T>`](crate::kernel::sources::Block) values.
-pub(crate) trait BlockKernel: Send + Sync {
-    fn label(&self) -> String;
-    /// Equal for kernels computing the same thing (for sharing); `None` keeps
-    /// the node's identity (user closures).
-    fn key(&self) -> Option<String> {
-        None
-    }
-    /// The input blocks output block `index` reads, as `(input number, block
-    /// index)`, in the order [`compute`](Self::compute) receives their values.
-    fn reads(&self, index: &[usize]) -> Vec<(usize, Vec<usize>)>;
-    /// Output block `index` from the values of [`reads`](Self::reads)`(index)`.
-    fn compute(&self, index: &[usize], inputs: &[Value]) -> Result<Value>;
-}
-
-/// An ordinary function of its inputs' values (a delayed call).
-pub(crate) trait CallKernel: Send + Sync {
-    fn label(&self) -> String;
-    fn call(&self, inputs: &[Value]) -> Result<Value>;
-    /// Bytes the value is counted as holding.
-    fn bytes(&self) -> usize;
-}
-
-/// A reduction: per-block partials, merged in a fixed tree, then finished.
-pub(crate) trait ReduceKernel: Send + Sync {
-    fn label(&self) -> String;
-    fn key(&self) -> Option<String> {
-        Some(self.label())
-    }
-    /// A folder for one input block: `region` is the block, `shape` the
-    /// whole input array's.
-    fn folder(&self, region: &Region, shape: &[usize], axis: Option<usize>) -> AnyFolder;
-    /// Merge partials given in increasing block order.
-    fn combine(&self, parts: Vec<Value>) -> Result<Value>;
-    /// Turn a merged partial into an output block of `shape`.
-    fn finish(&self, part: Value, shape: &[usize]) -> Result<Value>;
 }

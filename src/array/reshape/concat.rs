@@ -8,7 +8,7 @@ use crate::chunks::Chunks;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::kernel::blocks::BlockFn;
-use crate::kernel::sources::Block;
+use crate::kernel::Block;
 use ndarray::{Axis, Dimension};
 
 /// The arrays joined along `axis`, as ndarray's `concatenate`: the other
