@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --release --example delayed_basics
 //! RAYON_NUM_THREADS=1 cargo run --release --example delayed_basics   # no parallelism
+//! cargo run --release --example delayed_basics -- --help
 //! ```
 //!
 //! It shows, in about 11 seconds:
@@ -30,6 +31,18 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
+
+const USAGE: &str = "\
+Delayed calls, the classic dask example: a graph of slow calls built without
+running them, then computed with independent calls in parallel; about 11 s.
+
+usage: delayed_basics [--help]
+
+options:
+  --help        print this help and exit
+
+environment:
+  RAYON_NUM_THREADS=T   threads to run on (default: all cores)";
 
 /// How many times `inc` has run, to show that a shared input runs once.
 static INC_CALLS: AtomicUsize = AtomicUsize::new(0);
@@ -60,6 +73,16 @@ fn square_slowly(x: i64) -> i64 {
 }
 
 fn main() -> ExitCode {
+    // No options but `--help`: anything else is a mistake, not a run.
+    if let Some(arg) = std::env::args().nth(1) {
+        if arg == "--help" || arg == "-h" {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("delayed_basics: unknown argument `{arg}`");
+        eprintln!("try `delayed_basics --help`");
+        return ExitCode::from(2);
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! cargo run --release --example delayed_files
+//! cargo run --release --example delayed_files -- --help
 //! ```
 //!
 //! The example writes 40 small CSV files (one column, `price`) into a fresh
@@ -12,8 +13,8 @@
 //! an extra field), and removes the directory at the end. Then it:
 //!
 //! 1. builds one delayed read per file, `try_delayed(|| max_price(&path))
-//!    .named(file name)`, which parses the file with the `csv` crate and
-//!    gives its largest price; nothing is read yet;
+//!    .named(file name)`, which parses the file and gives its largest
+//!    price (or an error naming the line); nothing is read yet;
 //! 2. submits all of them as futures and takes the results with
 //!    `as_completed`, in the order they finish: a table of the max price per
 //!    file, the overall max of the good files, and the failed files with why;
@@ -33,6 +34,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+const USAGE: &str = "\
+Many CSV files read lazily and in parallel, three of them broken on purpose:
+the good results are kept, the bad files reported with the parser's message,
+fixed and retried. The files go to a fresh directory under the system's
+temporary directory, removed at the end.
+
+usage: delayed_files [--help]
+
+options:
+  --help        print this help and exit
+
+exit code: 0 when everything went as designed (the three failures are
+expected), 1 on anything unexpected, 2 for a bad command line.";
 
 /// How many files, and prices per file.
 const FILES: usize = 40;
@@ -72,26 +87,37 @@ struct FileMax {
 /// How many files the reads have opened so far, to show they are lazy.
 static FILES_OPENED: AtomicUsize = AtomicUsize::new(0);
 
-/// The largest price in a CSV file with a `price` header, parsed by the
-/// `csv` crate. Errors are the parser's messages (which give the line);
-/// the task's name adds the file.
+/// The largest price in a CSV file of one column with a `price` header.
+/// Errors name the line; the task's name adds the file.
 fn max_price(path: &Path) -> Result<FileMax, String> {
     FILES_OPENED.fetch_add(1, Ordering::SeqCst);
-    let mut reader = csv::Reader::from_path(path).map_err(|e| e.to_string())?;
-    let header = reader.headers().map_err(|e| e.to_string())?;
-    if header.len() != 1 || &header[0] != "price" {
-        let found: Vec<&str> = header.iter().collect();
-        return Err(format!(
-            "expected the header line `price`, found `{}` (is the header missing?)",
-            found.join(",")
-        ));
+    let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let mut lines = text.lines().enumerate();
+    match lines.next() {
+        Some((_, "price")) => {}
+        found => {
+            return Err(format!(
+                "line 1: expected the header `price`, found `{}` (is the header missing?)",
+                found.map_or("", |(_, line)| line)
+            ))
+        }
     }
     let mut result = FileMax {
         rows: 0,
         max: f64::NEG_INFINITY,
     };
-    for price in reader.deserialize::<f64>() {
-        let price = price.map_err(|e| e.to_string())?;
+    for (i, line) in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        let [field] = fields[..] else {
+            return Err(format!(
+                "line {}: {} fields, expected 1 (`price`)",
+                i + 1,
+                fields.len()
+            ));
+        };
+        let price: f64 = field
+            .parse()
+            .map_err(|_| format!("line {}: `{field}` is not a number", i + 1))?;
         result.rows += 1;
         result.max = result.max.max(price);
     }
@@ -112,6 +138,16 @@ fn file_name(k: usize) -> String {
 }
 
 fn main() -> ExitCode {
+    // No options but `--help`: anything else is a mistake, not a run.
+    if let Some(arg) = std::env::args().nth(1) {
+        if arg == "--help" || arg == "-h" {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("delayed_files: unknown argument `{arg}`");
+        eprintln!("try `delayed_files --help`");
+        return ExitCode::from(2);
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

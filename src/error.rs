@@ -88,6 +88,11 @@ pub enum Error {
     /// message. Inside a [`TaskFailed`](Error::TaskFailed) naming the task.
     #[error("{0}")]
     Failed(String),
+    /// Waiting would never end: an actor call waited on a later call of its
+    /// own actor, or actor calls waited on each other in a cycle. The message
+    /// names the actors.
+    #[error("waiting would deadlock: {0}")]
+    Deadlock(String),
     /// The work was cancelled (its future was dropped) before it ran.
     #[error("cancelled before it ran")]
     Cancelled,

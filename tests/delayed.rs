@@ -538,7 +538,7 @@ fn futures_wait_is_done_and_wait_any() {
         .submit();
     assert_eq!((slow.name(), fast.name()), ("slow", "fast"));
     let futures = vec![slow, fast];
-    assert_eq!(wait_any(&futures), 1);
+    assert_eq!(wait_any(&futures), Some(1));
     assert!(futures[1].is_done());
     assert!(!futures[0].is_done(), "the slow one waits for its gate");
     gate.open();
@@ -941,6 +941,122 @@ fn from_delayed_with_a_grid_not_matching_the_chunks_is_an_error() {
     )
     .unwrap();
     assert_eq!(ok.sum().compute().unwrap().into_scalar(), 12.0);
+}
+
+/// An array of `grid` delayed parts of `block` elements each, part `b` (C
+/// order) holding `b`, with a count of how often each part's call ran.
+fn counted_parts<D: Dimension + 'static>(
+    grid: D,
+    block: D,
+) -> (ChunkedArray<i64, D>, Arc<Vec<AtomicUsize>>) {
+    let n = grid.size();
+    let calls: Arc<Vec<AtomicUsize>> = Arc::new((0..n).map(|_| AtomicUsize::new(0)).collect());
+    let parts: Vec<_> = (0..n)
+        .map(|b| {
+            let (calls, block) = (calls.clone(), block.clone());
+            delayed(move || {
+                calls[b].fetch_add(1, SeqCst);
+                Array::from_elem(block.clone(), b as i64)
+            })
+        })
+        .collect();
+    let sizes = (0..grid.ndim()).map(|k| vec![block[k]; grid[k]]).collect();
+    let grid = Array::from_shape_vec(grid, parts).unwrap();
+    let x = ChunkedArray::from_delayed(grid, Chunks::from_sizes(sizes)).unwrap();
+    (x, calls)
+}
+
+/// The parts that ran since the last look, and a reset of the counts.
+fn ran(calls: &[AtomicUsize]) -> Vec<usize> {
+    let mut parts = Vec::new();
+    for (b, c) in calls.iter().enumerate() {
+        let times = c.swap(0, SeqCst);
+        assert!(times <= 1, "part {b} ran {times} times in one compute");
+        if times == 1 {
+            parts.push(b);
+        }
+    }
+    parts
+}
+
+#[test]
+fn from_delayed_runs_only_the_parts_a_result_reads() {
+    // 8 parts of 4 elements: part b holds b.
+    let (x, calls) = counted_parts(Ix1(8), Ix1(4));
+    let all: Vec<usize> = (0..8).collect();
+    assert_eq!(x.slice(s![..2]).sum().compute().unwrap().into_scalar(), 0);
+    assert_eq!(ran(&calls), vec![0]);
+    assert_eq!(
+        x.slice(s![5..13]).compute().unwrap(),
+        array![1, 1, 1, 2, 2, 2, 2, 3]
+    );
+    assert_eq!(ran(&calls), vec![1, 2, 3]);
+    assert_eq!(x.slice(s![20..;-5]).compute().unwrap(), array![7, 6, 5]);
+    assert_eq!(ran(&calls), vec![5, 6, 7]);
+    // Everything: each part exactly once, also when several results share it.
+    assert_eq!(x.sum().compute().unwrap().into_scalar(), 4 * 28);
+    assert_eq!(ran(&calls), all);
+    let (whole, total, head) = ndchunk::compute((&x, &x.sum(), &x.slice(s![..1]))).unwrap();
+    assert_eq!(whole, Array::from_shape_fn(32, |i| (i / 4) as i64));
+    assert_eq!((total.into_scalar(), head), (4 * 28, array![0]));
+    assert_eq!(ran(&calls), all);
+
+    // A 4 x 2 grid of 3 x 2 blocks: part (i, j) is number 2 i + j.
+    let (y, calls) = counted_parts(Ix2(4, 2), Ix2(3, 2));
+    assert_eq!(
+        y.index_axis(Axis(0), 4).compute().unwrap(),
+        array![2, 2, 3, 3]
+    );
+    assert_eq!(ran(&calls), vec![2, 3]);
+    assert_eq!(
+        y.index_axis(Axis(1), 3).compute().unwrap(),
+        array![1, 1, 1, 3, 3, 3, 5, 5, 5, 7, 7, 7]
+    );
+    assert_eq!(ran(&calls), vec![1, 3, 5, 7]);
+    // Reductions along either axis of a slice, and a slice of a reduction.
+    assert_eq!(
+        y.slice(s![3..6, ..]).sum_axis(Axis(0)).compute().unwrap(),
+        array![6, 6, 9, 9]
+    );
+    assert_eq!(ran(&calls), vec![2, 3]);
+    assert_eq!(
+        y.slice(s![.., 2..]).max_axis(Axis(1)).compute().unwrap(),
+        array![1, 1, 1, 3, 3, 3, 5, 5, 5, 7, 7, 7]
+    );
+    assert_eq!(ran(&calls), vec![1, 3, 5, 7]);
+    assert_eq!(
+        y.sum_axis(Axis(1)).slice(s![9..]).compute().unwrap(),
+        array![26, 26, 26]
+    );
+    assert_eq!(ran(&calls), vec![6, 7]);
+    assert_eq!(y.sum().compute().unwrap().into_scalar(), 6 * 28);
+    assert_eq!(ran(&calls), (0..8).collect::<Vec<_>>());
+}
+
+#[test]
+fn blocks_taken_from_a_from_delayed_array_run_only_their_part() {
+    let (x, calls) = counted_parts(Ix1(8), Ix1(4));
+    // One block as a delayed value: its part alone.
+    let blocks = x.to_delayed();
+    assert_eq!(
+        blocks[[5]].compute().unwrap(),
+        array![5, 5, 5, 5].into_dyn()
+    );
+    assert_eq!(ran(&calls), vec![5]);
+    let two = Delayed::combine(&blocks[[1]], &blocks[[6]], |a, b| a.sum() + b.sum());
+    assert_eq!(two.compute().unwrap(), 4 + 24);
+    assert_eq!(ran(&calls), vec![1, 6]);
+    // The blocks made into an array again, doubled, then sliced.
+    let doubled: Vec<_> = blocks.iter().map(|b| b.map(|a| a * 2)).collect();
+    let y = ChunkedArray::<i64, IxDyn>::from_delayed(
+        Array::from_vec(doubled).into_dyn(),
+        x.chunks().clone(),
+    )
+    .unwrap();
+    assert_eq!(y.slice(s![13..15]).compute().unwrap(), array![6, 6]);
+    assert_eq!(ran(&calls), vec![3]);
+    assert_eq!(y.sum().compute().unwrap().into_scalar(), 8 * 28);
+    assert_eq!(ran(&calls), (0..8).collect::<Vec<_>>());
 }
 
 // ---------------------------------------------------------------------------

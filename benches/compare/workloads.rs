@@ -65,6 +65,7 @@ options:
   --chunk C    side of the square chunks (rayon: rows per generator/task)
   --threads T  threads (ndchunk: Options::threads; rayon, limit: a pool of T);
                default: all cores. eager is single-threaded and ignores it.
+  --help       print this help and exit
 
 prints one JSON line:
   {\"workload\", \"impl\", \"n\", \"chunk\", \"threads\", \"seconds\", \"result\",
@@ -204,14 +205,20 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> 
             continue;
         }
         // `--flag value` or `--flag=value`.
-        let (flag, value) = match arg.split_once('=') {
-            Some((f, v)) => (f.to_string(), v.to_string()),
-            None => {
-                let v = argv
-                    .next()
-                    .ok_or_else(|| format!("`{arg}` needs a value"))?;
-                (arg.clone(), v)
-            }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.to_string(), Some(v.to_string())),
+            None => (arg.clone(), None),
+        };
+        // Named before a value is looked for: `--nn 5` is an unknown option,
+        // not a missing value.
+        if !matches!(flag.as_str(), "--impl" | "--n" | "--chunk" | "--threads") {
+            return Err(format!("unknown option `{flag}`"));
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => argv
+                .next()
+                .ok_or_else(|| format!("`{flag}` needs a value"))?,
         };
         match flag.as_str() {
             "--impl" => {
@@ -221,8 +228,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> 
             }
             "--n" => n = Some(positive(&flag, &value)?),
             "--chunk" => chunk = Some(positive(&flag, &value)?),
-            "--threads" => threads = Some(positive(&flag, &value)?),
-            _ => return Err(format!("unknown option `{flag}`")),
+            _ => threads = Some(positive(&flag, &value)?),
         }
     }
     let workload =

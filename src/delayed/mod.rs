@@ -399,7 +399,8 @@ impl<T: Element, D: Dimension + 'static> ChunkedArray<T, D> {
     /// An array made of delayed blocks (one per file, say): `grid[[i, j]]` is
     /// block `(i, j)` and must compute to an array of that block's shape in
     /// `chunks`, explicit sizes whose sums give the array's shape (an error
-    /// naming the block otherwise).
+    /// naming the block otherwise). A compute runs only the parts its result
+    /// reads: a slice inside one file loads that file alone.
     ///
     /// ```
     /// use ndchunk::prelude::*;

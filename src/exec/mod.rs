@@ -18,11 +18,13 @@ pub(crate) use projection::projected_peak;
 pub(crate) use state::panic_message;
 
 use crate::error::{Error, Result};
+use rayon::Yield;
 use state::State;
 use std::any::Any;
 use std::fmt;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Which scheduler runs the block tasks.
 ///
@@ -115,6 +117,41 @@ pub(crate) fn spawn(job: impl FnOnce() + Send + 'static) {
 /// Threads a run with `threads` would use: that many, or the current pool's.
 pub(crate) fn thread_count(threads: Option<usize>) -> usize {
     threads.unwrap_or_else(rayon::current_num_threads)
+}
+
+/// Block until `poll` gives a value: `poll(None)` may block until it has
+/// one, `poll(Some(d))` for at most `d`.
+///
+/// On a worker of a rayon pool this runs the pool's other jobs meanwhile, as
+/// rayon's own `join` does: the work waited for may be queued behind this
+/// very thread (a task that submits a future and waits on it), and a pool
+/// whose workers all block has nothing left to run it. Between jobs it
+/// naps on `poll`, so a result that comes while the pool is idle is seen
+/// at once, and new jobs within a couple of milliseconds.
+pub(crate) fn wait_for<R>(mut poll: impl FnMut(Option<Duration>) -> Option<R>) -> R {
+    const FIRST_NAP: Duration = Duration::from_micros(50);
+    const LONGEST_NAP: Duration = Duration::from_millis(2);
+    let mut nap = FIRST_NAP;
+    // First look without running anything: the value may be there already.
+    let mut timeout = Some(Duration::ZERO);
+    loop {
+        if let Some(r) = poll(timeout) {
+            return r;
+        }
+        timeout = match rayon::yield_now() {
+            // Not on a pool: nothing to run, block.
+            None => None,
+            Some(Yield::Executed) => {
+                nap = FIRST_NAP;
+                Some(Duration::ZERO)
+            }
+            Some(Yield::Idle) => {
+                let this = nap;
+                nap = (nap * 2).min(LONGEST_NAP);
+                Some(this)
+            }
+        };
+    }
 }
 
 /// Run `graph` and return the values of its outputs, in order.

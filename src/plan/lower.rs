@@ -218,10 +218,19 @@ impl Builder<'_> {
                     self.needed_pass[p][j] = true;
                 }
             }
-            Op::Call(_) | Op::Parts => {
+            // A call reads every input, each a single value.
+            Op::Call(_) => {
                 for &p in inputs {
                     self.needed[p].fill(true);
                 }
+            }
+            // Block `b` is the value of input `b`: a part no result reads
+            // (a file nobody sliced into) is never loaded.
+            Op::Parts => {
+                let p = *inputs
+                    .get(b)
+                    .ok_or_else(|| Error::internal("from_delayed block without its part"))?;
+                self.needed[p].fill(true);
             }
             Op::BlockOf(at) => {
                 let p = inputs[0];
@@ -323,6 +332,9 @@ impl Builder<'_> {
                 }
             }
             Op::Call(kernel) => {
+                if !needed.contains(&true) {
+                    return Ok(());
+                }
                 // Inputs are single values (delayed calls, blocks of arrays).
                 let deps = self.plan.graph.inputs[i]
                     .iter()
@@ -340,15 +352,16 @@ impl Builder<'_> {
                 self.blocks[i] = vec![Some(t)];
             }
             Op::BlockOf(index) => {
-                let p = self.plan.graph.inputs[i][0];
-                let chunks = &self.plan.graph.nodes[p].chunks;
-                self.blocks[i] = vec![Some(self.task(p, chunks.ravel(index))?)];
+                if needed.contains(&true) {
+                    let p = self.plan.graph.inputs[i][0];
+                    let chunks = &self.plan.graph.nodes[p].chunks;
+                    self.blocks[i] = vec![Some(self.task(p, chunks.ravel(index))?)];
+                }
             }
             Op::Parts => {
-                self.blocks[i] = self.plan.graph.inputs[i]
-                    .iter()
-                    .map(|&p| self.single(p).map(Some))
-                    .collect::<Result<Vec<_>>>()?;
+                for b in wanted {
+                    self.blocks[i][b] = Some(self.single(self.plan.graph.inputs[i][b])?);
+                }
             }
             Op::Blocks(kernel) => {
                 for b in wanted {
@@ -374,8 +387,8 @@ impl Builder<'_> {
 
     /// The task of a node that has one value.
     fn single(&self, p: usize) -> Result<usize> {
-        match self.blocks[p].as_slice() {
-            [Some(t)] => Ok(*t),
+        match self.blocks[p].len() {
+            1 => self.task(p, 0),
             _ => Err(Error::internal("a call's input is not a single value")),
         }
     }
