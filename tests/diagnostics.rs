@@ -10,12 +10,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+/// A finished task as an observer saw it: label, block, bytes, failed.
+type Seen = (String, Vec<usize>, usize, bool);
+
 /// Every hook call, in order.
 #[derive(Default)]
 struct Recorder {
     starts: AtomicUsize,
     ends: AtomicUsize,
-    tasks: Mutex<Vec<(String, Vec<usize>, usize, bool)>>,
+    tasks: Mutex<Vec<Seen>>,
     begun: AtomicUsize,
     end: Mutex<Option<ComputeEnd>>,
     start: Mutex<Option<ComputeStart>>,

@@ -6,12 +6,12 @@
 //! combine tasks, so the result does not depend on which task finishes first.
 
 use super::graph::Graph;
-use super::optimize::{Expr, Fused, Plan};
+use super::optimize::{Fused, Plan};
 use super::{Node, Op};
 use crate::chunks::{Chunks, Region};
 use crate::error::{Error, Result};
 use crate::exec::{Task, TaskGraph, TaskName, Value};
-use crate::kernel::AnySource;
+use crate::kernel::fused::{self, Reduction};
 use crate::view::Strided;
 use std::sync::Arc;
 
@@ -23,9 +23,6 @@ pub(crate) struct Lowered {
     pub root_blocks: Vec<usize>,
     pub(super) plan: Plan,
 }
-
-/// The partial results of every reduction sharing one block pass.
-struct Partials(Vec<Value>);
 
 /// Where a reduction's partial result is: a task, and a slot when that task
 /// is a shared block pass.
@@ -50,11 +47,20 @@ pub(crate) fn lower(roots: &[Arc<Node>], fan_in: usize) -> Result<Lowered> {
         fan_in,
         tasks: Vec::new(),
         store_trees: (0..n)
-            .map(|i| plan.stored[i].then(|| Arc::new(plan.fuse(i, true))))
-            .collect(),
+            .map(|i| {
+                plan.stored[i]
+                    .then(|| plan.fuse(i, true).map(Arc::new))
+                    .transpose()
+            })
+            .collect::<Result<_>>()?,
         pass_trees: (0..n)
-            .map(|i| (!plan.reductions[i].is_empty()).then(|| Arc::new(plan.fuse(i, false))))
-            .collect(),
+            .map(|i| {
+                let reduced = !plan.reductions[i].is_empty();
+                reduced
+                    .then(|| plan.fuse(i, false).map(Arc::new))
+                    .transpose()
+            })
+            .collect::<Result<_>>()?,
         needed: Vec::new(),
         needed_pass: Vec::new(),
         blocks: vec![Vec::new(); n],
@@ -289,7 +295,7 @@ impl Builder<'_> {
                 let fused = self.store_trees[i]
                     .clone()
                     .ok_or_else(|| Error::internal("stored node without a tree"))?;
-                let scratch = fused.scratch_bytes();
+                let scratch = fused.expr.scratch_bytes();
                 for b in wanted {
                     let index = node.chunks.unravel(b);
                     let region = node.chunks.block_region(&index);
@@ -297,8 +303,7 @@ impl Builder<'_> {
                     let bytes = block_bytes(&node, &index);
                     let (fused, dtype) = (fused.clone(), node.dtype.clone());
                     let work = Box::new(move |inputs: &[Value]| {
-                        let source = open(&fused.expr, &region, inputs, &reads)?;
-                        dtype.materialize(source, &region.shape)
+                        fused::materialize(&fused.expr, &*dtype, &region, inputs, &reads)
                     });
                     let t = self.push(&label, index, deps, work, bytes);
                     self.tasks[t].scratch = scratch;
@@ -428,8 +433,7 @@ impl Builder<'_> {
     /// One task per needed block of `input`, folding it into every reduction of it.
     fn reduction_pass(&mut self, input: usize) -> Result<()> {
         let node = self.plan.graph.nodes[input].clone();
-        let reductions: Vec<(Arc<dyn super::ReduceKernel>, Option<usize>)> = self.plan.reductions
-            [input]
+        let reductions: Vec<Reduction> = self.plan.reductions[input]
             .iter()
             .map(|&r| match &self.plan.graph.nodes[r].op {
                 Op::Reduce { kernel, axis } => Ok((kernel.clone(), *axis)),
@@ -445,7 +449,7 @@ impl Builder<'_> {
             .clone()
             .ok_or_else(|| Error::internal("reduced node without a pass tree"))?;
         let reductions = Arc::new(reductions);
-        let scratch = fused.scratch_bytes();
+        let scratch = fused.expr.scratch_bytes();
         let needed = std::mem::take(&mut self.needed_pass[input]);
         self.passes[input] = vec![None; needed.len()];
         for b in (0..needed.len()).filter(|&b| needed[b]) {
@@ -458,13 +462,15 @@ impl Builder<'_> {
             });
             let (fused, reductions, node) = (fused.clone(), reductions.clone(), node.clone());
             let work = Box::new(move |inputs: &[Value]| {
-                let source = open(&fused.expr, &region, inputs, &reads)?;
-                let folders = reductions
-                    .iter()
-                    .map(|(kernel, axis)| kernel.folder(&region, &node.shape, *axis))
-                    .collect();
-                let parts = node.dtype.fold(source, &region.shape, folders)?;
-                Ok(Arc::new(Partials(parts)) as Value)
+                fused::fold_pass(
+                    &fused.expr,
+                    &*node.dtype,
+                    &reductions,
+                    &node.shape,
+                    &region,
+                    inputs,
+                    &reads,
+                )
             });
             let t = self.push(&label, index, deps, work, bytes);
             self.tasks[t].scratch = scratch;
@@ -496,7 +502,7 @@ impl Builder<'_> {
                         group.iter().copied().unzip();
                     let kernel = kernel.clone();
                     let work =
-                        Box::new(move |inputs: &[Value]| kernel.combine(pick(inputs, &slots)?));
+                        Box::new(move |inputs: &[Value]| fused::combine(&*kernel, inputs, &slots));
                     let t = self.push(&combine_label, block.clone(), deps, work, partial_bytes);
                     (t, None)
                 })
@@ -504,15 +510,8 @@ impl Builder<'_> {
         }
         let (deps, slots): (Vec<usize>, Vec<Option<usize>>) = parts.into_iter().unzip();
         let kernel = kernel.clone();
-        let work = Box::new(move |inputs: &[Value]| {
-            let mut parts = pick(inputs, &slots)?;
-            let merged = if parts.len() == 1 {
-                parts.pop().expect("one part")
-            } else {
-                kernel.combine(parts)?
-            };
-            kernel.finish(merged, &shape)
-        });
+        let work =
+            Box::new(move |inputs: &[Value]| fused::finish(&*kernel, inputs, &slots, &shape));
         self.push(label, block, deps, work, bytes)
     }
 }
@@ -537,59 +536,5 @@ fn reduced_blocks(input: &Chunks, axis: Option<usize>, out: &[usize]) -> Vec<usi
                 input.ravel(&index)
             })
             .collect(),
-    }
-}
-
-/// The partial results behind task values: a slot of a shared pass, or the
-/// value itself (an intermediate combine).
-fn pick(inputs: &[Value], slots: &[Option<usize>]) -> Result<Vec<Value>> {
-    inputs
-        .iter()
-        .zip(slots)
-        .map(|(value, slot)| match slot {
-            None => Ok(value.clone()),
-            Some(s) => value
-                .downcast_ref::<Partials>()
-                .and_then(|p| p.0.get(*s).cloned())
-                .ok_or_else(|| Error::internal("reduction pass result of an unexpected shape")),
-        })
-        .collect()
-}
-
-/// A source for `region` of a fused tree, reading stored inputs at `reads`.
-fn open(expr: &Expr, region: &Region, inputs: &[Value], reads: &[Strided]) -> Result<AnySource> {
-    match expr {
-        Expr::SourceView { node, view } => {
-            let Op::Source(kernel) = &node.op else {
-                return Err(Error::internal("viewed leaf is not a source"));
-            };
-            kernel.open_view(&view.read(region))
-        }
-        Expr::Read { dtype, slot } => dtype.view_source(&inputs[*slot], &reads[*slot]),
-        Expr::Source(node) => {
-            let Op::Source(kernel) = &node.op else {
-                return Err(Error::internal("fused leaf is not a source"));
-            };
-            let block = node
-                .chunks
-                .block_containing(region)
-                .ok_or_else(|| Error::internal("a fused source read straddles its blocks"))?;
-            if kernel.whole_blocks_only() && node.chunks.block_region(&block) != *region {
-                return Err(Error::internal(
-                    "a per-block source was asked for part of a block",
-                ));
-            }
-            kernel.open(region, &block)
-        }
-        Expr::Map { node, args } => {
-            let Op::Map(kernel) = &node.op else {
-                return Err(Error::internal("fused map is not a map"));
-            };
-            let sources = args
-                .iter()
-                .map(|a| open(a, region, inputs, reads))
-                .collect::<Result<Vec<_>>>()?;
-            kernel.open(sources)
-        }
     }
 }

@@ -10,27 +10,13 @@
 //! each of its blocks.
 
 use super::graph::Graph;
-use super::{ElemOps, Node, Op, ViewMap};
-use crate::kernel::STRIP;
-use std::sync::Arc;
+use super::{Node, Op};
+use crate::error::{Error, Result};
+use crate::kernel::fused::Expr;
+use crate::view::ViewMap;
 
 /// The longest chain of operations fused into one task.
 const MAX_FUSED_DEPTH: usize = 48;
-
-/// How one task evaluates a fused tree.
-pub(super) enum Expr {
-    /// Read a stored input: `slots[slot]` of the fused tree.
-    Read {
-        dtype: Arc<dyn ElemOps>,
-        slot: usize,
-    },
-    /// A leaf computed in place.
-    Source(Arc<Node>),
-    /// A leaf read in place through a view (in-memory arrays, constants).
-    SourceView { node: Arc<Node>, view: ViewMap },
-    /// An elementwise op of sub-trees.
-    Map { node: Arc<Node>, args: Vec<Expr> },
-}
 
 /// A stored node read by a fused tree, through a view or as it is.
 #[derive(PartialEq)]
@@ -43,27 +29,6 @@ pub(super) struct Slot {
 pub(super) struct Fused {
     pub expr: Expr,
     pub slots: Vec<Slot>,
-}
-
-impl Fused {
-    /// Bytes of the strip buffers one evaluation holds: a strip of every
-    /// node of the tree.
-    pub fn scratch_bytes(&self) -> usize {
-        let mut bytes = 0_usize;
-        let mut stack = vec![&self.expr];
-        while let Some(expr) = stack.pop() {
-            let itemsize = match expr {
-                Expr::Read { dtype, .. } => dtype.itemsize(),
-                Expr::Source(node) | Expr::SourceView { node, .. } => node.dtype.itemsize(),
-                Expr::Map { node, args } => {
-                    stack.extend(args);
-                    node.dtype.itemsize()
-                }
-            };
-            bytes = bytes.saturating_add(STRIP.saturating_mul(itemsize));
-        }
-        bytes
-    }
 }
 
 pub(super) struct Plan {
@@ -180,50 +145,59 @@ impl Plan {
     /// The tree that produces the values of `root` inside one task: for the
     /// tasks storing `root`'s own blocks (`store_root`), or for a task
     /// reading them (the shared pass of the reductions of `root`).
-    pub fn fuse(&self, root: usize, store_root: bool) -> Fused {
+    pub fn fuse(&self, root: usize, store_root: bool) -> Result<Fused> {
         let mut slots = Vec::new();
-        let expr = self.expr(root, store_root.then_some(root), &mut slots);
-        Fused { expr, slots }
+        let expr = self.expr(root, store_root.then_some(root), &mut slots)?;
+        Ok(Fused { expr, slots })
     }
 
-    fn expr(&self, i: usize, stored_root: Option<usize>, slots: &mut Vec<Slot>) -> Expr {
+    fn expr(&self, i: usize, stored_root: Option<usize>, slots: &mut Vec<Slot>) -> Result<Expr> {
         let node = &self.graph.nodes[i];
         let computable = matches!(node.op, Op::Source(_) | Op::Map(_) | Op::View(_));
         if self.stored[i] && !(computable && Some(i) == stored_root) {
-            return read(
-                node,
-                Slot {
-                    node: i,
-                    view: None,
-                },
-                slots,
-            );
+            let slot = Slot {
+                node: i,
+                view: None,
+            };
+            return Ok(read(node, slot, slots));
         }
+        let itemsize = node.dtype.itemsize();
         match &node.op {
-            Op::Map(_) => Expr::Map {
-                node: node.clone(),
+            Op::Map(kernel) => Ok(Expr::Map {
+                kernel: kernel.clone(),
+                itemsize,
                 args: self.graph.inputs[i]
                     .iter()
                     .map(|&j| self.expr(j, stored_root, slots))
-                    .collect(),
-            },
+                    .collect::<Result<_>>()?,
+            }),
             Op::View(view) => {
                 let p = self.graph.inputs[i][0];
                 let input = &self.graph.nodes[p];
-                if self.stored[p] {
-                    let slot = Slot {
-                        node: p,
-                        view: Some(view.clone()),
-                    };
-                    read(input, slot, slots)
-                } else {
-                    Expr::SourceView {
-                        node: input.clone(),
-                        view: view.clone(),
+                match &input.op {
+                    _ if self.stored[p] => {
+                        let slot = Slot {
+                            node: p,
+                            view: Some(view.clone()),
+                        };
+                        Ok(read(input, slot, slots))
                     }
+                    Op::Source(kernel) => Ok(Expr::SourceView {
+                        kernel: kernel.clone(),
+                        view: view.clone(),
+                        itemsize: input.dtype.itemsize(),
+                    }),
+                    _ => Err(Error::internal(
+                        "a fused view reads neither a store nor a source",
+                    )),
                 }
             }
-            _ => Expr::Source(node.clone()),
+            Op::Source(kernel) => Ok(Expr::Source {
+                kernel: kernel.clone(),
+                chunks: node.chunks.clone(),
+                itemsize,
+            }),
+            _ => Err(Error::internal(format!("{} cannot be fused", node.label()))),
         }
     }
 }

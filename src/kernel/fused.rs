@@ -1,0 +1,173 @@
+//! The runtime of fused trees: what one block task of a fused chain does.
+//!
+//! The plan decides what is fused and hands each task an [`Expr`] (kernels,
+//! not plan nodes) and how to read its stored inputs; everything a block
+//! task then does happens here, in one place: open the tree as one strip
+//! source, and either store the values ([`materialize`]) or fold them into
+//! every reduction of a shared pass ([`fold_pass`]); merge partials
+//! ([`combine`]) and turn them into an output block ([`finish`]).
+
+use super::contract::{AnySource, ElemOps, MapKernel, ReduceKernel, SourceKernel, Value};
+use super::STRIP;
+use crate::chunks::{Chunks, Region};
+use crate::error::{Error, Result};
+use crate::view::{Strided, ViewMap};
+use std::sync::Arc;
+
+/// How one task evaluates a fused tree.
+pub(crate) enum Expr {
+    /// Read a stored input: the task's input `slot`, through its read.
+    Read {
+        dtype: Arc<dyn ElemOps>,
+        slot: usize,
+    },
+    /// A leaf computed in place, in blocks of `chunks`.
+    Source {
+        kernel: Arc<dyn SourceKernel>,
+        chunks: Chunks,
+        itemsize: usize,
+    },
+    /// A leaf read in place through a view (in-memory arrays, constants).
+    SourceView {
+        kernel: Arc<dyn SourceKernel>,
+        view: ViewMap,
+        itemsize: usize,
+    },
+    /// An elementwise op of sub-trees.
+    Map {
+        kernel: Arc<dyn MapKernel>,
+        itemsize: usize,
+        args: Vec<Expr>,
+    },
+}
+
+impl Expr {
+    /// Bytes of the strip buffers one evaluation holds: a strip of every
+    /// node of the tree.
+    pub fn scratch_bytes(&self) -> usize {
+        let mut bytes = 0_usize;
+        let mut stack = vec![self];
+        while let Some(expr) = stack.pop() {
+            let itemsize = match expr {
+                Expr::Read { dtype, .. } => dtype.itemsize(),
+                Expr::Source { itemsize, .. } | Expr::SourceView { itemsize, .. } => *itemsize,
+                Expr::Map { itemsize, args, .. } => {
+                    stack.extend(args);
+                    *itemsize
+                }
+            };
+            bytes = bytes.saturating_add(STRIP.saturating_mul(itemsize));
+        }
+        bytes
+    }
+
+    /// A source for `region` of the tree, reading stored inputs at `reads`.
+    fn open(&self, region: &Region, inputs: &[Value], reads: &[Strided]) -> Result<AnySource> {
+        match self {
+            Expr::SourceView { kernel, view, .. } => kernel.open_view(&view.read(region)),
+            Expr::Read { dtype, slot } => {
+                let (input, read) = inputs
+                    .get(*slot)
+                    .zip(reads.get(*slot))
+                    .ok_or_else(|| Error::internal("a fused read names a missing input"))?;
+                dtype.view_source(input, read)
+            }
+            Expr::Source { kernel, chunks, .. } => {
+                let block = chunks
+                    .block_containing(region)
+                    .ok_or_else(|| Error::internal("a fused source read straddles its blocks"))?;
+                if kernel.whole_blocks_only() && chunks.block_region(&block) != *region {
+                    return Err(Error::internal(
+                        "a per-block source was asked for part of a block",
+                    ));
+                }
+                kernel.open(region, &block)
+            }
+            Expr::Map { kernel, args, .. } => {
+                let sources = args
+                    .iter()
+                    .map(|a| a.open(region, inputs, reads))
+                    .collect::<Result<Vec<_>>>()?;
+                kernel.open(sources)
+            }
+        }
+    }
+}
+
+/// The values of `region` of `expr`, stored as a block of `dtype`.
+pub(crate) fn materialize(
+    expr: &Expr,
+    dtype: &dyn ElemOps,
+    region: &Region,
+    inputs: &[Value],
+    reads: &[Strided],
+) -> Result<Value> {
+    dtype.materialize(expr.open(region, inputs, reads)?, &region.shape)
+}
+
+/// The partial results of every reduction sharing one block pass.
+struct Partials(Vec<Value>);
+
+/// One reduction fed by a shared pass: its kernel and its axis.
+pub(crate) type Reduction = (Arc<dyn ReduceKernel>, Option<usize>);
+
+/// One pass over `region` of `expr` (of element type `dtype`, in an array
+/// of `shape`), folded into the partial result of every reduction.
+pub(crate) fn fold_pass(
+    expr: &Expr,
+    dtype: &dyn ElemOps,
+    reductions: &[Reduction],
+    shape: &[usize],
+    region: &Region,
+    inputs: &[Value],
+    reads: &[Strided],
+) -> Result<Value> {
+    let source = expr.open(region, inputs, reads)?;
+    let folders = reductions
+        .iter()
+        .map(|(kernel, axis)| kernel.folder(region, shape, *axis))
+        .collect();
+    let parts = dtype.fold(source, &region.shape, folders)?;
+    Ok(Arc::new(Partials(parts)))
+}
+
+/// The partial results behind task values: slot `s` of a shared pass, or
+/// the value itself (`None`: an intermediate combine).
+fn pick(inputs: &[Value], slots: &[Option<usize>]) -> Result<Vec<Value>> {
+    inputs
+        .iter()
+        .zip(slots)
+        .map(|(value, slot)| match slot {
+            None => Ok(value.clone()),
+            Some(s) => value
+                .downcast_ref::<Partials>()
+                .and_then(|p| p.0.get(*s).cloned())
+                .ok_or_else(|| Error::internal("reduction pass result of an unexpected shape")),
+        })
+        .collect()
+}
+
+/// Merge the partials behind `inputs` (see [`pick`]), in order.
+pub(crate) fn combine(
+    kernel: &dyn ReduceKernel,
+    inputs: &[Value],
+    slots: &[Option<usize>],
+) -> Result<Value> {
+    kernel.combine(pick(inputs, slots)?)
+}
+
+/// Merge the partials behind `inputs` and finish them into an output block
+/// of `shape`.
+pub(crate) fn finish(
+    kernel: &dyn ReduceKernel,
+    inputs: &[Value],
+    slots: &[Option<usize>],
+    shape: &[usize],
+) -> Result<Value> {
+    let mut parts = pick(inputs, slots)?;
+    let merged = match parts.len() {
+        1 => parts.pop().ok_or_else(|| Error::internal("no partial"))?,
+        _ => kernel.combine(parts)?,
+    };
+    kernel.finish(merged, shape)
+}
