@@ -25,8 +25,16 @@ use std::sync::Arc;
 pub trait Compute: Sized {
     /// What computing it gives: an ndarray `Array`, or a tuple of them.
     type Output;
+    /// The plans of the values (what `num_tasks`, `explain` and `visualize` show).
     #[doc(hidden)]
     fn roots(&self) -> Vec<Arc<Node>>;
+    /// What `compute` runs: each root, or a sink that consumes its blocks
+    /// into the result (arrays).
+    #[doc(hidden)]
+    fn results(&self) -> Vec<Arc<Node>> {
+        self.roots()
+    }
+    /// The output from the blocks of each of [`results`](Self::results).
     #[doc(hidden)]
     fn assemble(self, blocks: &mut dyn Iterator<Item = Vec<Value>>) -> Result<Self::Output>;
 }
@@ -54,12 +62,14 @@ pub fn compute<C: Compute>(values: C) -> Result<C::Output> {
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
 pub fn compute_with<C: Compute>(values: C, options: &Options) -> Result<C::Output> {
-    let blocks = compute_blocks(&values.roots(), options)?;
+    let blocks = compute_blocks(&values.results(), options)?;
     values.assemble(&mut blocks.into_iter())
 }
 
-/// Number of block tasks computing `values` together would run, after
-/// optimization (shared work counted once).
+/// Number of block tasks of the plans of `values` together, after
+/// optimization (shared work counted once). `compute` runs these and, for
+/// each array, the sink assembling the result in memory: a task making
+/// the result array, one copying in each block, one handing it over.
 ///
 /// ```
 /// use ndchunk::prelude::*;
@@ -81,7 +91,7 @@ fn lower_default(roots: &[Arc<Node>]) -> Result<Lowered> {
 pub(crate) fn compute_blocks(roots: &[Arc<Node>], options: &Options) -> Result<Vec<Vec<Value>>> {
     let lowered = lower(roots, options.fan_in)?;
     let counts = lowered.root_blocks.clone();
-    let diagnostics = Diagnostics::new(options, lowered.tasks.tasks.len());
+    let diagnostics = Diagnostics::new(options);
     let config = RunConfig {
         scheduler: options.scheduler,
         threads: options.threads,
@@ -128,8 +138,6 @@ pub(crate) fn visualize(roots: &[Arc<Node>]) -> String {
     }
 }
 
-pub(crate) use crate::kernel::assemble::assemble;
-
 macro_rules! compute_tuple {
     ($($name:ident)+) => {
         impl<$($name: Compute),+> Compute for ($($name,)+) {
@@ -140,6 +148,13 @@ macro_rules! compute_tuple {
                 let mut roots = Vec::new();
                 $(roots.extend($name.roots());)+
                 roots
+            }
+            fn results(&self) -> Vec<Arc<Node>> {
+                #[allow(non_snake_case)]
+                let ($($name,)+) = self;
+                let mut results = Vec::new();
+                $(results.extend($name.results());)+
+                results
             }
             fn assemble(self, blocks: &mut dyn Iterator<Item = Vec<Value>>) -> Result<Self::Output> {
                 #[allow(non_snake_case)]

@@ -200,7 +200,8 @@ impl Options {
     /// let count = Arc::new(Count::default());
     /// let x = ChunkedArray::<f64, _>::ones(100, 10)?;
     /// x.sum().compute_with(&Options::default().observer(count.clone()))?;
-    /// assert_eq!(count.0.load(Ordering::Relaxed), x.sum().num_tasks()?);
+    /// // The plan's tasks, and three assembling the (one-block) result.
+    /// assert_eq!(count.0.load(Ordering::Relaxed), x.sum().num_tasks()? + 3);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {

@@ -66,13 +66,20 @@ fn observers_see_every_task_once_with_its_block_and_bytes() {
         assert_eq!(out, Array2::from_elem((30, 20), 2.0));
         assert_eq!(rec.starts.load(Ordering::SeqCst), 1);
         assert_eq!(rec.ends.load(Ordering::SeqCst), 1);
-        let tasks = rec.tasks.lock().unwrap().clone();
-        assert_eq!(tasks.len(), y.num_tasks().unwrap());
+        let mut tasks = rec.tasks.lock().unwrap().clone();
+        // The plan's tasks, then the sink assembling the result: a task
+        // making the array, one copying in each block, one handing it over.
+        let sink = y.num_blocks() + 2;
+        assert_eq!(tasks.len(), y.num_tasks().unwrap() + sink);
         assert_eq!(rec.begun.load(Ordering::SeqCst), tasks.len());
         assert_eq!(
             rec.start.lock().unwrap().as_ref().unwrap().tasks,
             tasks.len()
         );
+        let assembling = tasks.iter().filter(|t| t.0.starts_with("assemble")).count();
+        assert_eq!(assembling, sink);
+        let all = tasks.len();
+        tasks.retain(|t| !t.0.starts_with("assemble"));
         // Blocks of 10 x 15 and 10 x 5 f64: the bytes each task makes.
         let mut by_block: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
         for (label, block, bytes, failed) in &tasks {
@@ -86,7 +93,7 @@ fn observers_see_every_task_once_with_its_block_and_bytes() {
         assert_eq!(by_block, expected);
         let end = rec.end.lock().unwrap().clone().unwrap();
         assert!(end.ok);
-        assert_eq!(end.tasks_run, tasks.len());
+        assert_eq!(end.tasks_run, all);
         // At least the whole result is held at the end (the outputs).
         assert!(end.peak_bytes >= 30 * 20 * 8, "{end:?}");
     }
@@ -122,7 +129,7 @@ fn the_trace_is_chrome_json_with_one_event_per_task() {
     let rng = ndchunk::random::Rng::seed(5);
     let x = rng.standard_normal((400, 300), (100, 100)).unwrap();
     let y = (&x * 2.0).sum_axis(Axis(0));
-    let tasks = y.num_tasks().unwrap();
+    let tasks = y.num_tasks().unwrap() + y.num_blocks() + 2; // and the result's sink
     let begin = Instant::now();
     let got = y
         .compute_with(&Options::default().threads(2).trace(&path))
@@ -163,6 +170,11 @@ fn the_trace_is_chrome_json_with_one_event_per_task() {
     let mut finals = per_label.remove("sum_axis(0)").unwrap();
     finals.sort();
     assert_eq!(finals, vec![vec![0], vec![1], vec![2]]);
+    let mut copies = per_label.remove("assemble block").unwrap();
+    copies.sort();
+    assert_eq!(copies, finals);
+    assert_eq!(per_label.remove("assemble open").unwrap().len(), 1);
+    assert_eq!(per_label.remove("assemble").unwrap().len(), 1);
     assert!(per_label.is_empty(), "{per_label:?}");
     // No two slices overlap on one thread.
     let mut by_tid: HashMap<u64, Vec<(f64, f64)>> = HashMap::new();
@@ -212,7 +224,7 @@ fn the_profile_counts_tasks_time_and_bytes_per_operation() {
         .unwrap();
     let rows = profile.rows();
     let total: usize = rows.iter().map(|r| r.tasks).sum();
-    assert_eq!(total, s.num_tasks().unwrap());
+    assert_eq!(total, s.num_tasks().unwrap() + 3); // and the scalar's sink
     let stored = rows.iter().find(|r| r.label == "stored").unwrap();
     assert_eq!(stored.tasks, 16);
     assert_eq!(stored.bytes, 16 * 50 * 50 * 8);

@@ -121,3 +121,35 @@ fn a_limit_changes_no_result() {
         }
     }
 }
+
+#[test]
+fn an_array_computed_in_memory_is_held_once_not_twice() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    // 80 MB in ten blocks of 8 MB: the result sink copies each block into
+    // the result as it arrives and frees it, so the peak is the result and
+    // a block or two per thread, not the blocks and the result (160 MB).
+    let x = ndchunk::random::Rng::seed(4)
+        .standard_normal((10_000, 1_000), (1_000, 1_000))
+        .unwrap();
+    let result = x.nbytes();
+    for options in [
+        Options::default().scheduler(Scheduler::Sync),
+        Options::default().threads(2),
+    ] {
+        let (out, peak) = peak_during(|| x.compute_with(&options).unwrap());
+        eprintln!(
+            "{options:?}: peak {:.1} MB for a result of {:.1} MB",
+            peak as f64 / MB as f64,
+            result as f64 / MB as f64
+        );
+        assert_eq!(out.dim(), (10_000, 1_000));
+        assert!(
+            peak < result + result / 3,
+            "{peak} bytes at the peak for a result of {result}"
+        );
+    }
+    // The values are the blocks' own, in place.
+    let first = x.slice(s![..1000, ..]).compute().unwrap();
+    let whole = x.compute().unwrap();
+    assert_eq!(whole.slice(s![..1000, ..]), first);
+}

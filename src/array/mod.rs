@@ -29,6 +29,7 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::exec::Value;
 use crate::kernel::blocks::BlockFn;
+use crate::kernel::sink::{Assemble, Assembled};
 use crate::kernel::SourceKernel;
 use crate::kernel::Typed;
 use crate::options::Options;
@@ -256,11 +257,27 @@ impl<T: Element, D: Dimension> Compute for &ChunkedArray<T, D> {
         vec![self.node.clone()]
     }
 
+    fn results(&self) -> Vec<Arc<Node>> {
+        let sink = Assemble::<T>::new(self.node.chunks.clone());
+        vec![Node::new(
+            vec![],
+            Chunks::single(&[]),
+            Typed::<T>::ops(),
+            Op::Sink(Arc::new(sink)),
+            vec![self.node.clone()],
+        )]
+    }
+
     fn assemble(self, blocks: &mut dyn Iterator<Item = Vec<Value>>) -> Result<Array<T, D>> {
-        let blocks = blocks
+        let receipt = blocks
             .next()
-            .ok_or_else(|| Error::internal("no blocks for an array"))?;
-        crate::compute::assemble::<T>(&self.node.chunks, blocks)?
+            .and_then(|mut r| r.pop())
+            .ok_or_else(|| Error::internal("no result for an array"))?;
+        let array = receipt
+            .downcast_ref::<Assembled<T>>()
+            .and_then(|slot| slot.lock().unwrap_or_else(|p| p.into_inner()).take())
+            .ok_or_else(|| Error::internal("an array's result was not assembled"))?;
+        array
             .into_dimensionality::<D>()
             .map_err(|e| Error::internal(format!("assembled array of the wrong rank: {e}")))
     }
@@ -271,6 +288,10 @@ impl<T: Element, D: Dimension> Compute for ChunkedArray<T, D> {
 
     fn roots(&self) -> Vec<Arc<Node>> {
         (&self).roots()
+    }
+
+    fn results(&self) -> Vec<Arc<Node>> {
+        (&self).results()
     }
 
     fn assemble(self, blocks: &mut dyn Iterator<Item = Vec<Value>>) -> Result<Array<T, D>> {

@@ -16,7 +16,8 @@
 //! let x = ndchunk::random::Rng::seed(0).standard_normal((1000, 1000), (250, 250))?;
 //! x.mean().compute_with(&Options::default().observer(profile.clone()))?;
 //! let rows = profile.rows();
-//! assert_eq!(rows.iter().map(|r| r.tasks).sum::<usize>(), x.mean().num_tasks()?);
+//! let pass = rows.iter().find(|r| r.label == "mean partial").unwrap();
+//! assert_eq!(pass.tasks, x.num_blocks());                 // one per block of x
 //! println!("{}", profile.table());
 //! # Ok::<(), ndchunk::Error>(())
 //! ```
@@ -44,11 +45,9 @@ pub(crate) struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub(crate) fn new(options: &Options, tasks: usize) -> Diagnostics {
+    pub(crate) fn new(options: &Options) -> Diagnostics {
         Diagnostics {
-            progress: options
-                .progress_on()
-                .then(|| Arc::new(Progress::new(tasks))),
+            progress: options.progress_on().then(|| Arc::new(Progress::new())),
             trace: options
                 .trace
                 .clone()

@@ -20,23 +20,25 @@ const REDRAW: Duration = Duration::from_millis(100);
 /// use ndchunk::diagnostics::Progress;
 /// use std::sync::Arc;
 /// let x = ChunkedArray::<f64, _>::ones(1000, 10)?;
-/// let bar = Arc::new(Progress::new(x.sum().num_tasks()?));
+/// let bar = Arc::new(Progress::new());
 /// x.sum().compute_with(&Options::default().observer(bar.clone()))?;
-/// assert_eq!(bar.done(), x.sum().num_tasks()?);
+/// assert_eq!(bar.done(), bar.total());
+/// assert!(bar.total() > x.num_blocks());
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
+#[derive(Default)]
 pub struct Progress {
-    total: usize,
+    total: AtomicUsize,
     done: Arc<AtomicUsize>,
     running: Arc<AtomicBool>,
     drawer: Mutex<Option<(ProgressBar, JoinHandle<()>)>>,
 }
 
 impl Progress {
-    /// A bar for a run of `total` tasks.
-    pub fn new(total: usize) -> Progress {
+    /// A bar; it learns the number of tasks when the run starts.
+    pub fn new() -> Progress {
         Progress {
-            total,
+            total: AtomicUsize::new(0),
             done: Arc::new(AtomicUsize::new(0)),
             running: Arc::new(AtomicBool::new(false)),
             drawer: Mutex::new(None),
@@ -48,9 +50,14 @@ impl Progress {
         self.done.load(Ordering::Relaxed)
     }
 
+    /// Tasks of the run (0 before it starts).
+    pub fn total(&self) -> usize {
+        self.total.load(Ordering::Relaxed)
+    }
+
     fn bar(&self) -> ProgressBar {
         let bar = ProgressBar::with_draw_target(
-            Some(self.total as u64),
+            Some(self.total() as u64),
             ProgressDrawTarget::stderr_with_hz(10),
         );
         let style = ProgressStyle::with_template(
@@ -63,7 +70,9 @@ impl Progress {
 }
 
 impl Observer for Progress {
-    fn compute_start(&self, _run: &ComputeStart) {
+    fn compute_start(&self, run: &ComputeStart) {
+        self.total.store(run.tasks, Ordering::Relaxed);
+        self.done.store(0, Ordering::Relaxed);
         if !std::io::stderr().is_terminal() {
             return;
         }

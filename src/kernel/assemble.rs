@@ -1,35 +1,13 @@
-//! Putting blocks together: the whole array from all its blocks, or any box
-//! of elements from the blocks overlapping it (what a rechunked block is).
+//! Putting blocks together: any box of elements from the blocks overlapping
+//! it (what a rechunked block is).
 
 use super::cursor::Odometer;
-use super::typed::block;
 use super::Block;
-use super::Value;
 use crate::chunks::{Chunks, Region};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use ndarray::{ArrayD, IxDyn};
 use std::ops::Range;
-
-/// The array made of `blocks` (C order of `chunks`' grid).
-pub(crate) fn assemble<T: Element>(chunks: &Chunks, mut blocks: Vec<Value>) -> Result<ArrayD<T>> {
-    if blocks.len() != chunks.num_blocks() {
-        return Err(Error::internal("wrong number of blocks to assemble"));
-    }
-    if blocks.len() == 1 {
-        let only = blocks.pop().expect("one block");
-        // No copy when the block is not shared with anything else.
-        return Ok(block::<T>(&only)?.clone().into_owned());
-    }
-    let blocks = blocks.iter().map(block::<T>).collect::<Result<Vec<_>>>()?;
-    let shape = chunks.shape();
-    let whole = Region {
-        offset: vec![0; shape.len()],
-        shape,
-    };
-    let ranges: Vec<Range<usize>> = chunks.grid().into_iter().map(|n| 0..n).collect();
-    assemble_region(chunks, &ranges, &blocks, &whole)
-}
 
 /// For every block of `output` along an axis, the blocks of `input` it
 /// overlaps (both lists of block lengths along one axis, of the same sum).

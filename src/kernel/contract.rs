@@ -156,3 +156,21 @@ pub(crate) trait ReduceKernel: Send + Sync {
     /// Turn a merged partial into an output block of `shape`.
     fn finish(&self, part: Value, shape: &[usize]) -> Result<Value>;
 }
+
+/// A consumer of every block of an array that keeps only a small receipt
+/// (a sink): the in-memory result of `compute`; writers of stores.
+///
+/// Lowered as one task making the sink's state, one task per block handing
+/// it to [`consume`](Self::consume) (the block is freed as soon as it is
+/// consumed), and one task making the receipt.
+pub(crate) trait SinkKernel: Send + Sync {
+    fn label(&self) -> String;
+    /// The state blocks are consumed into, made before any block arrives.
+    fn open(&self) -> Result<Value>;
+    /// Bytes the state holds (for the memory limit).
+    fn state_bytes(&self) -> usize;
+    /// Consume block `index` (C-order grid index of the sink's input).
+    fn consume(&self, state: &Value, index: &[usize], block: &Value) -> Result<()>;
+    /// The receipt, once every block has been consumed.
+    fn finish(&self, state: &Value) -> Result<Value>;
+}

@@ -22,6 +22,7 @@ pub(crate) mod rechunk;
 pub(crate) mod reduce;
 pub(crate) mod reducers;
 pub(crate) mod scan;
+pub(crate) mod sink;
 pub(crate) mod sources;
 mod typed;
 pub(crate) mod view_source;
@@ -29,7 +30,7 @@ pub(crate) mod ziggurat;
 
 pub(crate) use contract::{
     erase, unerase, AnyFolder, AnySource, Block, BlockKernel, CallKernel, ElemOps, MapKernel,
-    ReduceKernel, Source, SourceKernel, StripSource, Value,
+    ReduceKernel, SinkKernel, Source, SourceKernel, StripSource, Value,
 };
 pub(crate) use typed::Typed;
 

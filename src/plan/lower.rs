@@ -12,6 +12,7 @@ use crate::chunks::{Chunks, Region};
 use crate::error::{Error, Result};
 use crate::exec::{Task, TaskGraph, TaskName, Value};
 use crate::kernel::fused::{self, Reduction};
+use crate::kernel::SinkKernel;
 use crate::view::Strided;
 use std::sync::Arc;
 
@@ -249,6 +250,8 @@ impl Builder<'_> {
                     self.needed[p][j] = true;
                 }
             }
+            // A sink consumes every block of its input.
+            Op::Sink(_) => self.needed[inputs[0]].fill(true),
             Op::Stored(_) | Op::Invalid(_) => {}
         }
         Ok(())
@@ -385,9 +388,47 @@ impl Builder<'_> {
                     self.blocks[i][b] = Some(self.push(&label, index, deps, work, bytes));
                 }
             }
+            Op::Sink(kernel) => {
+                if needed.contains(&true) {
+                    let t = self.sink(i, &label, kernel)?;
+                    self.blocks[i] = vec![Some(t)];
+                }
+            }
             Op::Invalid(e) => return Err(e.clone()),
         }
         Ok(())
+    }
+
+    /// The tasks of sink node `i`: one making its state, one per block of
+    /// its input consuming that block (freed right after), one making the
+    /// receipt; returns the last.
+    fn sink(&mut self, i: usize, label: &Arc<str>, kernel: &Arc<dyn SinkKernel>) -> Result<usize> {
+        let p = self.plan.graph.inputs[i][0];
+        let chunks = self.plan.graph.nodes[p].chunks.clone();
+        let opener = kernel.clone();
+        let open_label: Arc<str> = format!("{label} open").into();
+        let state = self.push(
+            &open_label,
+            vec![],
+            vec![],
+            Box::new(move |_: &[Value]| opener.open()),
+            kernel.state_bytes(),
+        );
+        let consume_label: Arc<str> = format!("{label} block").into();
+        let mut deps = vec![state];
+        for b in 0..chunks.num_blocks() {
+            let index = chunks.unravel(b);
+            let block = self.task(p, b)?;
+            let (consumer, at) = (kernel.clone(), index.clone());
+            let work = Box::new(move |inputs: &[Value]| {
+                consumer.consume(&inputs[0], &at, &inputs[1])?;
+                Ok(Arc::new(()) as Value)
+            });
+            deps.push(self.push(&consume_label, index, vec![state, block], work, 0));
+        }
+        let finisher = kernel.clone();
+        let work = Box::new(move |inputs: &[Value]| finisher.finish(&inputs[0]));
+        Ok(self.push(label, vec![], deps, work, 0))
     }
 
     /// The task of a node that has one value.

@@ -23,7 +23,7 @@ pub(crate) use lower::{lower, Lowered};
 use crate::chunks::Chunks;
 use crate::error::Error;
 use crate::kernel::{
-    BlockKernel, CallKernel, ElemOps, MapKernel, ReduceKernel, SourceKernel, Value,
+    BlockKernel, CallKernel, ElemOps, MapKernel, ReduceKernel, SinkKernel, SourceKernel, Value,
 };
 use crate::view::ViewMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -67,6 +67,10 @@ pub(crate) enum Op {
     /// Each output block computed from whole blocks of the inputs (map_blocks,
     /// rechunk, concatenate, matrix products, scans): one task per block.
     Blocks(Arc<dyn BlockKernel>),
+    /// Every block of the single input consumed into a state, which leaves
+    /// one small value, the receipt (the in-memory result of `compute`, a
+    /// store written): blocks are never held as graph outputs.
+    Sink(Arc<dyn SinkKernel>),
     /// An operation that was given bad arguments. Operators cannot return a
     /// `Result`, so the error waits here and `compute` returns it.
     Invalid(Error),
@@ -107,6 +111,7 @@ impl Node {
             Op::BlockOf(index) => format!("block{index:?}"),
             Op::Parts => "from_delayed".to_string(),
             Op::Blocks(k) => k.label(),
+            Op::Sink(k) => k.label(),
             Op::Invalid(e) => format!("invalid: {e}"),
         }
     }
@@ -123,7 +128,8 @@ impl Node {
             Op::Reduce { kernel, axis } => format!("{}@{axis:?}", kernel.key()?),
             Op::BlockOf(index) => format!("block{index:?}"),
             Op::Blocks(k) => k.key()?,
-            Op::Stored(_) | Op::Invalid(_) | Op::Call(_) | Op::Parts => return None,
+            // A sink's state is its own: two sinks never share one.
+            Op::Stored(_) | Op::Invalid(_) | Op::Call(_) | Op::Parts | Op::Sink(_) => return None,
         };
         Some(format!(
             "{op}:{}:{:?}:{:?}",

@@ -59,6 +59,7 @@ impl Plan {
                 | Op::Call(_)
                 | Op::BlockOf(_)
                 | Op::Blocks(_)
+                | Op::Sink(_)
                 | Op::Parts => stored[i] = true,
                 // Reading again through other strides costs nothing.
                 Op::View(_) => {}
@@ -100,7 +101,7 @@ impl Plan {
                 // A block taken as a value of its own must exist as one.
                 Op::BlockOf(_) => stored[inputs[0]] = true,
                 // Whole blocks of the inputs are handed to the kernel.
-                Op::Blocks(_) => {
+                Op::Blocks(_) | Op::Sink(_) => {
                     for &p in inputs {
                         stored[p] = true;
                         addressable[p] = true;
