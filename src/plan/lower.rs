@@ -5,8 +5,8 @@
 //! then each reduction merges its partials in a fixed tree of `fan_in`-way
 //! combine tasks, so the result does not depend on which task finishes first.
 
-use super::graph::Graph;
-use super::optimize::{Fused, Plan};
+use super::cse;
+use super::fuse::{Fused, Plan};
 use super::{Node, Op};
 use crate::chunks::{Chunks, Region};
 use crate::error::{Error, Result};
@@ -41,7 +41,7 @@ pub(crate) fn lower(roots: &[Arc<Node>], fan_in: usize) -> Result<Lowered> {
             format!("a combine task must merge at least 2 partials, got {fan_in}"),
         ));
     }
-    let plan = Plan::new(Graph::collect(roots)?);
+    let plan = Plan::new(cse::collect(roots)?);
     let n = plan.graph.nodes.len();
     let mut builder = Builder {
         plan: &plan,

@@ -1,20 +1,29 @@
 //! The logical plan: one [`Node`] per array-level operation, type-erased, in
-//! an `Arc` DAG; the optimizer that decides what is fused and what is stored;
-//! and the lowering to a block task graph for the executor.
+//! an `Arc` DAG, and the passes that turn it into a block task graph for the
+//! executor, one file each, in this order:
 //!
 //! ```text
-//! Node DAG ──graph::collect──▶ Graph (CSE) ──optimize──▶ Fused groups ──lower──▶ exec::TaskGraph
+//! Node DAG ──cse──▶ Graph ──fuse──▶ Plan (stored / fused) ──lower──▶ exec::TaskGraph
 //! ```
+//!
+//! 1. [`cse`]: collect the DAG into an indexed graph, merging common
+//!    subexpressions;
+//! 2. [`fuse`]: decide which nodes are stored (one task per block) and which
+//!    are fused into their consumers' tasks, and group reductions into
+//!    shared passes;
+//! 3. [`lower`]: cull the blocks no output needs, then emit one task per
+//!    needed block (and the combine trees of reductions, and sinks).
 //!
 //! Typed behaviour (how to read a stored block of `f64`, how to fold `i32`s
 //! into a sum) is reached through the kernel traits below; the plan itself
 //! only moves `Arc<dyn Any>` values around.
 
+mod cse;
 mod dot;
 mod explain;
+mod fuse;
 mod graph;
 mod lower;
-mod optimize;
 
 pub(crate) use dot::{dot_escape, to_dot};
 pub(crate) use explain::explain;

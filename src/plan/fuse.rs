@@ -1,4 +1,4 @@
-//! Deciding what is stored and what is fused.
+//! Pass 2, fusion: deciding what is stored and what is fused.
 //!
 //! A node is *stored* (one task per block, values kept until their last reader
 //! ran) when it is requested, when it is a reduction, when it is already in
