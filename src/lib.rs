@@ -44,6 +44,7 @@ pub mod element;
 mod error;
 mod exec;
 mod kernel;
+mod lock;
 mod options;
 mod plan;
 mod view;

@@ -275,7 +275,7 @@ impl<T: Element, D: Dimension> Compute for &ChunkedArray<T, D> {
             .ok_or_else(|| Error::internal("no result for an array"))?;
         let array = receipt
             .downcast_ref::<Assembled<T>>()
-            .and_then(|slot| slot.lock().unwrap_or_else(|p| p.into_inner()).take())
+            .and_then(|slot| crate::lock::lock(slot).take())
             .ok_or_else(|| Error::internal("an array's result was not assembled"))?;
         array
             .into_dimensionality::<D>()

@@ -3,10 +3,11 @@
 
 use super::future::{catching, Future, State};
 use crate::error::{Error, Result};
+use crate::lock::lock;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 type Job<S> = Box<dyn FnOnce(&mut S) + Send>;
 
@@ -62,10 +63,6 @@ struct Inner<S> {
 struct Queue<S> {
     jobs: VecDeque<Job<S>>,
     running: bool,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl<S: Send + 'static> Actor<S> {

@@ -5,11 +5,12 @@ use super::actor::{self, ActorId};
 use super::Delayed;
 use crate::error::{Error, Result};
 use crate::exec::{panic_message, wait_for};
+use crate::lock::lock;
 use crate::options::Options;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// The result of work running in the background.
 ///
@@ -50,10 +51,6 @@ struct Slot<T> {
     finished: bool,
     /// Told the index given with it when the result arrives.
     watchers: Vec<(Sender<usize>, usize)>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// `f()`, or the panic it raised as [`Error::TaskPanicked`] naming `task`:

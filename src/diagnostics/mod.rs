@@ -26,7 +26,7 @@ mod profile;
 mod progress;
 mod trace;
 
-pub use crate::exec::{ComputeEnd, ComputeStart, Observer, TaskEvent};
+pub use crate::exec::{ComputeEnd, ComputeStart, Observer, TaskEvent, TasksDone};
 pub use profile::{Profile, ProfileRow};
 pub use progress::Progress;
 pub use trace::Trace;

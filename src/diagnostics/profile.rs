@@ -1,9 +1,10 @@
 //! A table of where the time and the memory went, one row per operation.
 
 use super::{human_bytes, ComputeEnd, ComputeStart, Observer, TaskEvent};
+use crate::lock::lock;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// Per-operation totals of a run (what dask's `Profiler` answers): tasks,
@@ -46,10 +47,6 @@ pub struct ProfileRow {
     pub bytes: usize,
     /// The most bytes the executor held when one of them ended.
     pub peak_live: usize,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Profile {

@@ -1,6 +1,7 @@
 //! A progress bar on stderr: tasks done of the total, elapsed time, ETA.
 
-use super::{ComputeEnd, ComputeStart, Observer, TaskEvent};
+use super::{ComputeEnd, ComputeStart, Observer, TasksDone};
+use crate::lock::lock;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -8,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// How often the bar is redrawn: tasks only bump a counter, a background
-/// thread draws, so a bar over 10,000 tiny tasks costs 10,000 atomic adds.
+/// How often the bar is redrawn. The bar has no per-task hook: a background
+/// thread reads the executor's count of tasks done and draws.
 const REDRAW: Duration = Duration::from_millis(100);
 
 /// A progress bar on stderr (indicatif), hidden when stderr is not a
@@ -29,7 +30,7 @@ const REDRAW: Duration = Duration::from_millis(100);
 #[derive(Default)]
 pub struct Progress {
     total: AtomicUsize,
-    done: Arc<AtomicUsize>,
+    done: Mutex<TasksDone>,
     running: Arc<AtomicBool>,
     drawer: Mutex<Option<(ProgressBar, JoinHandle<()>)>>,
 }
@@ -39,15 +40,15 @@ impl Progress {
     pub fn new() -> Progress {
         Progress {
             total: AtomicUsize::new(0),
-            done: Arc::new(AtomicUsize::new(0)),
+            done: Mutex::new(TasksDone::default()),
             running: Arc::new(AtomicBool::new(false)),
             drawer: Mutex::new(None),
         }
     }
 
-    /// Tasks finished so far.
+    /// Tasks finished so far (of the current or the last run).
     pub fn done(&self) -> usize {
-        self.done.load(Ordering::Relaxed)
+        lock(&self.done).get()
     }
 
     /// Tasks of the run (0 before it starts).
@@ -70,35 +71,35 @@ impl Progress {
 }
 
 impl Observer for Progress {
+    fn task_hooks(&self) -> bool {
+        false
+    }
+
     fn compute_start(&self, run: &ComputeStart) {
         self.total.store(run.tasks, Ordering::Relaxed);
-        self.done.store(0, Ordering::Relaxed);
+        *lock(&self.done) = run.done.clone();
         if !std::io::stderr().is_terminal() {
             return;
         }
         let bar = self.bar();
         self.running.store(true, Ordering::Release);
-        let (done, running, drawn) = (self.done.clone(), self.running.clone(), bar.clone());
+        let (done, running, drawn) = (run.done.clone(), self.running.clone(), bar.clone());
         let drawer = std::thread::Builder::new()
             .name("ndchunk-progress".into())
             .spawn(move || {
                 while running.load(Ordering::Acquire) {
-                    drawn.set_position(done.load(Ordering::Relaxed) as u64);
+                    drawn.set_position(done.get() as u64);
                     std::thread::park_timeout(REDRAW);
                 }
             });
         if let Ok(handle) = drawer {
-            *self.drawer.lock().unwrap_or_else(|p| p.into_inner()) = Some((bar, handle));
+            *lock(&self.drawer) = Some((bar, handle));
         }
-    }
-
-    fn task_end(&self, _task: &TaskEvent<'_>) {
-        self.done.fetch_add(1, Ordering::Relaxed);
     }
 
     fn compute_end(&self, run: &ComputeEnd) {
         self.running.store(false, Ordering::Release);
-        let drawer = self.drawer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let drawer = lock(&self.drawer).take();
         if let Some((bar, handle)) = drawer {
             handle.thread().unpark();
             let _ = handle.join();

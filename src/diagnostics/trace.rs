@@ -2,6 +2,7 @@
 
 use super::{ComputeStart, Observer, TaskEvent};
 use crate::error::{Error, Result};
+use crate::lock::lock;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -109,10 +110,6 @@ impl Trace {
             message: e.to_string(),
         })
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn micros(d: Duration) -> f64 {

@@ -11,6 +11,7 @@
 use super::state::State;
 use super::Value;
 use crate::error::Result;
+use crate::lock::lock;
 use std::sync::{Mutex, MutexGuard};
 
 struct Gate {
@@ -49,7 +50,7 @@ pub(super) fn run_bounded(state: State, limit: usize) -> Result<Vec<Value>> {
 
 impl<'s> Bounded<'s> {
     fn lock(&self) -> MutexGuard<'_, Gate> {
-        self.gate.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.gate)
     }
 
     /// Whether `bytes` more fit next to what is held, keeping `room` free.

@@ -13,7 +13,7 @@ mod pool;
 mod projection;
 mod state;
 
-pub use observer::{ComputeEnd, ComputeStart, Observer, TaskEvent};
+pub use observer::{ComputeEnd, ComputeStart, Observer, TaskEvent, TasksDone};
 pub(crate) use projection::projected_peak;
 pub(crate) use state::panic_message;
 

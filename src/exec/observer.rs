@@ -4,6 +4,8 @@
 //! Hooks run on the worker threads, between tasks: keep them short (count,
 //! push to a buffer) and never call `compute` from one.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Watches a compute: implement the hooks you need, the others do nothing.
@@ -38,6 +40,14 @@ use std::time::Duration;
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
 pub trait Observer: Send + Sync {
+    /// Whether [`task_start`](Self::task_start) and
+    /// [`task_end`](Self::task_end) are wanted (the default). An observer
+    /// that only needs the count of tasks done (a progress bar) says `false`
+    /// and polls [`ComputeStart::done`] instead: with no per-task hook to
+    /// call, a run pays nothing per task for it.
+    fn task_hooks(&self) -> bool {
+        true
+    }
     /// The run is about to start its first task.
     fn compute_start(&self, _run: &ComputeStart) {}
     /// A task is about to run on the current thread.
@@ -58,6 +68,24 @@ pub struct ComputeStart {
     pub threads: usize,
     /// The memory limit in force, in bytes.
     pub memory_limit: Option<usize>,
+    /// Tasks finished so far, counted by the executor: read it from any
+    /// thread while the run goes on.
+    pub done: TasksDone,
+}
+
+/// A live count of the tasks a run has finished (see [`ComputeStart::done`]).
+#[derive(Clone, Debug, Default)]
+pub struct TasksDone(Arc<AtomicUsize>);
+
+impl TasksDone {
+    /// Tasks finished so far.
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn add_one(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// One task starting or ending.
@@ -103,7 +131,6 @@ pub struct ComputeEnd {
 /// A small number naming the current thread for observers: stable for the
 /// thread's life, distinct between threads of any pool.
 pub(crate) fn worker_id() -> usize {
-    use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     thread_local! {
         static ID: usize = NEXT.fetch_add(1, Ordering::Relaxed);

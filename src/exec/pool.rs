@@ -2,6 +2,7 @@
 //! one costs threads being spawned, which benchmarks and loops should not pay.
 
 use crate::error::{Error, Result};
+use crate::lock::lock;
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -14,10 +15,7 @@ pub(super) fn with_threads(n: usize) -> Result<Arc<ThreadPool>> {
         ));
     }
     static POOLS: OnceLock<Mutex<HashMap<usize, Arc<ThreadPool>>>> = OnceLock::new();
-    let mut pools = POOLS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut pools = lock(POOLS.get_or_init(Default::default));
     if let Some(pool) = pools.get(&n) {
         return Ok(pool.clone());
     }

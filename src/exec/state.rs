@@ -1,9 +1,10 @@
 //! The bookkeeping of one run: who waits on whom, who still needs a value,
 //! how many bytes are held, the first error, and the observers' events.
 
-use super::observer::{worker_id, ComputeEnd, ComputeStart, Observer, TaskEvent};
+use super::observer::{worker_id, ComputeEnd, ComputeStart, Observer, TaskEvent, TasksDone};
 use super::{RunConfig, TaskGraph, TaskName, Value, Work, TASK_BOOKKEEPING};
 use crate::error::{Error, Result};
+use crate::lock::lock;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -37,16 +38,13 @@ pub(super) struct State {
     live: AtomicUsize,
     peak: AtomicUsize,
     track: bool,
-    ran: AtomicUsize,
+    /// Tasks finished, counted only when an observer is attached.
+    ran: TasksDone,
     observers: Vec<Arc<dyn Observer>>,
+    /// The observers that want per-task hooks.
+    task_observers: Vec<Arc<dyn Observer>>,
     started: Instant,
     pub(super) threads: usize,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A poisoned lock only means a panic elsewhere, which we already turned
-    // into an error; the data is still consistent.
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl State {
@@ -75,6 +73,12 @@ impl State {
             holders[o] += 1;
         }
         let leaves = leaf_order(&deps, &graph.outputs);
+        let task_observers: Vec<Arc<dyn Observer>> = config
+            .observers
+            .iter()
+            .filter(|o| o.task_hooks())
+            .cloned()
+            .collect();
         let state = State {
             leaves,
             next_leaf: AtomicUsize::new(0),
@@ -93,9 +97,10 @@ impl State {
             cancel: config.cancel.clone(),
             live: AtomicUsize::new(n.saturating_mul(TASK_BOOKKEEPING)),
             peak: AtomicUsize::new(n.saturating_mul(TASK_BOOKKEEPING)),
-            track: config.memory_limit.is_some() || !config.observers.is_empty(),
-            ran: AtomicUsize::new(0),
+            track: config.memory_limit.is_some() || !task_observers.is_empty(),
+            ran: TasksDone::default(),
             observers: config.observers.clone(),
+            task_observers,
             started: Instant::now(),
             threads,
         };
@@ -103,6 +108,7 @@ impl State {
             tasks: n,
             threads,
             memory_limit: config.memory_limit,
+            done: state.ran.clone(),
         };
         for o in &state.observers {
             o.compute_start(&start);
@@ -177,9 +183,11 @@ impl State {
             }
             return Vec::new();
         }
-        let clock = (!self.observers.is_empty()).then(|| self.notify_start(i));
+        let clock = (!self.task_observers.is_empty()).then(|| self.notify_start(i));
         let result = self.execute(i);
-        self.ran.fetch_add(1, Ordering::Relaxed);
+        if !self.observers.is_empty() {
+            self.ran.add_one();
+        }
         if self.track {
             self.sub_live(self.scratch[i]);
         }
@@ -243,7 +251,7 @@ impl State {
     fn notify_start(&self, i: usize) -> Instant {
         let now = Instant::now();
         let event = self.event(i, now - self.started, Duration::ZERO, false);
-        for o in &self.observers {
+        for o in &self.task_observers {
             o.task_start(&event);
         }
         now
@@ -252,7 +260,7 @@ impl State {
     fn notify_end(&self, i: usize, began: Instant, failed: bool) {
         let now = Instant::now();
         let event = self.event(i, now - self.started, now - began, failed);
-        for o in &self.observers {
+        for o in &self.task_observers {
             o.task_end(&event);
         }
     }
@@ -310,7 +318,7 @@ impl State {
         if !self.observers.is_empty() {
             let end = ComputeEnd {
                 elapsed: self.started.elapsed(),
-                tasks_run: self.ran.load(Ordering::Relaxed),
+                tasks_run: self.ran.get(),
                 peak_bytes: self.peak.load(Ordering::Acquire),
                 ok: result.is_ok(),
             };

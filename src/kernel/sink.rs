@@ -7,9 +7,10 @@ use super::typed::block;
 use crate::chunks::Chunks;
 use crate::element::Element;
 use crate::error::{Error, Result};
+use crate::lock::lock;
 use ndarray::{ArrayD, IxDyn, Slice};
 use std::marker::PhantomData;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 /// Assembles the blocks of an array of `chunks` into one `ArrayD<T>`.
 pub(crate) struct Assemble<T> {
@@ -36,10 +37,6 @@ enum Assembly<T> {
 
 /// The receipt: the assembled array, taken out once by the driver.
 pub(crate) type Assembled<T> = Mutex<Option<ArrayD<T>>>;
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 fn state<T: Element>(value: &Value) -> Result<&Mutex<Assembly<T>>> {
     value
