@@ -581,9 +581,10 @@ fn chunk_validation_errors_name_axis_and_numbers() {
         }
         other => panic!("zero explicit chunk: {other:?}"),
     }
-    // Rank mismatch, uniform and explicit.
+    // Rank mismatch, uniform and explicit. (One length alone, `5`, is for
+    // every axis, as in dask; a block shape of one axis is not.)
     for result in [
-        ChunkedArray::from_array(a.clone(), 5).map(|_| ()),
+        ChunkedArray::from_array(a.clone(), [5]).map(|_| ()),
         ChunkedArray::from_array(a.clone(), (2, 2, 2)).map(|_| ()),
         ChunkedArray::from_array(a.clone(), Chunks::from_sizes(vec![vec![10]])).map(|_| ()),
     ] {

@@ -44,8 +44,10 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         if view.is_identity(&input.shape, &shape) {
             return ChunkedArray::from_node(input);
         }
-        let chunks = view.chunks(&input.chunks, &shape);
-        ChunkedArray::new(shape, chunks, Op::View(view), vec![input])
+        match view.chunks(&input.chunks, &shape) {
+            Ok(chunks) => ChunkedArray::new(shape, chunks, Op::View(view), vec![input]),
+            Err(error) => ChunkedArray::invalid(shape, error, vec![input]),
+        }
     }
 
     /// The same array with a dynamic number of axes (ndarray's `into_dyn`).

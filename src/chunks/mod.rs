@@ -3,187 +3,49 @@
 //!
 //! Two types: [`ChunkSpec`] is what the user asks for (a uniform block shape,
 //! explicit sizes, or "auto"), [`Chunks`] is the resolved, validated chunking
-//! of one array: for every axis the list of block lengths along it.
+//! of one array: for every axis its block lengths, kept regular (two numbers,
+//! however many blocks) when they are, listed otherwise. Describing, comparing,
+//! hashing or indexing a regular grid never takes memory per block.
 
-use crate::error::{Error, Result};
-use ndarray::{Dimension, IntoDimension};
+mod axis;
+mod spec;
 
-/// Default target size of one block for [`Chunks::auto`]: 16 MiB, large enough
-/// that per-task overhead is invisible, small enough that a few blocks per core
-/// fit in memory and that even a 100 MB array splits over all cores.
-pub const AUTO_BLOCK_BYTES: usize = 16 << 20;
+pub(crate) use axis::AxisChunks;
+pub use spec::{ChunkSpec, AUTO_BLOCK_BYTES};
+
+use crate::error::Result;
+use std::fmt;
+use std::ops::Range;
 
 /// The resolved chunking of an array: the block lengths along every axis.
 ///
 /// Along each axis the lengths are positive and sum to the array's length on
 /// that axis; the last block may be smaller. An empty axis has one block of
-/// length 0, so every array has at least one block.
+/// length 0, so every array has at least one block. Uniform blocks are kept
+/// as a block length, not a list: a grid of 10^12 blocks takes a few words,
+/// and every accessor below is O(1) per axis on it ([`sizes`](Self::sizes)
+/// excepted, which lists them).
+///
+/// Two chunkings with the same block lengths are equal, whether given as
+/// sizes or as a block shape.
 ///
 /// ```
-/// use ndchunk::Chunks;
+/// use ndchunk::{ChunkSpec, Chunks};
 /// let c = Chunks::from_sizes(vec![vec![600, 400], vec![1000]]);
 /// assert_eq!(c.shape(), vec![1000, 1000]);
 /// assert_eq!(c.grid(), vec![2, 1]);
 /// assert_eq!(c.block_offset(&[1, 0]), vec![600, 0]);
 /// assert_eq!(c.block_shape(&[1, 0]), vec![400, 1000]);
+/// assert_eq!(c, ChunkSpec::from((600, 1000)).resolve(&[1000, 1000], 8)?);
+///
+/// let huge = ChunkSpec::from(1000).resolve(&[1 << 40, 1 << 20], 1)?;
+/// assert_eq!(huge.num_blocks(), (1 << 30) * 1049);
+/// assert_eq!(format!("{huge:?}"), "(1000x1099511627+776, 1000x1048+576)");
+/// # Ok::<(), ndchunk::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Chunks {
-    sizes: Vec<Vec<usize>>,
-    /// `offsets[a][i]` is where block `i` starts on axis `a`; one extra entry
-    /// at the end holds the axis length.
-    offsets: Vec<Vec<usize>>,
-}
-
-/// What the user asks for; resolved against a shape by the array constructors.
-///
-/// Built from a block shape (`(1000, 1000)`, `[1000, 1000]`, `1000` for 1-D),
-/// from explicit [`Chunks`], or from [`Chunks::auto`].
-///
-/// ```
-/// use ndchunk::{ChunkSpec, Chunks};
-/// let c = ChunkSpec::from((4, 3)).resolve(&[10, 3], 8).unwrap();
-/// assert_eq!(c.sizes(), &[vec![4, 4, 2], vec![3]]);
-/// let c = Chunks::auto_bytes(800).resolve(&[100, 100], 8).unwrap();
-/// assert!(c.block_shape(&[0, 0]).iter().product::<usize>() * 8 <= 800);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChunkSpec(SpecRepr);
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum SpecRepr {
-    Uniform(Vec<usize>),
-    Explicit(Chunks),
-    Auto { bytes: usize },
-}
-
-impl<I: IntoDimension> From<I> for ChunkSpec {
-    fn from(block_shape: I) -> Self {
-        ChunkSpec(SpecRepr::Uniform(
-            block_shape.into_dimension().slice().to_vec(),
-        ))
-    }
-}
-
-impl From<Chunks> for ChunkSpec {
-    fn from(chunks: Chunks) -> Self {
-        ChunkSpec(SpecRepr::Explicit(chunks))
-    }
-}
-
-impl From<&Chunks> for ChunkSpec {
-    fn from(chunks: &Chunks) -> Self {
-        ChunkSpec(SpecRepr::Explicit(chunks.clone()))
-    }
-}
-
-impl ChunkSpec {
-    /// Resolve against an array `shape` whose elements take `itemsize` bytes.
-    ///
-    /// A uniform block length larger than the axis is clamped to the axis;
-    /// a zero block length on a non-empty axis, explicit sizes that do not sum
-    /// to the axis length, and a rank different from the shape's are errors
-    /// naming the axis and the numbers.
-    pub fn resolve(&self, shape: &[usize], itemsize: usize) -> Result<Chunks> {
-        match &self.0 {
-            SpecRepr::Uniform(block) => {
-                check_rank(block.len(), shape.len())?;
-                let sizes = shape
-                    .iter()
-                    .zip(block)
-                    .enumerate()
-                    .map(|(axis, (&len, &c))| uniform_sizes(axis, len, c))
-                    .collect::<Result<Vec<_>>>()?;
-                Ok(Chunks::from_sizes(sizes))
-            }
-            SpecRepr::Explicit(chunks) => {
-                check_rank(chunks.ndim(), shape.len())?;
-                let mut sizes = chunks.sizes.clone();
-                for (axis, (sz, &len)) in sizes.iter_mut().zip(shape).enumerate() {
-                    validate_axis(axis, sz, len)?;
-                }
-                Ok(Chunks::from_sizes(sizes))
-            }
-            SpecRepr::Auto { bytes } => Ok(auto_chunks(shape, itemsize.max(1), *bytes)),
-        }
-    }
-}
-
-fn check_rank(got: usize, expected: usize) -> Result<()> {
-    if got == expected {
-        Ok(())
-    } else {
-        Err(Error::RankMismatch {
-            argument: "chunks",
-            expected,
-            got,
-        })
-    }
-}
-
-fn uniform_sizes(axis: usize, len: usize, c: usize) -> Result<Vec<usize>> {
-    if len == 0 {
-        return Ok(vec![0]);
-    }
-    if c == 0 {
-        return Err(Error::InvalidChunks {
-            axis,
-            reason: format!("block length 0 on an axis of length {len}; expected at least 1"),
-        });
-    }
-    let c = c.min(len);
-    let mut sizes = vec![c; len / c];
-    if len % c != 0 {
-        sizes.push(len % c);
-    }
-    Ok(sizes)
-}
-
-fn validate_axis(axis: usize, sizes: &mut Vec<usize>, len: usize) -> Result<()> {
-    if len == 0 && sizes.iter().all(|&s| s == 0) {
-        *sizes = vec![0];
-        return Ok(());
-    }
-    if let Some(i) = sizes.iter().position(|&s| s == 0) {
-        return Err(Error::InvalidChunks {
-            axis,
-            reason: format!("block {i} has length 0 on an axis of length {len}"),
-        });
-    }
-    let total: usize = sizes.iter().sum();
-    if total != len {
-        return Err(Error::InvalidChunks {
-            axis,
-            reason: format!(
-                "block lengths {sizes:?} sum to {total}, but the axis has length {len}"
-            ),
-        });
-    }
-    Ok(())
-}
-
-/// Halve the longest block axis until a block fits in `bytes`: blocks stay
-/// close to square, which keeps both row and column reductions cheap.
-fn auto_chunks(shape: &[usize], itemsize: usize, bytes: usize) -> Chunks {
-    let mut block: Vec<usize> = shape.iter().map(|&n| n.max(1)).collect();
-    let budget = (bytes / itemsize).max(1);
-    while block.iter().product::<usize>() > budget {
-        let (axis, _) = block
-            .iter()
-            .enumerate()
-            .max_by_key(|&(a, &n)| (n, std::cmp::Reverse(a)))
-            .expect("product > 1 implies at least one axis");
-        block[axis] = block[axis].div_ceil(2);
-    }
-    let sizes = shape
-        .iter()
-        .zip(&block)
-        .enumerate()
-        .map(|(axis, (&len, &c))| {
-            uniform_sizes(axis, len, c).expect("auto block lengths are positive")
-        })
-        .collect();
-    Chunks::from_sizes(sizes)
+    axes: Vec<AxisChunks>,
 }
 
 impl Chunks {
@@ -191,93 +53,161 @@ impl Chunks {
     ///
     /// Validated against the array's shape when an array is built with it.
     pub fn from_sizes(sizes: Vec<Vec<usize>>) -> Chunks {
-        let offsets = sizes
-            .iter()
-            .map(|axis| {
-                let mut off = Vec::with_capacity(axis.len() + 1);
-                let mut at = 0;
-                off.push(0);
-                for &s in axis {
-                    at += s;
-                    off.push(at);
-                }
-                off
-            })
-            .collect();
-        Chunks { sizes, offsets }
+        Chunks::from_axes(sizes.into_iter().map(AxisChunks::from_sizes).collect())
+    }
+
+    pub(crate) fn from_axes(axes: Vec<AxisChunks>) -> Chunks {
+        Chunks { axes }
     }
 
     /// Let the array's shape and element size choose: blocks of at most
     /// [`AUTO_BLOCK_BYTES`] (16 MiB), as close to square as possible.
     pub fn auto() -> ChunkSpec {
-        Chunks::auto_bytes(AUTO_BLOCK_BYTES)
+        ChunkSpec::auto(AUTO_BLOCK_BYTES)
     }
 
     /// Like [`Chunks::auto`] with a chosen target block size in bytes.
     pub fn auto_bytes(bytes: usize) -> ChunkSpec {
-        ChunkSpec(SpecRepr::Auto { bytes })
+        ChunkSpec::auto(bytes)
+    }
+
+    /// Every axis in one block, whatever the shape: dask's `chunks=-1`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::<f64, _>::zeros((30, 40), Chunks::whole())?;
+    /// assert_eq!(x.num_blocks(), 1);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn whole() -> ChunkSpec {
+        ChunkSpec::whole()
     }
 
     /// The chunking of a single block covering `shape`.
     pub fn single(shape: &[usize]) -> Chunks {
-        Chunks::from_sizes(shape.iter().map(|&n| vec![n]).collect())
+        Chunks::from_axes(shape.iter().map(|&n| AxisChunks::whole(n)).collect())
+    }
+
+    /// These chunks checked as the chunks of an array of their own shape:
+    /// positive lengths, sums that do not overflow, a shape of at most
+    /// `isize::MAX` elements and bytes.
+    pub(crate) fn checked(&self, itemsize: usize) -> Result<Chunks> {
+        ChunkSpec::from(self).resolve(&self.shape(), itemsize)
     }
 
     /// Number of axes.
     pub fn ndim(&self) -> usize {
-        self.sizes.len()
+        self.axes.len()
     }
 
-    /// Block lengths along every axis.
-    pub fn sizes(&self) -> &[Vec<usize>] {
-        &self.sizes
+    pub(crate) fn axis(&self, a: usize) -> &AxisChunks {
+        &self.axes[a]
+    }
+
+    /// These chunks with axis `a` chunked as `axis`.
+    pub(crate) fn with_axis(&self, a: usize, axis: AxisChunks) -> Chunks {
+        let mut axes = self.axes.clone();
+        axes[a] = axis;
+        Chunks { axes }
+    }
+
+    /// These chunks with a new axis, chunked as `axis`, at position `a`.
+    pub(crate) fn insert_axis(&self, a: usize, axis: AxisChunks) -> Chunks {
+        let mut axes = self.axes.clone();
+        axes.insert(a, axis);
+        Chunks { axes }
+    }
+
+    /// Block lengths along every axis, listed: one entry per block, so
+    /// prefer the accessors below on a grid with many blocks.
+    ///
+    /// ```
+    /// use ndchunk::ChunkSpec;
+    /// let c = ChunkSpec::from((4, 5)).resolve(&[10, 5], 8)?;
+    /// assert_eq!(c.sizes(), &[vec![4, 4, 2], vec![5]]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn sizes(&self) -> Vec<Vec<usize>> {
+        self.axes.iter().map(AxisChunks::sizes).collect()
     }
 
     /// The array shape these chunks cover.
     pub fn shape(&self) -> Vec<usize> {
-        self.offsets
-            .iter()
-            .map(|o| *o.last().unwrap_or(&0))
-            .collect()
+        self.axes.iter().map(AxisChunks::len).collect()
+    }
+
+    /// Length of axis `a`.
+    ///
+    /// ```
+    /// use ndchunk::ChunkSpec;
+    /// let c = ChunkSpec::from((4, 5)).resolve(&[10, 5], 8)?;
+    /// assert_eq!((c.axis_len(0), c.num_blocks_on(0), c.block_len(0, 2), c.block_start(0, 2)), (10, 3, 2, 8));
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn axis_len(&self, a: usize) -> usize {
+        self.axes[a].len()
+    }
+
+    /// Number of blocks along axis `a`.
+    pub fn num_blocks_on(&self, a: usize) -> usize {
+        self.axes[a].num_blocks()
+    }
+
+    /// Length of block `i` along axis `a` (see [`axis_len`](Self::axis_len)).
+    ///
+    /// # Panics
+    /// When `i` is not a block of the axis.
+    pub fn block_len(&self, a: usize, i: usize) -> usize {
+        self.axes[a].range(i).len()
+    }
+
+    /// Where block `i` along axis `a` starts (see [`axis_len`](Self::axis_len)).
+    ///
+    /// # Panics
+    /// When `i` is not a block of the axis.
+    pub fn block_start(&self, a: usize, i: usize) -> usize {
+        self.axes[a].range(i).start
     }
 
     /// Number of blocks along every axis.
     pub fn grid(&self) -> Vec<usize> {
-        self.sizes.iter().map(Vec::len).collect()
+        self.axes.iter().map(AxisChunks::num_blocks).collect()
     }
 
-    /// Total number of blocks.
+    /// Total number of blocks. It fits for the chunks of any array (they
+    /// have at most `isize::MAX` elements); for other chunks built from
+    /// sizes, a count beyond `usize::MAX` saturates.
     pub fn num_blocks(&self) -> usize {
-        self.sizes.iter().map(Vec::len).product()
+        self.axes
+            .iter()
+            .fold(1, |n, a| n.saturating_mul(a.num_blocks()))
     }
 
     /// Where block `index` starts, per axis.
     pub fn block_offset(&self, index: &[usize]) -> Vec<usize> {
-        index
-            .iter()
-            .zip(&self.offsets)
-            .map(|(&i, o)| o[i])
-            .collect()
+        self.ranges(index).map(|r| r.start).collect()
     }
 
     /// The shape of block `index`.
     pub fn block_shape(&self, index: &[usize]) -> Vec<usize> {
-        index.iter().zip(&self.sizes).map(|(&i, s)| s[i]).collect()
+        self.ranges(index).map(|r| r.len()).collect()
     }
 
     /// The element region of block `index`.
     pub fn block_region(&self, index: &[usize]) -> Region {
-        Region {
-            offset: self.block_offset(index),
-            shape: self.block_shape(index),
-        }
+        let (offset, shape) = self.ranges(index).map(|r| (r.start, r.len())).unzip();
+        Region { offset, shape }
+    }
+
+    fn ranges<'a>(&'a self, index: &'a [usize]) -> impl Iterator<Item = Range<usize>> + 'a {
+        index.iter().zip(&self.axes).map(|(&i, a)| a.range(i))
     }
 
     /// The block index at position `linear` of the grid in C order.
     pub fn unravel(&self, mut linear: usize) -> Vec<usize> {
-        let grid = self.grid();
-        let mut index = vec![0; grid.len()];
-        for (slot, &n) in index.iter_mut().zip(&grid).rev() {
+        let mut index = vec![0; self.axes.len()];
+        for (slot, axis) in index.iter_mut().zip(&self.axes).rev() {
+            let n = axis.num_blocks();
             *slot = linear % n;
             linear /= n;
         }
@@ -288,17 +218,15 @@ impl Chunks {
     pub fn ravel(&self, index: &[usize]) -> usize {
         index
             .iter()
-            .zip(&self.sizes)
-            .fold(0, |acc, (&i, s)| acc * s.len() + i)
+            .zip(&self.axes)
+            .fold(0, |acc, (&i, a)| acc * a.num_blocks() + i)
     }
 
     /// The block holding element `i` along `axis` (inside the axis), and
     /// the elements that block covers. Empty blocks hold nothing, so they
     /// are never the answer.
-    pub(crate) fn locate(&self, axis: usize, i: usize) -> (usize, std::ops::Range<usize>) {
-        let offsets = &self.offsets[axis];
-        let b = offsets.partition_point(|&o| o <= i) - 1;
-        (b, offsets[b]..offsets[b + 1])
+    pub(crate) fn locate(&self, axis: usize, i: usize) -> (usize, Range<usize>) {
+        self.axes[axis].locate(i)
     }
 
     /// The block containing the element region `region`, if one block does.
@@ -307,73 +235,65 @@ impl Chunks {
             .offset
             .iter()
             .zip(&region.shape)
-            .zip(&self.offsets)
-            .map(|((&start, &len), offsets)| {
-                // The last block whose start is <= `start`.
-                let i = offsets.partition_point(|&o| o <= start).saturating_sub(1);
-                let i = i.min(offsets.len().saturating_sub(2));
-                (start + len <= offsets[i + 1]).then_some(i)
+            .zip(&self.axes)
+            .map(|((&start, &len), axis)| {
+                // An empty region lies in the block where it starts (the
+                // last one when it starts at the end).
+                let at = start.min(axis.len().saturating_sub(1));
+                let (i, block) = axis.locate(at);
+                (start + len <= block.end).then_some(i)
             })
             .collect()
     }
 
     /// The common refinement of two chunkings of the same shape: every block
     /// boundary of either is a boundary of the result (dask's `unify_chunks`).
-    pub fn refine(&self, other: &Chunks) -> Chunks {
-        let sizes = self
-            .offsets
+    /// Kept regular when one chunking refines the other along an axis;
+    /// otherwise listed, which is an error ([`Error::TooLarge`](crate::Error::TooLarge))
+    /// beyond 2^26 blocks on an axis.
+    ///
+    /// ```
+    /// use ndchunk::Chunks;
+    /// let a = Chunks::from_sizes(vec![vec![4, 6]]);
+    /// let b = Chunks::from_sizes(vec![vec![5, 5]]);
+    /// assert_eq!(a.refine(&b)?.sizes(), &[vec![4, 1, 5]]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn refine(&self, other: &Chunks) -> Result<Chunks> {
+        let axes = self
+            .axes
             .iter()
-            .zip(&other.offsets)
-            .map(|(a, b)| {
-                let mut cuts: Vec<usize> = a.iter().chain(b).copied().collect();
-                cuts.sort_unstable();
-                cuts.dedup();
-                let sizes: Vec<usize> = cuts.windows(2).map(|w| w[1] - w[0]).collect();
-                if sizes.is_empty() {
-                    vec![0]
-                } else {
-                    sizes
-                }
-            })
-            .collect();
-        Chunks::from_sizes(sizes)
+            .zip(&other.axes)
+            .map(|(a, b)| a.refine(b))
+            .collect::<Result<_>>()?;
+        Ok(Chunks { axes })
     }
 
     /// These chunks with `axis` removed (the chunks of an axis reduction).
     pub fn remove_axis(&self, axis: usize) -> Chunks {
-        let mut sizes = self.sizes.clone();
-        sizes.remove(axis);
-        Chunks::from_sizes(sizes)
+        let mut axes = self.axes.clone();
+        axes.remove(axis);
+        Chunks { axes }
+    }
+
+    /// The longest block length along every axis: the shape of the largest block.
+    pub(crate) fn widest(&self) -> Vec<usize> {
+        self.axes.iter().map(AxisChunks::widest).collect()
     }
 }
 
-impl std::fmt::Debug for Chunks {
+impl fmt::Debug for Chunks {
     /// Compact: a run of equal lengths is shown once with a count, so a
-    /// 100x100 grid prints on one line.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    /// regular grid prints on one line whatever its number of blocks.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "(")?;
-        for (a, axis) in self.sizes.iter().enumerate() {
+        for (a, axis) in self.axes.iter().enumerate() {
             if a > 0 {
                 write!(f, ", ")?;
             }
-            write!(f, "{}", describe_axis(axis))?;
+            write!(f, "{axis:?}")?;
         }
         write!(f, ")")
-    }
-}
-
-fn describe_axis(sizes: &[usize]) -> String {
-    match sizes {
-        [one] => format!("{one}"),
-        [first, .., last]
-            if sizes[..sizes.len() - 1].iter().all(|s| s == first) && last == first =>
-        {
-            format!("{first}x{}", sizes.len())
-        }
-        [first, .., last] if sizes[..sizes.len() - 1].iter().all(|s| s == first) => {
-            format!("{first}x{}+{last}", sizes.len() - 1)
-        }
-        _ => format!("{sizes:?}"),
     }
 }
 
@@ -410,6 +330,7 @@ impl Region {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     #[test]
     fn uniform_chunks_leave_a_smaller_last_block() {
@@ -453,6 +374,26 @@ mod tests {
             ),
             "{e}"
         );
+        let e = ChunkSpec::from([-1, -3]).resolve(&[4, 4], 8).unwrap_err();
+        assert!(
+            matches!(e, Error::InvalidChunks { axis: 1, .. }) && e.to_string().contains("-3"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn one_length_or_minus_one_applies_per_axis_as_in_dask() {
+        let shape = [7, 5, 3];
+        let every = ChunkSpec::from(2).resolve(&shape, 8).unwrap();
+        assert_eq!(every, ChunkSpec::from((2, 2, 2)).resolve(&shape, 8).unwrap());
+        let whole = ChunkSpec::from(-1).resolve(&shape, 8).unwrap();
+        assert_eq!(whole, Chunks::single(&shape));
+        assert_eq!(Chunks::whole().resolve(&shape, 8).unwrap(), whole);
+        let mixed = ChunkSpec::from(vec![-1_isize, 2, -1]).resolve(&shape, 8).unwrap();
+        assert_eq!(mixed.sizes(), &[vec![7], vec![2, 2, 1], vec![3]]);
+        // A one-element block shape is a block shape, not one length for all.
+        assert!(ChunkSpec::from((2,)).resolve(&shape, 8).is_err());
+        assert!(ChunkSpec::from(-2).resolve(&shape, 8).is_err());
     }
 
     #[test]
@@ -479,7 +420,7 @@ mod tests {
     fn refinement_contains_every_boundary() {
         let a = Chunks::from_sizes(vec![vec![4, 6]]);
         let b = Chunks::from_sizes(vec![vec![5, 5]]);
-        let r = a.refine(&b);
+        let r = a.refine(&b).unwrap();
         assert_eq!(r.sizes(), &[vec![4, 1, 5]]);
         let piece = r.block_region(&[1]);
         assert_eq!(a.block_containing(&piece), Some(vec![1]));
@@ -489,5 +430,16 @@ mod tests {
             shape: vec![2],
         };
         assert_eq!(a.block_containing(&straddling), None);
+    }
+
+    #[test]
+    fn resolving_checks_element_counts_and_bytes() {
+        for (shape, itemsize) in [(vec![1 << 32, 1 << 32], 1), (vec![1 << 61], 8)] {
+            let e = ChunkSpec::from(1000).resolve(&shape, itemsize).unwrap_err();
+            assert!(matches!(e, Error::TooLarge { argument: "shape", .. }), "{e}");
+        }
+        let wraps = Chunks::from_sizes(vec![vec![usize::MAX, 2]]);
+        let e = ChunkSpec::from(wraps).resolve(&[1], 1).unwrap_err();
+        assert!(matches!(e, Error::InvalidChunks { axis: 0, .. }), "{e}");
     }
 }
