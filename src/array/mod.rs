@@ -120,6 +120,15 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         Self::from_node(Node::new(shape, chunks, Typed::<T>::ops(), op, inputs))
     }
 
+    /// This array, or the error it was made with: for operations that
+    /// return a `Result` and build their array through [`new`](Self::new).
+    pub(crate) fn into_result(self) -> Result<Self> {
+        match &self.node.op {
+            Op::Invalid(error) => Err(error.clone()),
+            _ => Ok(self),
+        }
+    }
+
     /// The shape, as a slice (as ndarray's `shape()`).
     pub fn shape(&self) -> &[usize] {
         &self.node.shape

@@ -157,9 +157,11 @@ impl AxisChunks {
                 1 + (x - first) / chunk
             }
             Repr::Regular { .. } => 0,
-            Repr::Explicit { offsets, .. } => {
-                offsets.partition_point(|&o| o <= x).saturating_sub(1)
-            }
+            // The last block starting at or before `x` (an empty axis: its block).
+            Repr::Explicit { sizes, offsets } => offsets
+                .partition_point(|&o| o <= x)
+                .saturating_sub(1)
+                .min(sizes.len().saturating_sub(1)),
         };
         (b, self.range(b))
     }
@@ -391,6 +393,69 @@ impl fmt::Display for Short<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The same lengths in the listed representation, which `from_sizes`
+    /// would turn regular: the model the regular arithmetic is checked on.
+    fn listed_twin(axis: &AxisChunks) -> AxisChunks {
+        let sizes = axis.sizes();
+        let offsets = std::iter::once(0)
+            .chain(sizes.iter().scan(0, |at, &s| {
+                *at += s;
+                Some(*at)
+            }))
+            .collect();
+        AxisChunks(Repr::Explicit { sizes, offsets })
+    }
+
+    /// A regular axis: any first block, chunk and length (empty included).
+    fn regular_axis() -> impl Strategy<Value = AxisChunks> {
+        (1usize..=9, 1usize..=9, 0usize..=60).prop_map(|(first, chunk, len)| {
+            AxisChunks::regular(first.min(chunk), chunk, len)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn regular_and_listed_axes_agree_on_every_accessor(
+            axis in regular_axis(),
+            other in (1usize..=9, 1usize..=9),
+            ranges in proptest::collection::vec((0usize..=60, 0usize..=60), 4),
+        ) {
+            let twin = listed_twin(&axis);
+            prop_assert!(axis.as_regular().is_some() && twin.as_regular().is_none());
+            // Canonical: listing the lengths again gives the regular form.
+            prop_assert_eq!(&AxisChunks::from_sizes(axis.sizes()), &axis);
+            prop_assert_eq!(axis.len(), twin.len());
+            prop_assert_eq!(axis.num_blocks(), twin.num_blocks());
+            prop_assert_eq!(axis.widest(), twin.widest());
+            prop_assert_eq!(axis.sizes().iter().sum::<usize>(), axis.len());
+            for i in 0..axis.num_blocks() {
+                prop_assert_eq!(axis.range(i), twin.range(i));
+            }
+            for x in 0..axis.len() {
+                prop_assert_eq!(axis.locate(x), twin.locate(x));
+            }
+            let len = axis.len();
+            for (a, b) in ranges {
+                let (a, b) = (a.min(len), b.min(len));
+                let r = a.min(b)..a.max(b);
+                if r.start < len || len == 0 {
+                    prop_assert_eq!(axis.blocks_in(r.clone()), twin.blocks_in(r));
+                }
+            }
+            let (first, chunk) = other;
+            let other = AxisChunks::regular(first.min(chunk), chunk, len);
+            let refined = axis.refine(&other).unwrap();
+            let listed = twin.refine(&listed_twin(&other)).unwrap();
+            prop_assert_eq!(refined.sizes(), listed.sizes());
+            prop_assert_eq!(refined.num_blocks(), axis.refined_blocks(&other));
+            prop_assert_eq!(refined.num_blocks(), twin.refined_blocks(&listed_twin(&other)));
+            prop_assert!(axis.validate(0, len).is_ok() && twin.validate(0, len).is_ok());
+        }
+    }
 
     #[test]
     fn regular_lengths_are_recognized_in_any_form() {

@@ -24,8 +24,9 @@ pub const AUTO_BLOCK_BYTES: usize = 16 << 20;
 ///   length is an error naming the axis;
 /// - explicit [`Chunks`], or [`Chunks::auto`].
 ///
-/// Literals infer as `i32` (and work); a tuple mixing a `usize` variable and
-/// `-1` needs the variable cast to `isize`.
+/// Integer literals infer as `i32` (as with any overloaded integer
+/// argument): write `1usize << 40` for a length beyond `i32`, and cast a
+/// `usize` variable to `isize` to put it in a tuple with `-1`.
 ///
 /// ```
 /// use ndchunk::{ChunkSpec, Chunks};
@@ -138,7 +139,6 @@ impl ChunkSpec {
     /// a non-empty axis, a negative one other than -1, explicit sizes that
     /// do not sum to the axis length, a rank different from the shape's.
     pub fn resolve(&self, shape: &[usize], itemsize: usize) -> Result<Chunks> {
-        size::array("shape", shape, itemsize)?;
         let axes = match &self.0 {
             SpecRepr::Block(block) => {
                 check_rank(block.len(), shape.len())?;
@@ -153,6 +153,8 @@ impl ChunkSpec {
             }
             SpecRepr::Auto { bytes } => auto_axes(shape, itemsize.max(1), *bytes),
         };
+        // After the chunks: lengths that overflow are named as such first.
+        size::array("shape", shape, itemsize)?;
         Ok(Chunks::from_axes(axes))
     }
 
@@ -204,11 +206,11 @@ fn block_axes(shape: &[usize], block: &[i128]) -> Result<Vec<AxisChunks>> {
 
 /// Halve the longest block axis until a block fits in `bytes`: blocks stay
 /// close to square, which keeps both row and column reductions cheap.
-/// (The shape is checked: the product of its lengths fits.)
 fn auto_axes(shape: &[usize], itemsize: usize, bytes: usize) -> Vec<AxisChunks> {
     let mut block: Vec<usize> = shape.iter().map(|&n| n.max(1)).collect();
     let budget = (bytes / itemsize).max(1);
-    while block.iter().product::<usize>() > budget {
+    // Saturating: the shape is checked after, and may be too large.
+    while block.iter().fold(1, |n: usize, &b| n.saturating_mul(b)) > budget {
         let (axis, _) = block
             .iter()
             .enumerate()

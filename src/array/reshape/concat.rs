@@ -218,5 +218,5 @@ fn join<T: Element, D: Dimension, E: Dimension>(
     };
     let kernel = BlockFn::new(label, chunks, reads, compute).keyed(format!("{label}({k})"));
     let nodes = inputs.iter().map(|a| a.node.clone()).collect();
-    Ok(ChunkedArray::from_block_fn(shape, kernel, nodes))
+    ChunkedArray::from_block_fn(shape, kernel, nodes).into_result()
 }
