@@ -103,6 +103,11 @@ fn index_axis_beyond_isize_is_an_error_not_the_last_row() {
         assert!(x.index_axis(Axis(0), index).compute().is_err(), "index {index}");
     }
     too_large(x.index_axis(Axis(0), usize::MAX).compute(), "index", "usize::MAX");
+    // Steps that multiply past isize::MAX when slices compose (on axes of
+    // one element, where the step does not matter).
+    let huge = x.slice(s![..;isize::MAX, 1..;isize::MAX]);
+    let twice = huge.slice(s![..;isize::MAX, ..;-isize::MAX]);
+    assert_eq!(twice.compute().unwrap(), a.slice(s![..1, 1..2]));
     for (axis, index) in [(0, 2), (1, 3), (1, 0)] {
         assert_eq!(
             x.index_axis(Axis(axis), index).compute().unwrap(),

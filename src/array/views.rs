@@ -37,6 +37,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         view: ViewMap,
         shape: Vec<usize>,
     ) -> ChunkedArray<T, E> {
+        let view = view.trimmed(&shape);
         let (view, input) = match &self.node.op {
             Op::View(inner) => (view.after(inner), self.node.inputs[0].clone()),
             _ => (view, self.node.clone()),

@@ -112,6 +112,19 @@ impl ViewMap {
         }
     }
 
+    /// This view with output `shape`, its steps set to 1 on axes of at most
+    /// one element, where they do not matter: then every step satisfies
+    /// `|step| * (n - 1) < input length`, so composing views cannot
+    /// overflow however large the steps were asked.
+    pub fn trimmed(mut self, shape: &[usize]) -> ViewMap {
+        for (step, &n) in self.steps.iter_mut().zip(shape) {
+            if n <= 1 {
+                *step = 1;
+            }
+        }
+        self
+    }
+
     /// This view applied to the output of `inner`: one view of `inner`'s
     /// input, so views of views never store their middle.
     pub fn after(&self, inner: &ViewMap) -> ViewMap {
@@ -134,6 +147,7 @@ impl ViewMap {
                 Some(m) => (
                     inner.axes[m],
                     self.stretch[k] || inner.stretch[m],
+                    // Both views are trimmed: no overflow (see `trimmed`).
                     self.steps[k] * inner.steps[m],
                 ),
                 None => (None, false, 1),
