@@ -65,7 +65,12 @@ pub(crate) fn bytes(
 /// of it, fit). Returns the element count.
 pub(crate) fn array(argument: &'static str, shape: &[usize], itemsize: usize) -> Result<usize> {
     let n = elements(argument, shape)?;
-    bytes(argument, || format!("an array of shape {shape:?}"), n, itemsize)?;
+    bytes(
+        argument,
+        || format!("an array of shape {shape:?}"),
+        n,
+        itemsize,
+    )?;
     Ok(n)
 }
 
@@ -137,7 +142,13 @@ mod tests {
         assert_eq!(elements("shape", &[0, MAX_ELEMENTS]).unwrap(), 0);
         let e = elements("shape", &[1 << 32, 1 << 32]).unwrap_err();
         assert!(
-            matches!(e, Error::TooLarge { argument: "shape", .. }),
+            matches!(
+                e,
+                Error::TooLarge {
+                    argument: "shape",
+                    ..
+                }
+            ),
             "{e}"
         );
         assert!(e.to_string().contains("18446744073709551616"), "{e}");
@@ -154,7 +165,10 @@ mod tests {
         let what = || "arange(0, 1e300, 1e-300)".to_string();
         assert_eq!(length("step", what, Some(7), 8).unwrap(), 7);
         let e = length("step", what, None, 8).unwrap_err();
-        assert!(e.to_string().contains("more than usize::MAX elements"), "{e}");
+        assert!(
+            e.to_string().contains("more than usize::MAX elements"),
+            "{e}"
+        );
         assert!(length("step", what, Some(MAX_ELEMENTS), 2).is_err());
         assert_eq!(index("index", 5).unwrap(), 5);
         assert!(index("index", usize::MAX).is_err());

@@ -37,16 +37,35 @@ fn joining_arrays_of_different_ranks_is_a_rank_mismatch() {
     let (_, b3) = lazy(&[5, 3, 4], 3);
     // Axis 2 exists in the first array only: the panic.
     for axis in [0, 2] {
-        for (what, arrays) in [("[3-d, 1-d]", vec![&a3, &a1]), ("[3-d, 3-d, 1-d]", vec![&a3, &b3, &a1])] {
+        for (what, arrays) in [
+            ("[3-d, 1-d]", vec![&a3, &a1]),
+            ("[3-d, 3-d, 1-d]", vec![&a3, &b3, &a1]),
+        ] {
             let e = error_of(&format!("concatenate {what} along {axis}"), || {
                 concatenate(Axis(axis), &arrays)
             });
             assert!(
-                matches!(e, Error::RankMismatch { argument: "arrays", expected: 3, got: 1 }),
+                matches!(
+                    e,
+                    Error::RankMismatch {
+                        argument: "arrays",
+                        expected: 3,
+                        got: 1
+                    }
+                ),
                 "{e}"
             );
             let e = error_of(&format!("stack {what}"), || stack(Axis(axis), &arrays));
-            assert!(matches!(e, Error::RankMismatch { argument: "arrays", .. }), "{e}");
+            assert!(
+                matches!(
+                    e,
+                    Error::RankMismatch {
+                        argument: "arrays",
+                        ..
+                    }
+                ),
+                "{e}"
+            );
         }
     }
     // Same ranks still join, with ndarray's values.
@@ -68,7 +87,9 @@ fn elementwise_operations_of_different_ranks_broadcast_or_fail_cleanly() {
     assert_same(&(&y * &x).compute().unwrap(), &(&v * &a), "1-d * 3-d");
     assert_same(&(&x - &z).compute().unwrap(), &(&a - &m), "3-d - 2-d");
     let zipped = x.zip_with(&y, |p, q| p.max(q)).compute().unwrap();
-    let expected = ndarray::Zip::from(&a).and_broadcast(&v).map_collect(|p, q| p.max(*q));
+    let expected = ndarray::Zip::from(&a)
+        .and_broadcast(&v)
+        .map_collect(|p, q| p.max(*q));
     assert_same(&zipped, &expected, "zip_with");
     // Ranks that do not: a shape mismatch naming the operation, from compute.
     for (what, result) in [
@@ -98,15 +119,45 @@ fn products_blocks_and_grids_of_the_wrong_rank_are_errors() {
     let (_, y) = lazy(&[4], 2);
     // An axis that exists in `a` but not in `b`.
     let e = error_of("tensordot", || tensordot(&x, &y, (&[2], &[1])).compute());
-    assert!(matches!(e, Error::AxisOutOfBounds { axis: 1, ndim: 1, .. }), "{e}");
-    let e = error_of("tensordot lengths", || tensordot(&x, &y, (&[0], &[0])).compute());
-    assert!(matches!(e, Error::ShapeMismatch { op: "tensordot", .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            Error::AxisOutOfBounds {
+                axis: 1,
+                ndim: 1,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = error_of("tensordot lengths", || {
+        tensordot(&x, &y, (&[0], &[0])).compute()
+    });
+    assert!(
+        matches!(
+            e,
+            Error::ShapeMismatch {
+                op: "tensordot",
+                ..
+            }
+        ),
+        "{e}"
+    );
     // map_blocks_to with chunks whose grid is not the input's.
     let e = error_of("map_blocks_to", || {
         x.map_blocks_to(Chunks::from_sizes(vec![vec![1, 1, 1]]), |b, _| b.to_owned())
             .compute()
     });
-    assert!(matches!(e, Error::InvalidArgument { argument: "chunks", .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            Error::InvalidArgument {
+                argument: "chunks",
+                ..
+            }
+        ),
+        "{e}"
+    );
     // from_delayed with a grid of another rank than the chunks.
     let grid = ndarray::Array::from_shape_fn(IxDyn(&[2]), |_| {
         delayed(|| ArrayD::<f64>::zeros(IxDyn(&[2, 2])))
@@ -115,7 +166,14 @@ fn products_blocks_and_grids_of_the_wrong_rank_are_errors() {
         ChunkedArray::from_delayed(grid, Chunks::from_sizes(vec![vec![2], vec![2, 2]]))
     });
     assert!(
-        matches!(e, Error::RankMismatch { argument: "grid", expected: 2, got: 1 }),
+        matches!(
+            e,
+            Error::RankMismatch {
+                argument: "grid",
+                expected: 2,
+                got: 1
+            }
+        ),
         "{e}"
     );
     // The arrays are still fine afterwards.

@@ -53,42 +53,96 @@ fn every_constructor_refuses_an_overflowing_shape_naming_it() {
     for shape in overflowing_shapes() {
         let sh = || IxDyn(&shape);
         let what = |op: &str| format!("{op} of shape {shape:?}");
-        too_large(ChunkedArray::<f64, _>::zeros(sh(), 1000), "shape", &what("zeros"));
-        too_large(ChunkedArray::<f64, _>::ones(sh(), 7), "shape", &what("ones"));
+        too_large(
+            ChunkedArray::<f64, _>::zeros(sh(), 1000),
+            "shape",
+            &what("zeros"),
+        );
+        too_large(
+            ChunkedArray::<f64, _>::ones(sh(), 7),
+            "shape",
+            &what("ones"),
+        );
         too_large(ChunkedArray::full(sh(), 2.5, -1), "shape", &what("full"));
-        too_large(ChunkedArray::<f64, _>::zeros(sh(), Chunks::auto()), "shape", &what("auto"));
+        too_large(
+            ChunkedArray::<f64, _>::zeros(sh(), Chunks::auto()),
+            "shape",
+            &what("auto"),
+        );
         too_large(
             ChunkedArray::from_fn(sh(), 1000, |i| i[0] as f64),
             "shape",
             &what("from_fn"),
         );
-        too_large(rng.standard_normal(sh(), 1000), "shape", &what("standard_normal"));
+        too_large(
+            rng.standard_normal(sh(), 1000),
+            "shape",
+            &what("standard_normal"),
+        );
         too_large(rng.normal(0.0, 1.0, sh(), 1000), "shape", &what("normal"));
         too_large(rng.uniform(0.0, 1.0, sh(), 1000), "shape", &what("uniform"));
-        too_large(rng.integers(0_i64, 9, sh(), 1000), "shape", &what("integers"));
+        too_large(
+            rng.integers(0_i64, 9, sh(), 1000),
+            "shape",
+            &what("integers"),
+        );
     }
     // The case: an Ok array with len() == 0.
     let e = ChunkedArray::<f64, Ix2>::zeros((1 << 32, 1 << 32), (1000, 1000)).unwrap_err();
-    assert!(e.to_string().contains("18446744073709551616 elements"), "{e}");
+    assert!(
+        e.to_string().contains("18446744073709551616 elements"),
+        "{e}"
+    );
 }
 
 #[test]
 fn computed_lengths_that_overflow_name_their_argument() {
-    too_large(ChunkedArray::arange(0.0, 1e300, 1e-300, 1000), "step", "arange of 1e600 values");
-    too_large(ChunkedArray::arange(i64::MIN, i64::MAX, 1, 1000), "step", "arange of 2^64 - 1 values");
-    too_large(ChunkedArray::arange(0.0, 1e18, 0.25, 1 << 20), "step", "arange of 4e18 doubles");
-    too_large(ChunkedArray::<f64, _>::linspace(0.0, 1.0, usize::MAX, 1000), "n", "linspace");
-    too_large(ChunkedArray::<f64, _>::linspace(0.0, 1.0, 1 << 61, 1000), "n", "linspace bytes");
+    too_large(
+        ChunkedArray::arange(0.0, 1e300, 1e-300, 1000),
+        "step",
+        "arange of 1e600 values",
+    );
+    too_large(
+        ChunkedArray::arange(i64::MIN, i64::MAX, 1, 1000),
+        "step",
+        "arange of 2^64 - 1 values",
+    );
+    too_large(
+        ChunkedArray::arange(0.0, 1e18, 0.25, 1 << 20),
+        "step",
+        "arange of 4e18 doubles",
+    );
+    too_large(
+        ChunkedArray::<f64, _>::linspace(0.0, 1.0, usize::MAX, 1000),
+        "n",
+        "linspace",
+    );
+    too_large(
+        ChunkedArray::<f64, _>::linspace(0.0, 1.0, 1 << 61, 1000),
+        "n",
+        "linspace bytes",
+    );
     // The same arguments near the limit are fine and exact.
     let x = ChunkedArray::arange(u8::MIN, u8::MAX, 1, 100).unwrap();
     assert_eq!(x.compute().unwrap(), Array1::from_iter(0..255u8));
     let big = ChunkedArray::arange(0.0, 1e15, 0.5, 1 << 20).unwrap();
     assert_eq!(big.len(), 2_000_000_000_000_000);
-    assert_eq!(big.slice(s![-2..]).compute().unwrap(), ndarray::array![1e15 - 1.0, 1e15 - 0.5]);
+    assert_eq!(
+        big.slice(s![-2..]).compute().unwrap(),
+        ndarray::array![1e15 - 1.0, 1e15 - 0.5]
+    );
 
     let x = ChunkedArray::from_array(ndarray::array![0.5, 1.5, 2.5], 2).unwrap();
-    too_large(x.histogram(usize::MAX, (0.0, 3.0)), "bins", "histogram bins + 1 overflows");
-    too_large(x.histogram(1 << 61, (0.0, 3.0)), "bins", "histogram edges of 2^64 bytes");
+    too_large(
+        x.histogram(usize::MAX, (0.0, 3.0)),
+        "bins",
+        "histogram bins + 1 overflows",
+    );
+    too_large(
+        x.histogram(1 << 61, (0.0, 3.0)),
+        "bins",
+        "histogram edges of 2^64 bytes",
+    );
     let (counts, _) = x.histogram(3, (0.0, 3.0)).unwrap();
     assert_eq!(counts.compute().unwrap(), ndarray::array![1, 1, 1]);
     let labels = ChunkedArray::from_array(ndarray::array![0_u8, 1], 1).unwrap();
@@ -100,9 +154,16 @@ fn index_axis_beyond_isize_is_an_error_not_the_last_row() {
     let a = Array::from_shape_fn((3, 4), |(i, j)| (10 * i + j) as f64);
     let x = ChunkedArray::from_array(a.clone(), (2, 3)).unwrap();
     for index in [usize::MAX, isize::MAX as usize + 1, 3] {
-        assert!(x.index_axis(Axis(0), index).compute().is_err(), "index {index}");
+        assert!(
+            x.index_axis(Axis(0), index).compute().is_err(),
+            "index {index}"
+        );
     }
-    too_large(x.index_axis(Axis(0), usize::MAX).compute(), "index", "usize::MAX");
+    too_large(
+        x.index_axis(Axis(0), usize::MAX).compute(),
+        "index",
+        "usize::MAX",
+    );
     // Steps that multiply past isize::MAX when slices compose (on axes of
     // one element, where the step does not matter).
     let huge = x.slice(s![..;isize::MAX, 1..;isize::MAX]);
@@ -120,22 +181,45 @@ fn index_axis_beyond_isize_is_an_error_not_the_last_row() {
 fn explicit_sizes_whose_sum_wraps_are_refused_everywhere() {
     let wraps = || Chunks::from_sizes(vec![vec![usize::MAX, 2]]);
     let what = "sum wrapping to 1";
-    invalid_chunks(ChunkedArray::<f64, _>::zeros(1, wraps()), 0, "usize::MAX", what);
+    invalid_chunks(
+        ChunkedArray::<f64, _>::zeros(1, wraps()),
+        0,
+        "usize::MAX",
+        what,
+    );
     let two = Chunks::from_sizes(vec![vec![2], vec![usize::MAX - 1, 4]]);
-    invalid_chunks(ChunkedArray::<f64, _>::zeros((2, 2), two), 1, "usize::MAX", what);
+    invalid_chunks(
+        ChunkedArray::<f64, _>::zeros((2, 2), two),
+        1,
+        "usize::MAX",
+        what,
+    );
     let x = ChunkedArray::<f64, _>::ones(1, 1).unwrap();
     // Each would spin or read out of range if accepted: all end at once.
-    invalid_chunks(x.rechunk(wraps()).sum().compute(), 0, "usize::MAX", "rechunk");
+    invalid_chunks(
+        x.rechunk(wraps()).sum().compute(),
+        0,
+        "usize::MAX",
+        "rechunk",
+    );
     let mapped = x.map_blocks_to(wraps(), |b, _| b.to_owned());
     assert!(mapped.sum().compute().is_err(), "map_blocks_to");
     let grid = Array::from_vec(vec![
         delayed(|| Array1::<f64>::zeros(1)),
         delayed(|| Array1::<f64>::zeros(1)),
     ]);
-    assert!(ChunkedArray::from_delayed(grid, wraps()).is_err(), "from_delayed");
+    assert!(
+        ChunkedArray::from_delayed(grid, wraps()).is_err(),
+        "from_delayed"
+    );
     // Blocks in memory whose lengths add up past usize::MAX.
     let grid = Array::from_shape_fn((4, 1), |_| Array::<f64, _>::zeros((1 << 62, 0)));
-    invalid_chunks(ChunkedArray::from_blocks(grid), 0, "usize::MAX", "from_blocks");
+    invalid_chunks(
+        ChunkedArray::from_blocks(grid),
+        0,
+        "usize::MAX",
+        "from_blocks",
+    );
 }
 
 #[test]
@@ -144,10 +228,14 @@ fn results_too_large_for_memory_are_errors() {
     let b = one.broadcast((1 << 32, 1 << 32));
     too_large(b.compute(), "shape", "broadcast");
     assert_eq!(b.len(), usize::MAX); // the invalid shape saturates, its error is above
-    // Joining arrays of 2^62 bytes: four overflow usize, two isize.
+                                     // Joining arrays of 2^62 bytes: four overflow usize, two isize.
     let q = ChunkedArray::<u8, Ix1>::zeros(1 << 62, 1usize << 40).unwrap();
     assert_eq!(q.nbytes(), 1 << 62);
-    too_large(concatenate(Axis(0), &[&q, &q, &q, &q]), "arrays", "concatenate");
+    too_large(
+        concatenate(Axis(0), &[&q, &q, &q, &q]),
+        "arrays",
+        "concatenate",
+    );
     too_large(concatenate(Axis(0), &[&q, &q]), "shape", "concatenate");
     too_large(stack(Axis(0), &[&q, &q, &q, &q]), "shape", "stack");
     let h = ChunkedArray::<u8, Ix1>::zeros(1 << 61, 1usize << 40).unwrap();
@@ -157,13 +245,25 @@ fn results_too_large_for_memory_are_errors() {
     let x = ChunkedArray::from_array(floats(&[5, 4], 1), (2, 2)).unwrap();
     let deep = x.map_overlap([1 << 62, 0], Boundary::Constant(0.0), |b, _| b.to_owned());
     too_large(deep.compute(), "depth", "Constant halo of 2^63 rows");
-    let deep = x.map_overlap([usize::MAX, 1], Boundary::Constant(0.0), |b, _| b.to_owned());
+    let deep = x.map_overlap([usize::MAX, 1], Boundary::Constant(0.0), |b, _| {
+        b.to_owned()
+    });
     too_large(deep.compute(), "depth", "Constant halo overflowing usize");
     // With Boundary::None the halo stops at the array's edges: any depth works.
-    let clipped = x.map_overlap([usize::MAX, usize::MAX], Boundary::None, |b, _| b.to_owned());
+    let clipped = x.map_overlap([usize::MAX, usize::MAX], Boundary::None, |b, _| {
+        b.to_owned()
+    });
     let whole = x.map_overlap([5, 4], Boundary::None, |b, _| b.to_owned());
-    assert_same(&clipped.compute().unwrap(), &whole.compute().unwrap(), "deep None halo");
-    assert_same(&clipped.compute().unwrap().into_dyn(), &floats(&[5, 4], 1), "halo trimmed");
+    assert_same(
+        &clipped.compute().unwrap(),
+        &whole.compute().unwrap(),
+        "deep None halo",
+    );
+    assert_same(
+        &clipped.compute().unwrap().into_dyn(),
+        &floats(&[5, 4], 1),
+        "halo trimmed",
+    );
 }
 
 /// The value at `i` of the huge test arrays: cheap, and different enough
@@ -178,7 +278,11 @@ fn at(i: usize) -> f64 {
 fn quickly<R>(what: &str, f: impl FnOnce() -> R) -> R {
     let start = Instant::now();
     let r = f();
-    assert!(start.elapsed() < Duration::from_secs(20), "{what} took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{what} took {:?}",
+        start.elapsed()
+    );
     r
 }
 
@@ -191,7 +295,10 @@ fn a_huge_uniform_grid_is_described_in_constant_memory() {
         assert_eq!(x.chunks().block_start(0, (1 << 40) - 1), (1 << 40) - 1);
         assert_eq!(format!("{:?}", x.chunks()), "(1x1099511627776)");
         let shown = x.to_string();
-        assert!(shown.contains("chunks=(1x1099511627776)") && shown.contains("too large"), "{shown}");
+        assert!(
+            shown.contains("chunks=(1x1099511627776)") && shown.contains("too large"),
+            "{shown}"
+        );
         assert_eq!(x.nbytes(), 8 << 40);
         // Equal arrays share their work: their keys name the chunks compactly.
         let a = ChunkedArray::arange(0.0, (1u64 << 40) as f64, 1.0, 1).unwrap();
@@ -216,7 +323,7 @@ fn slices_of_a_huge_uniform_grid_compute_only_their_blocks() {
         too_large(x.sum().num_tasks(), "graph", "tasks of 2^40 blocks");
 
         let n = 1usize << 40;
-        let y = ChunkedArray::from_fn(n, 1000, |i| at(i)).unwrap();
+        let y = ChunkedArray::from_fn(n, 1000, at).unwrap();
         for (start, end, step) in [
             (n - 25, n, 3_isize),
             (5, 2005, 1),
@@ -229,7 +336,11 @@ fn slices_of_a_huge_uniform_grid_compute_only_their_blocks() {
             let expected: Array1<f64> = if step > 0 {
                 (start..end).step_by(step as usize).map(at).collect()
             } else {
-                (start..end).rev().step_by(step.unsigned_abs()).map(at).collect()
+                (start..end)
+                    .rev()
+                    .step_by(step.unsigned_abs())
+                    .map(at)
+                    .collect()
             };
             let what = format!("x[{start}..{end};{step}] of 2^40 in blocks of 1000");
             assert_same(&sliced.compute().unwrap(), &expected, &what);
@@ -237,7 +348,11 @@ fn slices_of_a_huge_uniform_grid_compute_only_their_blocks() {
             // A slice of the slice walks a shifted regular grid.
             let inner = sliced.slice(s![1..;2]);
             let expected = expected.slice(s![1..;2]).to_owned();
-            assert_same(&inner.compute().unwrap(), &expected, &format!("{what}, then [1..;2]"));
+            assert_same(
+                &inner.compute().unwrap(),
+                &expected,
+                &format!("{what}, then [1..;2]"),
+            );
         }
     });
 }
@@ -268,12 +383,27 @@ fn huge_two_dimensional_grids_slice_and_combine() {
         // Reductions along an axis of a slice.
         let column = x.slice(s![..4000, 5..7]).sum_axis(Axis(0));
         let expected = Array::from_shape_fn(2, |b| (0..4000).map(|a| f((a, 5 + b))).sum::<f64>());
-        common::assert_close(&column.compute().unwrap(), &expected, 1e-12, 0.0, "column sums");
+        common::assert_close(
+            &column.compute().unwrap(),
+            &expected,
+            1e-12,
+            0.0,
+            "column sums",
+        );
         // Random blocks far into the grid: the same values sliced two ways.
-        let r = Rng::seed(5).standard_normal((rows, cols), (1000, 1000)).unwrap();
+        let r = Rng::seed(5)
+            .standard_normal((rows, cols), (1000, 1000))
+            .unwrap();
         let window = r.slice(s![rows - 2000.., cols - 1000..]).compute().unwrap();
-        let part = r.slice(s![rows - 1500..rows - 1490, cols - 20..;3]).compute().unwrap();
-        assert_same(&part, &window.slice(s![500..510, 980..;3]).to_owned(), "random window");
+        let part = r
+            .slice(s![rows - 1500..rows - 1490, cols - 20..;3])
+            .compute()
+            .unwrap();
+        assert_same(
+            &part,
+            &window.slice(s![500..510, 980..;3]).to_owned(),
+            "random window",
+        );
     });
 }
 
@@ -281,19 +411,27 @@ fn huge_two_dimensional_grids_slice_and_combine() {
 fn joins_rechunks_and_reshapes_of_huge_grids_stay_uniform() {
     quickly("joining 2^40-element arrays", || {
         let n = 1000usize << 30;
-        let x = ChunkedArray::from_fn(n, 1000, |i| at(i)).unwrap();
+        let x = ChunkedArray::from_fn(n, 1000, at).unwrap();
         let y = ChunkedArray::from_fn(n, 1000, |i| -at(i)).unwrap();
         let c = concatenate(Axis(0), &[&x, &y]).unwrap();
         assert_eq!(format!("{:?}", c.chunks()), "(1000x2147483648)");
         // Not ending on a whole block, the joined axis would be listed.
-        let ragged = ChunkedArray::from_fn(n + 1, 1000, |i| at(i)).unwrap();
-        too_large(concatenate(Axis(0), &[&ragged, &y]), "arrays", "ragged join");
+        let ragged = ChunkedArray::from_fn(n + 1, 1000, at).unwrap();
+        too_large(
+            concatenate(Axis(0), &[&ragged, &y]),
+            "arrays",
+            "ragged join",
+        );
         let across = c.slice(s![n as isize - 3..n as isize + 2]);
         let expected = Array1::from(vec![at(n - 3), at(n - 2), at(n - 1), -at(0), -at(1)]);
         assert_same(&across.compute().unwrap(), &expected, "across the join");
         let st = stack(Axis(0), &[&x, &y]).unwrap();
         let expected = ndarray::array![[at(n - 1)], [-at(n - 1)]];
-        assert_same(&st.slice(s![.., -1..]).compute().unwrap(), &expected, "stack");
+        assert_same(
+            &st.slice(s![.., -1..]).compute().unwrap(),
+            &expected,
+            "stack",
+        );
 
         let r = x.rechunk(1 << 20);
         assert_eq!(r.chunks().block_len(0, 3), 1 << 20);
@@ -301,7 +439,7 @@ fn joins_rechunks_and_reshapes_of_huge_grids_stay_uniform() {
         let expected: Array1<f64> = (n / 2..n / 2 + 4).map(at).collect();
         assert_same(&mid.compute().unwrap(), &expected, "rechunked");
 
-        let m = ChunkedArray::from_fn(1usize << 40, 1 << 20, |i| at(i)).unwrap();
+        let m = ChunkedArray::from_fn(1usize << 40, 1 << 20, at).unwrap();
         let square = m.reshape((1 << 20, 1 << 20));
         assert_eq!(square.chunks().num_blocks_on(0), 1 << 20);
         let row = square.slice(s![3, 5..9]);
@@ -314,12 +452,22 @@ fn joins_rechunks_and_reshapes_of_huge_grids_stay_uniform() {
 fn sizes_near_the_limits_are_exact() {
     // Lengths just under the limits keep exact counts, shapes and bytes.
     let x = ChunkedArray::<u8, Ix1>::zeros(isize::MAX as usize, 1usize << 50).unwrap();
-    assert_eq!((x.len(), x.nbytes()), (isize::MAX as usize, isize::MAX as usize));
+    assert_eq!(
+        (x.len(), x.nbytes()),
+        (isize::MAX as usize, isize::MAX as usize)
+    );
     assert_eq!(x.num_blocks(), 1 << 13);
     let last = x.slice(s![-1..]);
     assert_eq!(last.compute().unwrap(), ndarray::array![0u8]);
-    too_large(ChunkedArray::<u16, Ix1>::zeros(isize::MAX as usize, 1usize << 50), "shape", "bytes");
+    too_large(
+        ChunkedArray::<u16, Ix1>::zeros(isize::MAX as usize, 1usize << 50),
+        "shape",
+        "bytes",
+    );
     let d = ChunkedArray::<f32, _>::zeros(IxDyn(&[0, usize::MAX / 4]), -1).unwrap();
     assert_eq!((d.len(), d.num_blocks()), (0, 1));
-    assert_eq!(d.compute().unwrap(), ArrayD::<f32>::zeros(IxDyn(&[0, usize::MAX / 4])));
+    assert_eq!(
+        d.compute().unwrap(),
+        ArrayD::<f32>::zeros(IxDyn(&[0, usize::MAX / 4]))
+    );
 }

@@ -350,7 +350,8 @@ fn walked_chunks(chunks: &Chunks, slices: &[Vec<Slice>]) -> Vec<Vec<usize>> {
             for spec in slices {
                 index = index.slice_axis(Axis(0), spec[a]).to_owned();
             }
-            let block = |i: usize| (0..chunks.num_blocks_on(a)).rfind(|&b| chunks.block_start(a, b) <= i);
+            let block =
+                |i: usize| (0..chunks.num_blocks_on(a)).rfind(|&b| chunks.block_start(a, b) <= i);
             let mut runs: Vec<(Option<usize>, usize)> = Vec::new();
             for &i in &index {
                 match runs.last_mut() {
@@ -398,7 +399,7 @@ proptest! {
         let twice = once.slice(as_info(&second).as_slice());
         let expected_once = a.slice(as_info(&first).as_slice()).to_owned();
         let expected_twice = expected_once.slice(as_info(&second).as_slice()).to_owned();
-        prop_assert_eq!(once.chunks().sizes(), walked_chunks(x.chunks(), &[first.clone()]));
+        prop_assert_eq!(once.chunks().sizes(), walked_chunks(x.chunks(), std::slice::from_ref(&first)));
         prop_assert_eq!(twice.chunks().sizes(), walked_chunks(x.chunks(), &[first, second]));
         prop_assert_eq!(once.compute().unwrap(), expected_once);
         prop_assert_eq!(twice.compute().unwrap(), expected_twice);

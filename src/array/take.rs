@@ -62,9 +62,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         if lengths.is_empty() {
             lengths.push(0);
         }
-        let chunks = self
-            .chunks()
-            .with_axis(k, AxisChunks::from_sizes(lengths));
+        let chunks = self.chunks().with_axis(k, AxisChunks::from_sizes(lengths));
 
         let reads = {
             let groups = groups.clone();

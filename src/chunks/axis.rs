@@ -61,7 +61,11 @@ impl AxisChunks {
         }
         let first = first.min(len);
         let rest = len - first;
-        let chunk = if rest <= chunk { first.max(rest) } else { chunk };
+        let chunk = if rest <= chunk {
+            first.max(rest)
+        } else {
+            chunk
+        };
         AxisChunks(Repr::Regular { first, chunk, len })
     }
 
@@ -177,7 +181,9 @@ impl AxisChunks {
     /// Every block's length, listed (one entry per block).
     pub fn sizes(&self) -> Vec<usize> {
         match &self.0 {
-            Repr::Regular { .. } => (0..self.num_blocks()).map(|i| self.range(i).len()).collect(),
+            Repr::Regular { .. } => (0..self.num_blocks())
+                .map(|i| self.range(i).len())
+                .collect(),
             Repr::Explicit { sizes, .. } => sizes.clone(),
         }
     }
@@ -298,7 +304,9 @@ impl AxisChunks {
     /// The blocks overlapping `elements` (a block of another chunking of
     /// this axis); an empty range names the block where it starts.
     pub fn blocks_in(&self, elements: Range<usize>) -> Range<usize> {
-        let first = self.locate(elements.start.min(self.len().saturating_sub(1))).0;
+        let first = self
+            .locate(elements.start.min(self.len().saturating_sub(1)))
+            .0;
         let last = match elements.end.checked_sub(1) {
             Some(end) if !elements.is_empty() => self.locate(end).0,
             _ => first,
@@ -324,17 +332,19 @@ impl AxisChunks {
             Some((first, chunk, _)) if first == chunk => Some(chunk),
             _ => None,
         };
-        if let (Some(c), Some((last, init))) = (
-            parts.first().and_then(|p| uniform(p)),
-            parts.split_last(),
-        ) {
-            let whole = |p: &&AxisChunks| uniform(p) == Some(c) && p.len().checked_rem(c) == Some(0);
+        if let (Some(c), Some((last, init))) =
+            (parts.first().and_then(|p| uniform(p)), parts.split_last())
+        {
+            let whole =
+                |p: &&AxisChunks| uniform(p) == Some(c) && p.len().checked_rem(c) == Some(0);
             let last_fits = uniform(last) == Some(c) || (last.num_blocks() == 1 && last.len() <= c);
             if init.iter().all(whole) && last_fits {
                 return Ok(AxisChunks::uniform(len, c));
             }
         }
-        let blocks = parts.iter().fold(0usize, |n, p| n.saturating_add(p.num_blocks()));
+        let blocks = parts
+            .iter()
+            .fold(0usize, |n, p| n.saturating_add(p.num_blocks()));
         size::listed("arrays", "blocks", blocks)?;
         Ok(AxisChunks::from_sizes(
             parts.iter().flat_map(|p| p.sizes()).collect(),
@@ -410,9 +420,8 @@ mod tests {
 
     /// A regular axis: any first block, chunk and length (empty included).
     fn regular_axis() -> impl Strategy<Value = AxisChunks> {
-        (1usize..=9, 1usize..=9, 0usize..=60).prop_map(|(first, chunk, len)| {
-            AxisChunks::regular(first.min(chunk), chunk, len)
-        })
+        (1usize..=9, 1usize..=9, 0usize..=60)
+            .prop_map(|(first, chunk, len)| AxisChunks::regular(first.min(chunk), chunk, len))
     }
 
     proptest! {
@@ -475,9 +484,15 @@ mod tests {
         for sizes in [vec![4, 2, 4], vec![2, 4, 4, 5], vec![3, 0, 4], vec![]] {
             assert!(AxisChunks::from_sizes(sizes.clone()).as_regular().is_none());
         }
-        assert_eq!(AxisChunks::uniform(10, 4), AxisChunks::from_sizes(vec![4, 4, 2]));
+        assert_eq!(
+            AxisChunks::uniform(10, 4),
+            AxisChunks::from_sizes(vec![4, 4, 2])
+        );
         assert_eq!(AxisChunks::uniform(10, 40), AxisChunks::whole(10));
-        assert_eq!(AxisChunks::regular(2, 9, 7), AxisChunks::from_sizes(vec![2, 5]));
+        assert_eq!(
+            AxisChunks::regular(2, 9, 7),
+            AxisChunks::from_sizes(vec![2, 5])
+        );
     }
 
     #[test]
@@ -490,7 +505,11 @@ mod tests {
         assert_eq!(axis.locate(2), (0, 0..3));
         assert_eq!(
             format!("{axis:?}"),
-            format!("3+1000x{}+{}", (usize::MAX - 3) / 1000, (usize::MAX - 3) % 1000)
+            format!(
+                "3+1000x{}+{}",
+                (usize::MAX - 3) / 1000,
+                (usize::MAX - 3) % 1000
+            )
         );
     }
 
@@ -532,14 +551,23 @@ mod tests {
     #[test]
     fn blocks_in_names_every_block_a_range_touches() {
         let axis = AxisChunks::from_sizes(vec![3, 1, 6]);
-        let got: Vec<_> = [0..2, 2..5, 5..10].into_iter().map(|r| axis.blocks_in(r)).collect();
+        let got: Vec<_> = [0..2, 2..5, 5..10]
+            .into_iter()
+            .map(|r| axis.blocks_in(r))
+            .collect();
         assert_eq!(got, vec![0..1, 0..3, 2..3]);
         assert_eq!(AxisChunks::uniform(4, 1).blocks_in(0..4), 0..4);
         assert_eq!(AxisChunks::whole(0).blocks_in(0..0), 0..1);
         assert_eq!(AxisChunks::uniform(1 << 60, 3).blocks_in(10..20), 3..7);
-        assert_eq!(axis.refined_blocks(&AxisChunks::from_sizes(vec![2, 3, 5])), 5);
+        assert_eq!(
+            axis.refined_blocks(&AxisChunks::from_sizes(vec![2, 3, 5])),
+            5
+        );
         let huge = AxisChunks::uniform(1 << 60, 3);
-        assert_eq!(huge.refined_blocks(&AxisChunks::whole(1 << 60)), huge.num_blocks());
+        assert_eq!(
+            huge.refined_blocks(&AxisChunks::whole(1 << 60)),
+            huge.num_blocks()
+        );
     }
 
     #[test]
@@ -550,10 +578,25 @@ mod tests {
         let ragged = AxisChunks::uniform((1 << 50) + 1, 4);
         assert!(AxisChunks::concat(&[&ragged, &huge]).is_err()); // 2^49 listed blocks
         let (a, b) = (AxisChunks::uniform(10, 4), AxisChunks::uniform(8, 4));
-        assert_eq!(AxisChunks::concat(&[&a, &b]).unwrap().sizes(), vec![4, 4, 2, 4, 4]);
+        assert_eq!(
+            AxisChunks::concat(&[&a, &b]).unwrap().sizes(),
+            vec![4, 4, 2, 4, 4]
+        );
         let (three, ones) = (AxisChunks::whole(3), AxisChunks::uniform(2, 1));
-        assert_eq!(AxisChunks::concat(&[&three, &ones]).unwrap().sizes(), vec![3, 1, 1]);
+        assert_eq!(
+            AxisChunks::concat(&[&three, &ones]).unwrap().sizes(),
+            vec![3, 1, 1]
+        );
         let e = AxisChunks::concat(&[&AxisChunks::whole(usize::MAX), &a]).unwrap_err();
-        assert!(matches!(e, Error::TooLarge { argument: "arrays", .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                Error::TooLarge {
+                    argument: "arrays",
+                    ..
+                }
+            ),
+            "{e}"
+        );
     }
 }

@@ -385,11 +385,16 @@ mod tests {
     fn one_length_or_minus_one_applies_per_axis_as_in_dask() {
         let shape = [7, 5, 3];
         let every = ChunkSpec::from(2).resolve(&shape, 8).unwrap();
-        assert_eq!(every, ChunkSpec::from((2, 2, 2)).resolve(&shape, 8).unwrap());
+        assert_eq!(
+            every,
+            ChunkSpec::from((2, 2, 2)).resolve(&shape, 8).unwrap()
+        );
         let whole = ChunkSpec::from(-1).resolve(&shape, 8).unwrap();
         assert_eq!(whole, Chunks::single(&shape));
         assert_eq!(Chunks::whole().resolve(&shape, 8).unwrap(), whole);
-        let mixed = ChunkSpec::from(vec![-1_isize, 2, -1]).resolve(&shape, 8).unwrap();
+        let mixed = ChunkSpec::from(vec![-1_isize, 2, -1])
+            .resolve(&shape, 8)
+            .unwrap();
         assert_eq!(mixed.sizes(), &[vec![7], vec![2, 2, 1], vec![3]]);
         // A one-element block shape is a block shape, not one length for all.
         assert!(ChunkSpec::from((2,)).resolve(&shape, 8).is_err());
@@ -436,7 +441,16 @@ mod tests {
     fn resolving_checks_element_counts_and_bytes() {
         for (shape, itemsize) in [(vec![1 << 32, 1 << 32], 1), (vec![1 << 61], 8)] {
             let e = ChunkSpec::from(1000).resolve(&shape, itemsize).unwrap_err();
-            assert!(matches!(e, Error::TooLarge { argument: "shape", .. }), "{e}");
+            assert!(
+                matches!(
+                    e,
+                    Error::TooLarge {
+                        argument: "shape",
+                        ..
+                    }
+                ),
+                "{e}"
+            );
         }
         let wraps = Chunks::from_sizes(vec![vec![usize::MAX, 2]]);
         let e = ChunkSpec::from(wraps).resolve(&[1], 1).unwrap_err();

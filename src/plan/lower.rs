@@ -242,7 +242,11 @@ impl Builder<'_> {
             Op::Reduce { axis, .. } => {
                 let p = inputs[0];
                 let column = reduced_blocks(&graph.nodes[p].chunks, *axis, &index);
-                size::listed("graph", "block tasks", self.listed.saturating_add(column.len()))?;
+                size::listed(
+                    "graph",
+                    "block tasks",
+                    self.listed.saturating_add(column.len()),
+                )?;
                 for j in column {
                     if self.needed_pass[p].insert(j, ()) {
                         self.charge(1)?;

@@ -188,7 +188,8 @@ fn join<T: Element, D: Dimension, E: Dimension>(
         .collect();
     let axis = match how {
         Join::Concatenate => {
-            let parts: Vec<&AxisChunks> = joined.iter().map(|&i| inputs[i].chunks().axis(k)).collect();
+            let parts: Vec<&AxisChunks> =
+                joined.iter().map(|&i| inputs[i].chunks().axis(k)).collect();
             AxisChunks::concat(&parts)?
         }
         Join::Stack => AxisChunks::uniform(joined.len(), 1),

@@ -96,11 +96,9 @@ pub(super) fn plan(shape: &[usize], chunks: &Chunks, new: &[usize]) -> Result<Bl
 fn scaled(axis: &AxisChunks, mul: usize, div: usize) -> Result<AxisChunks> {
     let scale = |n: usize| n / div * mul;
     match axis.as_regular() {
-        Some((first, chunk, len)) => Ok(AxisChunks::regular(
-            scale(first),
-            scale(chunk),
-            scale(len),
-        )),
+        Some((first, chunk, len)) => {
+            Ok(AxisChunks::regular(scale(first), scale(chunk), scale(len)))
+        }
         None => Ok(AxisChunks::from_sizes(
             listed(axis)?.into_iter().map(scale).collect(),
         )),
@@ -136,7 +134,10 @@ fn round_down(axis: &AxisChunks, step: usize) -> Result<AxisChunks> {
             });
         }
     }
-    Ok(AxisChunks::from_sizes(round_down_sizes(&listed(axis)?, step)))
+    Ok(AxisChunks::from_sizes(round_down_sizes(
+        &listed(axis)?,
+        step,
+    )))
 }
 
 fn round_down_sizes(sizes: &[usize], step: usize) -> Vec<usize> {
