@@ -39,7 +39,7 @@ use std::ops::Range;
 /// assert_eq!(c, ChunkSpec::from((600, 1000)).resolve(&[1000, 1000], 8)?);
 ///
 /// let huge = ChunkSpec::from(1000).resolve(&[1 << 40, 1 << 20], 1)?;
-/// assert_eq!(huge.num_blocks(), (1 << 30) * 1049);
+/// assert_eq!(huge.num_blocks(), 1_099_511_628 * 1049);
 /// assert_eq!(format!("{huge:?}"), "(1000x1099511627+776, 1000x1048+576)");
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
