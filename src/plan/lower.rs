@@ -183,10 +183,16 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// Count `n` more block tasks: an error past [`size::MAX_LISTED`].
-    fn charge(&mut self, n: usize) -> Result<()> {
-        self.listed = self.listed.saturating_add(n);
-        size::listed("graph", "block tasks", self.listed).map(|_| ())
+    /// Room for `n` more block tasks, checked before they are listed: an
+    /// error past [`size::MAX_LISTED`].
+    fn room_for(&self, n: usize) -> Result<()> {
+        size::listed("graph", "block tasks", self.listed.saturating_add(n)).map(|_| ())
+    }
+
+    /// Count a block newly marked needed (`new`) as one more task.
+    fn count(&mut self, new: bool) -> Result<()> {
+        self.listed += usize::from(new);
+        self.room_for(0)
     }
 
     /// Mark block `b` of stored node `i` needed.
@@ -197,16 +203,14 @@ impl Builder<'_> {
                 self.plan.graph.nodes[i].label()
             )));
         }
-        if self.needed[i].insert(b, ()) {
-            self.charge(1)?;
-        }
-        Ok(())
+        let new = self.needed[i].insert(b, ());
+        self.count(new)
     }
 
     /// Mark every block of stored node `i` needed (checked before listing them).
     fn need_all(&mut self, i: usize) -> Result<()> {
         let blocks = self.plan.graph.nodes[i].chunks.num_blocks();
-        size::listed("graph", "block tasks", self.listed.saturating_add(blocks))?;
+        self.room_for(blocks)?;
         for b in 0..blocks {
             self.need(i, b)?;
         }
@@ -242,15 +246,10 @@ impl Builder<'_> {
             Op::Reduce { axis, .. } => {
                 let p = inputs[0];
                 let column = reduced_blocks(&graph.nodes[p].chunks, *axis, &index);
-                size::listed(
-                    "graph",
-                    "block tasks",
-                    self.listed.saturating_add(column.len()),
-                )?;
+                self.room_for(column.len())?;
                 for j in column {
-                    if self.needed_pass[p].insert(j, ()) {
-                        self.charge(1)?;
-                    }
+                    let new = self.needed_pass[p].insert(j, ());
+                    self.count(new)?;
                 }
             }
             Op::Call(_) | Op::Parts => {
