@@ -108,17 +108,18 @@ truthy_number!(0.0: f32 f64);
 ///
 /// ```
 /// use ndchunk::element::Arange;
-/// assert_eq!(i8::arange_len(-128, 127, 1), 255);
+/// assert_eq!(i8::arange_len(-128, 127, 1), Some(255));
 /// assert_eq!(i8::arange_nth(-128, 1, 200), 72);
-/// assert_eq!(f64::arange_len(0.0, 1.0, 0.3), 4);
+/// assert_eq!(f64::arange_len(0.0, 1.0, 0.3), Some(4));
+/// assert_eq!(f64::arange_len(0.0, 1e300, 1e-300), None); // 1e600 values
 /// assert!(!f64::NAN.is_finite_number() && 3_u8.is_finite_number());
 /// ```
 pub trait Arange: Element + std::fmt::Debug + PartialEq {
     /// False for NaN and infinities.
     fn is_finite_number(self) -> bool;
     /// Number of values `start, start + step, ...` before `end`, for finite
-    /// arguments and a non-zero step.
-    fn arange_len(start: Self, end: Self, step: Self) -> usize;
+    /// arguments and a non-zero step; `None` when it does not fit `usize`.
+    fn arange_len(start: Self, end: Self, step: Self) -> Option<usize>;
     /// The value at position `i`: `start + i * step`.
     fn arange_nth(start: Self, step: Self, i: usize) -> Self;
 }
@@ -129,13 +130,13 @@ macro_rules! arange_int {
             fn is_finite_number(self) -> bool {
                 true
             }
-            fn arange_len(start: Self, end: Self, step: Self) -> usize {
+            fn arange_len(start: Self, end: Self, step: Self) -> Option<usize> {
                 let (start, end, step) = (start as i128, end as i128, step as i128);
                 let span = end - start;
                 if step != 0 && span != 0 && (span > 0) == (step > 0) {
-                    ((span.abs() + step.abs() - 1) / step.abs()) as usize
+                    usize::try_from((span.abs() + step.abs() - 1) / step.abs()).ok()
                 } else {
-                    0
+                    Some(0)
                 }
             }
             fn arange_nth(start: Self, step: Self, i: usize) -> Self {
@@ -153,8 +154,10 @@ macro_rules! arange_float {
             fn is_finite_number(self) -> bool {
                 self.is_finite()
             }
-            fn arange_len(start: Self, end: Self, step: Self) -> usize {
-                ((end as f64 - start as f64) / step as f64).ceil().max(0.0) as usize
+            fn arange_len(start: Self, end: Self, step: Self) -> Option<usize> {
+                let n = ((end as f64 - start as f64) / step as f64).ceil().max(0.0);
+                // 2^64 is the first float `usize` cannot hold (`as` would saturate).
+                (n < 18_446_744_073_709_551_616.0).then_some(n as usize)
             }
             fn arange_nth(start: Self, step: Self, i: usize) -> Self {
                 start + i as $t * step

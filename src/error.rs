@@ -68,6 +68,22 @@ pub enum Error {
         /// What was expected and what was given.
         reason: String,
     },
+    /// A size does not fit: an element count or byte size beyond what
+    /// ndarray can index (`isize::MAX`), more blocks or tasks than can be
+    /// listed in memory, or an index beyond `isize::MAX`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let err = ChunkedArray::<f64, _>::zeros((1 << 32, 1 << 32), (1000, 1000)).unwrap_err();
+    /// assert!(matches!(err, Error::TooLarge { argument: "shape", .. }), "{err}");
+    /// ```
+    #[error("`{argument}` is too large: {reason}")]
+    TooLarge {
+        /// The argument at fault.
+        argument: &'static str,
+        /// What was asked for, with the numbers, and the limit.
+        reason: String,
+    },
     /// A task panicked (for example a user closure); the panic was caught.
     #[error("task {task} panicked: {message}")]
     TaskPanicked {

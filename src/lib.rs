@@ -44,6 +44,7 @@ mod error;
 mod exec;
 mod kernel;
 mod plan;
+mod size;
 
 pub use array::{
     concatenate, random, select, stack, tensordot, BlockInfo, ChunkedArray, Dot, IntoOperand,

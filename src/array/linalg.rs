@@ -224,7 +224,10 @@ where
         };
         return ChunkedArray::invalid(shape, error, inputs);
     }
-    let contraction = Arc::new(Contraction::new(a.chunks(), b.chunks(), a_con, b_con));
+    let contraction = match Contraction::new(a.chunks(), b.chunks(), a_con, b_con) {
+        Ok(contraction) => Arc::new(contraction),
+        Err(error) => return ChunkedArray::invalid(shape, error, inputs),
+    };
     let chunks = contraction.partial_chunks();
     let grouped = contraction.groups > 1;
     let reads = {

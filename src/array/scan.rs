@@ -10,7 +10,7 @@
 //! and carry are made.
 
 use super::ChunkedArray;
-use crate::chunks::Chunks;
+use crate::chunks::AxisChunks;
 use crate::element::{Accumulate, Element};
 use crate::error::Error;
 use crate::kernel::blocks::BlockFn;
@@ -92,20 +92,18 @@ impl<T: Element + Accumulate, D: Dimension> ChunkedArray<T, D> {
         )
         .keyed(format!("{name} local"));
         let local = Self::from_block_fn(shape.clone(), local, vec![self.node.clone()]);
-        let blocks_along = chunks.grid()[k];
+        let blocks_along = chunks.num_blocks_on(k);
         // Nothing to carry: one block along the axis, or no element at all.
         if blocks_along <= 1 || self.is_empty() {
             return local;
         }
 
         // One hyperplane per block along the axis.
-        let mut plane_sizes = chunks.sizes().to_vec();
-        plane_sizes[k] = vec![1; blocks_along];
         let mut plane_shape = shape.clone();
         plane_shape[k] = blocks_along;
         let carry = BlockFn::new(
             format!("{name} carry"),
-            Chunks::from_sizes(plane_sizes),
+            chunks.with_axis(k, AxisChunks::uniform(blocks_along, 1)),
             |index: &[usize]| vec![(0, index.to_vec())],
             move |_: &[usize], blocks: &[&Block<T>]| last_plane(blocks[0], k),
         )

@@ -11,8 +11,9 @@
 //! keeps every core busy, and the sum is the same on any number of threads.
 
 use super::sources::Block;
-use crate::chunks::Chunks;
+use crate::chunks::{AxisChunks, Chunks};
 use crate::error::{Error, Result};
+use crate::size;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayViewD, Axis, CowArray, Ix2, IxDyn, LinalgScalar, Order, Slice};
 
@@ -60,14 +61,20 @@ struct Operand {
 
 impl Contraction {
     /// Contract axes `a_con[p]` of `a` with `b_con[p]` of `b` (validated by the
-    /// caller: in range, distinct, of equal lengths).
-    pub fn new(a_chunks: &Chunks, b_chunks: &Chunks, a_con: &[usize], b_con: &[usize]) -> Self {
+    /// caller: in range, distinct, of equal lengths). The pieces of the
+    /// contracted axes are listed: an error beyond [`size::MAX_LISTED`].
+    pub fn new(
+        a_chunks: &Chunks,
+        b_chunks: &Chunks,
+        a_con: &[usize],
+        b_con: &[usize],
+    ) -> Result<Self> {
         let free = |ndim: usize, con: &[usize]| (0..ndim).filter(|a| !con.contains(a)).collect();
         let pieces: Vec<Vec<Piece>> = a_con
             .iter()
             .zip(b_con)
-            .map(|(&x, &y)| pieces(&a_chunks.sizes()[x], &b_chunks.sizes()[y]))
-            .collect();
+            .map(|(&x, &y)| pieces(a_chunks.axis(x), b_chunks.axis(y)))
+            .collect::<Result<_>>()?;
         let mut contraction = Contraction {
             a_chunks: a_chunks.clone(),
             b_chunks: b_chunks.clone(),
@@ -82,20 +89,14 @@ impl Contraction {
         contraction.groups = MIN_TASKS
             .div_ceil(out_blocks)
             .clamp(1, contraction.num_combos());
-        contraction
+        Ok(contraction)
     }
 
     /// The chunks of the product (free axes of `a`, then of `b`).
     pub fn out_chunks(&self) -> Chunks {
-        let a = self
-            .a_free
-            .iter()
-            .map(|&x| self.a_chunks.sizes()[x].clone());
-        let b = self
-            .b_free
-            .iter()
-            .map(|&x| self.b_chunks.sizes()[x].clone());
-        Chunks::from_sizes(a.chain(b).collect())
+        let a = self.a_free.iter().map(|&x| self.a_chunks.axis(x).clone());
+        let b = self.b_free.iter().map(|&x| self.b_chunks.axis(x).clone());
+        Chunks::from_axes(a.chain(b).collect())
     }
 
     /// The chunks of the partial products: with a leading axis of one block
@@ -105,8 +106,7 @@ impl Contraction {
         if self.groups == 1 {
             return out;
         }
-        let lead = std::iter::once(vec![1; self.groups]);
-        Chunks::from_sizes(lead.chain(out.sizes().iter().cloned()).collect())
+        out.insert_axis(0, AxisChunks::uniform(self.groups, 1))
     }
 
     /// A short description equal for equal contractions (for sharing).
@@ -171,7 +171,7 @@ impl Contraction {
         let len = |chunks: &Chunks, free: &[usize], at: &[usize]| {
             free.iter()
                 .zip(at)
-                .map(|(&x, &i)| chunks.sizes()[x][i])
+                .map(|(&x, &i)| chunks.block_len(x, i))
                 .product::<usize>()
         };
         (
@@ -299,31 +299,23 @@ fn matrix<'v, T: LinalgScalar>(
 
 /// The common refinement of one contracted axis chunked as `a` and as `b`
 /// (equal lengths), each piece located in both.
-fn pieces(a: &[usize], b: &[usize]) -> Vec<Piece> {
-    let refined =
-        Chunks::from_sizes(vec![a.to_vec()]).refine(&Chunks::from_sizes(vec![b.to_vec()]));
-    let (mut ai, mut bi, mut a_start, mut b_start) = (0, 0, 0, 0);
-    let mut out = Vec::new();
-    for &len in &refined.sizes()[0] {
-        // Move on to the next block once this one is used up (empty axes
-        // have one block of length 0, which is never passed).
-        if a_start == a[ai] && ai + 1 < a.len() {
-            (ai, a_start) = (ai + 1, 0);
-        }
-        if b_start == b[bi] && bi + 1 < b.len() {
-            (bi, b_start) = (bi + 1, 0);
-        }
-        out.push(Piece {
-            a_block: ai,
-            a_start,
-            b_block: bi,
-            b_start,
-            len,
-        });
-        a_start += len;
-        b_start += len;
-    }
-    out
+fn pieces(a: &AxisChunks, b: &AxisChunks) -> Result<Vec<Piece>> {
+    let refined = a.refine(b)?;
+    let n = size::listed("axes", "pieces of a contracted axis", refined.num_blocks())?;
+    Ok((0..n)
+        .map(|i| {
+            let piece = refined.range(i);
+            let (a_block, a_range) = a.locate(piece.start);
+            let (b_block, b_range) = b.locate(piece.start);
+            Piece {
+                a_block,
+                a_start: piece.start - a_range.start,
+                b_block,
+                b_start: piece.start - b_range.start,
+                len: piece.len(),
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -332,13 +324,14 @@ mod tests {
 
     #[test]
     fn pieces_locate_the_refinement_in_both_chunkings() {
-        let p = pieces(&[4, 6], &[5, 5]);
+        let axis = |sizes: &[usize]| AxisChunks::from_sizes(sizes.to_vec());
+        let p = pieces(&axis(&[4, 6]), &axis(&[5, 5])).unwrap();
         let got: Vec<_> = p
             .iter()
             .map(|p| (p.a_block, p.a_start, p.b_block, p.b_start, p.len))
             .collect();
         assert_eq!(got, vec![(0, 0, 0, 0, 4), (1, 0, 0, 4, 1), (1, 1, 1, 0, 5)]);
-        let empty = pieces(&[0], &[0]);
+        let empty = pieces(&axis(&[0]), &axis(&[0])).unwrap();
         assert_eq!(empty.len(), 1);
         assert_eq!(empty[0].len, 0);
     }
@@ -348,7 +341,7 @@ mod tests {
         // 1 x 1 output blocks, 40 contraction blocks: 16 groups.
         let a = Chunks::from_sizes(vec![vec![3], vec![1; 40]]);
         let b = Chunks::from_sizes(vec![vec![1; 40], vec![2]]);
-        let c = Contraction::new(&a, &b, &[1], &[0]);
+        let c = Contraction::new(&a, &b, &[1], &[0]).unwrap();
         assert_eq!(c.groups, MIN_TASKS);
         assert_eq!(c.partial_chunks().sizes()[0], vec![1; MIN_TASKS]);
         // Every contraction block is read by exactly one group.
@@ -362,7 +355,7 @@ mod tests {
         // Enough output blocks: one group, no leading axis.
         let a = Chunks::from_sizes(vec![vec![1; 16], vec![2, 2]]);
         let b = Chunks::from_sizes(vec![vec![2, 2], vec![5]]);
-        let c = Contraction::new(&a, &b, &[1], &[0]);
+        let c = Contraction::new(&a, &b, &[1], &[0]).unwrap();
         assert_eq!(c.groups, 1);
         assert_eq!(c.partial_chunks(), c.out_chunks());
     }

@@ -10,6 +10,7 @@
 //! into a sum) is reached through the kernel traits below; the plan itself
 //! only moves `Arc<dyn Any>` values around.
 
+mod blockmap;
 mod dot;
 mod explain;
 mod graph;
@@ -125,11 +126,13 @@ impl Node {
             Op::Blocks(k) => k.key()?,
             Op::Stored(_) | Op::Invalid(_) | Op::Call(_) | Op::Parts => return None,
         };
+        // Chunks print compactly (a regular grid in a few characters) and
+        // tell different block lengths apart.
         Some(format!(
             "{op}:{}:{:?}:{:?}",
             self.dtype.name(),
             self.shape,
-            self.chunks.sizes()
+            self.chunks
         ))
     }
 }
