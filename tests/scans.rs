@@ -132,7 +132,7 @@ fn scans_body<D: Dimension>(case: &Case) {
             let expected = checked_scan(&big, k, i64::from, i64::checked_add);
             assert_eq!(
                 expected.is_none(),
-                case.shape[k] > 2 && case.len() > 0,
+                case.shape[k] > 2 && !case.is_empty(),
                 "{}",
                 what("the reference overflows")
             );
