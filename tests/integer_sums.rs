@@ -120,14 +120,18 @@ fn an_i64_sum_that_does_not_fit_is_an_error_naming_the_op() {
 }
 
 #[test]
-fn products_that_do_not_fit_are_errors_unless_a_factor_is_zero() {
+fn products_that_do_not_fit_are_errors() {
     let big = 1_i64 << 32;
     for chunk in [1, 2, 3] {
         let x = ChunkedArray::from_array(array![big, big, 3], chunk).unwrap();
         overflow(x.prod().compute(), "prod", "i64");
         overflow(x.cumprod_axis(Axis(0)).compute(), "cumprod_axis", "i64");
-        // numpy's answer here is right (0), if only by luck: wrapping.
+        // A partial product that does not fit is an error even when a later
+        // zero makes the product 0 (numpy's wrapping gives 0 there, by luck).
         let x = ChunkedArray::from_array(array![big, big, 0], chunk).unwrap();
+        overflow(x.prod().compute(), "prod", "i64");
+        // A zero first: every partial product is 0.
+        let x = ChunkedArray::from_array(array![0, big, big], chunk).unwrap();
         assert_eq!(
             x.prod().compute().unwrap().into_scalar(),
             0,

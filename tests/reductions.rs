@@ -372,25 +372,46 @@ fn exact_sum<T: Copy + Into<i128>, S: TryFrom<i128>>(v: &[T]) -> Option<S> {
     S::try_from(v.iter().map(|&x| x.into()).sum::<i128>()).ok()
 }
 
-/// The exact product of `v` in `S`, `None` if it does not fit.
+/// The product of `v` in `S`, `None` if a prefix does not fit. Only for
+/// data without zeros (whose prefixes never shrink) or whose products cannot
+/// overflow: there every order of multiplication, so every chunking, agrees.
 fn exact_prod<T: Copy + Into<i128>, S: TryFrom<i128>>(v: &[T]) -> Option<S> {
-    let v: Vec<i128> = v.iter().map(|&x| x.into()).collect();
-    if v.contains(&0) {
-        return S::try_from(0).ok();
-    }
-    // Without zeros the magnitude never shrinks: once out of S, it stays out.
     let mut p: i128 = 1;
-    for x in v {
-        p = p.checked_mul(x)?;
+    for &x in v {
+        p = p.checked_mul(x.into())?;
         S::try_from(p).ok()?;
     }
     S::try_from(p).ok()
 }
 
-/// sum and prod of an integer (or bool) array, exact in the sum type `S`
-/// (or an overflow error naming the op and `ty`), and mean, var and std as
-/// f64, whole and along every axis.
-fn check_integer<T, S, D>(
+/// sum of an integer (or bool) array, exact in the sum type `S` (or an
+/// overflow error naming `sum` and `ty`), and mean, var and std as f64,
+/// whole and along every axis.
+fn check_sums<T, S, D>(case: &Case, a: &Array<T, D>, x: &ChunkedArray<T, D>, ty: &str, label: &str)
+where
+    T: ndchunk::element::Accumulate<Sum = S, Mean = f64> + Into<i128> + Debug,
+    S: ndchunk::element::Accumulator + TryFrom<i128> + PartialEq + Debug,
+    D: RemoveAxis,
+{
+    let what = |op: &str| ctx::<D>(case, &format!("{op} {ty} ({label})"));
+    let sums = |v: &[T]| exact_sum::<T, S>(v);
+    assert_exact_or_overflow(x.sum().compute(), whole(a, sums), ("sum", ty), &what("sum"));
+    for k in 0..case.ndim() {
+        assert_exact_or_overflow(
+            x.sum_axis(Axis(k)).compute(),
+            lanes(a, k, sums),
+            ("sum", ty),
+            &what(&format!("sum_axis({k})")),
+        );
+    }
+    let f = a.mapv(|v| v.into() as f64);
+    check_moments(case, &f, x, &format!("{ty} as f64, {label}"));
+}
+
+/// sum, mean, var, std ([`check_sums`]) and prod of an integer (or bool)
+/// array without zeros or whose products cannot overflow (see
+/// [`exact_prod`]), whole and along every axis.
+fn check_sums_and_products<T, S, D>(
     case: &Case,
     a: &Array<T, D>,
     x: &ChunkedArray<T, D>,
@@ -401,10 +422,9 @@ fn check_integer<T, S, D>(
     S: ndchunk::element::Accumulator + TryFrom<i128> + PartialEq + Debug,
     D: RemoveAxis,
 {
+    check_sums(case, a, x, ty, label);
     let what = |op: &str| ctx::<D>(case, &format!("{op} {ty} ({label})"));
-    let sums = |v: &[T]| exact_sum::<T, S>(v);
     let prods = |v: &[T]| exact_prod::<T, S>(v);
-    assert_exact_or_overflow(x.sum().compute(), whole(a, sums), ("sum", ty), &what("sum"));
     assert_exact_or_overflow(
         x.prod().compute(),
         whole(a, prods),
@@ -412,22 +432,13 @@ fn check_integer<T, S, D>(
         &what("prod"),
     );
     for k in 0..case.ndim() {
-        let w = |op: &str| what(&format!("{op}_axis({k})"));
-        assert_exact_or_overflow(
-            x.sum_axis(Axis(k)).compute(),
-            lanes(a, k, sums),
-            ("sum", ty),
-            &w("sum"),
-        );
         assert_exact_or_overflow(
             x.prod_axis(Axis(k)).compute(),
             lanes(a, k, prods),
             ("prod", ty),
-            &w("prod"),
+            &what(&format!("prod_axis({k})")),
         );
     }
-    let f = a.mapv(|v| v.into() as f64);
-    check_moments(case, &f, x, &format!("{ty} as f64, {label}"));
 }
 
 fn i64_body<D: RemoveAxis>(case: &Case) {
@@ -439,33 +450,16 @@ fn i64_body<D: RemoveAxis>(case: &Case) {
     let p = typed::<i64, D>(ints(&case.shape, 45, 0, 3).mapv(|v| [-3, -1, 1, 3][v as usize]));
     // Two fit in i64, three do not: sums of longer lanes overflow.
     let big = typed::<i64, D>(ints(&case.shape, 47, i64::MAX / 3 + 1, i64::MAX / 2));
+    // Products with zeros that cannot overflow.
     let z = typed::<i64, D>(ints(&case.shape, 46, -1, 1));
     for chunks in [&case.chunks, &case.alt] {
         let label = &format!("chunks {chunks:?}");
         let x = chunked(&a, chunks);
-        check_integer(case, &a, &x, "i64", label);
-        check_integer(
-            case,
-            &p,
-            &chunked(&p, chunks),
-            "i64",
-            &format!("{label}, factors"),
-        );
-        check_integer(
-            case,
-            &big,
-            &chunked(&big, chunks),
-            "i64",
-            &format!("{label}, large"),
-        );
-        // Products with zeros (that cannot overflow).
-        check_integer(
-            case,
-            &z,
-            &chunked(&z, chunks),
-            "i64",
-            &format!("{label}, -1..=1"),
-        );
+        check_sums(case, &a, &x, "i64", label);
+        for (name, data) in [("factors", &p), ("large", &big), ("-1..=1", &z)] {
+            let label = &format!("{label}, {name}");
+            check_sums_and_products(case, data, &chunked(data, chunks), "i64", label);
+        }
         check_extremes(case, &a, &x, label);
         check_extremes(case, &t, &chunked(&t, chunks), &format!("{label}, ties"));
         check_truth(case, &z, &chunked(&z, chunks), |v| *v != 0, label);
@@ -480,28 +474,24 @@ fn i64_reductions_whole_and_along_every_axis_with_ties() {
 fn small_ints_body<D: RemoveAxis>(case: &Case) {
     // Sums of many of these wrap in 8 or 32 bits; not in 64.
     let bytes = typed::<u8, D>(ints(&case.shape, 47, 0, 255).mapv(|v| v as u8));
-    let factors = bytes.mapv(|v| v % 3 + 1);
     let signed = typed::<i8, D>(ints(&case.shape, 48, -128, 127).mapv(|v| v as i8));
     let wide =
         typed::<i32, D>(ints(&case.shape, 49, i32::MIN.into(), i32::MAX.into()).mapv(|v| v as i32));
+    let shorts = typed::<i16, D>(ints(&case.shape, 51, -3, 3).mapv(|v| v as i16));
+    // No zeros: products that do not fit in 64 bits are errors.
+    let factors = bytes.mapv(|v| v % 3 + 1);
     let halves =
         typed::<u32, D>(ints(&case.shape, 50, 1 << 31, u32::MAX.into()).mapv(|v| v as u32));
-    let shorts = typed::<i16, D>(ints(&case.shape, 51, -3, 3).mapv(|v| v as i16));
     for chunks in [&case.chunks, &case.alt] {
         let label = &format!("chunks {chunks:?}");
         let x = chunked(&bytes, chunks);
-        check_integer(case, &bytes, &x, "u64", label);
-        check_integer(
-            case,
-            &factors,
-            &chunked(&factors, chunks),
-            "u64",
-            &format!("{label}, 1..=3"),
-        );
-        check_integer(case, &signed, &chunked(&signed, chunks), "i64", label);
-        check_integer(case, &wide, &chunked(&wide, chunks), "i64", label);
-        check_integer(case, &halves, &chunked(&halves, chunks), "u64", label);
-        check_integer(case, &shorts, &chunked(&shorts, chunks), "i64", label);
+        check_sums(case, &bytes, &x, "u64", label);
+        check_sums(case, &signed, &chunked(&signed, chunks), "i64", label);
+        check_sums(case, &wide, &chunked(&wide, chunks), "i64", label);
+        check_sums(case, &shorts, &chunked(&shorts, chunks), "i64", label);
+        let (f, h) = (chunked(&factors, chunks), chunked(&halves, chunks));
+        check_sums_and_products(case, &factors, &f, "u64", &format!("{label}, 1..=3"));
+        check_sums_and_products(case, &halves, &h, "u64", &format!("{label}, >= 2^31"));
         check_extremes(case, &bytes, &x, label);
     }
 }
@@ -527,7 +517,7 @@ fn bool_body<D: RemoveAxis>(case: &Case) {
             let x = chunked(a, chunks);
             check_truth(case, a, &x, |v| *v, &format!("{label}, {name}"));
             // Sums count the trues (i64), means are the fraction of trues.
-            check_integer(case, a, &x, "i64", &format!("{label}, {name}"));
+            check_sums_and_products(case, a, &x, "i64", &format!("{label}, {name}"));
         }
         // A comparison feeding the reductions (fused).
         let f = typed::<f64, D>(floats(&case.shape, 50));

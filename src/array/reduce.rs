@@ -141,8 +141,10 @@ reductions! {
     /// ```
     [Accumulate] mean, mean_axis() -> T::Mean = Mean(PhantomData), None;
     /// Product of all elements, in the element's sum type (see
-    /// [`sum`](Self::sum)); an integer product that does not fit (a partial
-    /// product included) makes `compute` return [`Error::Overflow`].
+    /// [`sum`](Self::sum)); an integer product that does not fit makes
+    /// `compute` return [`Error::Overflow`], and so does a partial product
+    /// that does not fit even if a zero met later makes the product 0 (where
+    /// numpy's wrapping arithmetic happens to give 0).
     ///
     /// ```
     /// use ndchunk::prelude::*;

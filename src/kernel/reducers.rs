@@ -124,76 +124,44 @@ impl<T: Accumulate> Reducer<T> for Mean<T> {
     }
 }
 
-/// A running product: its value (meaningless once it overflowed), whether
-/// it overflowed, and whether a factor was zero. A zero makes the whole
-/// product 0 whatever overflowed before or after it, as numpy's wrapping
-/// arithmetic also gives; without one, factors have magnitude at least 1, so
-/// a partial product that overflows means the product does not fit either.
-#[derive(Clone, Copy)]
-pub(crate) struct Product<S> {
-    value: S,
-    overflow: bool,
-    zero: bool,
-}
-
-/// Product in the element's sum type; an integer product that does not fit
-/// is an error (reported when the reduction finishes, since a later zero
-/// still makes it 0). Floats never overflow, so their path is the plain
-/// product.
+/// Product in the element's sum type; an integer overflow, of a partial
+/// product too, is an error.
 pub(crate) struct Prod<T>(pub PhantomData<fn(T)>);
 
 impl<T: Accumulate> Reducer<T> for Prod<T> {
-    type Acc = Product<T::Sum>;
+    type Acc = T::Sum;
     type Out = T::Sum;
     fn label(&self) -> String {
         "prod".into()
     }
-    fn identity(&self) -> Self::Acc {
-        Product {
-            value: T::Sum::one(),
-            overflow: false,
-            zero: false,
-        }
+    fn identity(&self) -> T::Sum {
+        T::Sum::one()
     }
-    fn fold(&self, acc: &mut Self::Acc, values: &[T], _first: usize) -> Result<()> {
-        for &v in values {
-            self.merge(acc, &factor(v.to_sum()))?;
-        }
-        Ok(())
+    fn fold(&self, acc: &mut T::Sum, values: &[T], _first: usize) -> Result<()> {
+        let mut overflow = false;
+        *acc = values.iter().fold(*acc, |p, &v| {
+            let (q, o) = p.overflowing_mul(v.to_sum());
+            overflow |= o;
+            q
+        });
+        Error::check_overflow::<T::Sum>(overflow, "prod")
     }
-    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) -> Result<()> {
+    fn fold_each(&self, accs: &mut [T::Sum], values: &[T], _at: usize) -> Result<()> {
+        let mut overflow = false;
         for (acc, &v) in accs.iter_mut().zip(values) {
-            self.merge(acc, &factor(v.to_sum()))?;
+            let (q, o) = acc.overflowing_mul(v.to_sum());
+            *acc = q;
+            overflow |= o;
         }
-        Ok(())
+        Error::check_overflow::<T::Sum>(overflow, "prod")
     }
-    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) -> Result<()> {
-        let (value, overflow) = acc.value.overflowing_mul(later.value);
-        *acc = Product {
-            value,
-            overflow: acc.overflow | later.overflow | overflow,
-            zero: acc.zero | later.zero,
-        };
-        Ok(())
+    fn merge(&self, acc: &mut T::Sum, later: &T::Sum) -> Result<()> {
+        let (q, overflow) = acc.overflowing_mul(*later);
+        *acc = q;
+        Error::check_overflow::<T::Sum>(overflow, "prod")
     }
-    fn finish(&self, acc: &Self::Acc) -> Result<T::Sum> {
-        // Only integers overflow, so a float product is never replaced by 0
-        // (0 times an infinity stays NaN).
-        if acc.overflow && acc.zero {
-            return Ok(T::Sum::zero());
-        }
-        Error::check_overflow::<T::Sum>(acc.overflow, "prod")?;
-        Ok(acc.value)
-    }
-}
-
-/// A product of one factor.
-#[inline]
-fn factor<S: Accumulator>(v: S) -> Product<S> {
-    Product {
-        value: v,
-        overflow: false,
-        zero: v.is_zero(),
+    fn finish(&self, acc: &T::Sum) -> Result<T::Sum> {
+        Ok(*acc)
     }
 }
 
