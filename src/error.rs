@@ -60,6 +60,28 @@ pub enum Error {
         /// The reduction.
         op: &'static str,
     },
+    /// An integer sum or product (a partial one included) does not fit in
+    /// its result type; see the [element](crate::element) module for the
+    /// types. Inside a [`TaskFailed`](Error::TaskFailed) naming the block.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![u64::MAX, 1], 2)?;
+    /// match x.sum().compute() {
+    ///     Err(Error::TaskFailed { source, .. }) => {
+    ///         assert!(matches!(*source, Error::Overflow { op: "sum", ty: "u64" }))
+    ///     }
+    ///     other => panic!("expected an overflow, got {other:?}"),
+    /// }
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    #[error("integer overflow in `{op}`: the result does not fit in {ty} (cast the input to a wider type or to f64 first)")]
+    Overflow {
+        /// The operation.
+        op: &'static str,
+        /// The type the result is computed in.
+        ty: &'static str,
+    },
     /// Any other argument outside its domain.
     #[error("invalid argument `{argument}`: {reason}")]
     InvalidArgument {
@@ -131,6 +153,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     pub(crate) fn internal(what: impl fmt::Display) -> Self {
         Error::Internal(what.to_string())
+    }
+
+    /// `Err(Overflow)` for `op` computed in `S` if `overflowed`.
+    pub(crate) fn check_overflow<S>(overflowed: bool, op: &'static str) -> Result<()> {
+        if overflowed {
+            Err(Error::Overflow {
+                op,
+                ty: std::any::type_name::<S>(),
+            })
+        } else {
+            Ok(())
+        }
     }
 
     pub(crate) fn invalid(argument: &'static str, reason: impl Into<String>) -> Self {

@@ -184,9 +184,9 @@ fn constants_body<D: Dimension>(case: &Case) {
     );
     assert_eq!(
         o.sum().compute().unwrap().into_scalar(),
-        case.len() as i32,
+        case.len() as i64,
         "{}",
-        what("sum of ones")
+        what("sum of i32 ones (in i64)")
     );
 }
 

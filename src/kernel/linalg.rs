@@ -1,6 +1,8 @@
 //! The block kernel of `dot` and `tensordot`: each output block is a sum of
-//! matrix products of (parts of) input blocks, accumulated in place by
-//! ndarray's `general_mat_mul` (matrixmultiply for `f32`/`f64`).
+//! matrix products of (parts of) input blocks, in the element's sum type,
+//! accumulated in place: by ndarray's `general_mat_mul` (matrixmultiply) for
+//! `f32`/`f64`, by a checked loop for integers (an overflow is an error,
+//! never a wrapped value).
 //!
 //! The contracted axes of the two inputs may be chunked differently: they are
 //! cut at every boundary of either (the common refinement), and each piece
@@ -12,10 +14,14 @@
 
 use super::sources::Block;
 use crate::chunks::{AxisChunks, Chunks};
+use crate::element::{Accumulate, Accumulator};
 use crate::error::{Error, Result};
 use crate::size;
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, ArrayViewD, Axis, CowArray, Ix2, IxDyn, LinalgScalar, Order, Slice};
+use ndarray::{
+    Array2, ArrayView2, ArrayViewD, Axis, CowArray, Ix2, IxDyn, LinalgScalar, Order, Slice,
+};
+use std::any::{Any, TypeId};
 
 /// Tasks a contraction aims for: when the output has fewer blocks, the
 /// contraction is split into groups summed afterwards. A constant, not the
@@ -232,26 +238,40 @@ impl Contraction {
         self.plan(index).0
     }
 
-    /// Partial block `index` from the blocks [`reads`](Self::reads) named.
-    pub fn compute<T: LinalgScalar>(
+    /// Partial block `index` from the blocks [`reads`](Self::reads) named,
+    /// in the sum type `S` of their elements; `op` names the product in an
+    /// overflow error.
+    pub fn compute<T, S>(
         &self,
         index: &[usize],
         blocks: &[&Block<T>],
         shape: &[usize],
-    ) -> Result<Block<T>> {
+        op: &'static str,
+    ) -> Result<Block<S>>
+    where
+        T: Accumulate<Sum = S>,
+        S: Accumulator + LinalgScalar,
+    {
         let (_, products) = self.plan(index);
         let (rows, cols) = self.out_matrix(index);
+        let blocks: Vec<Block<S>> = blocks.iter().map(|b| to_sum(b)).collect();
         // Zeros (untouched pages until written) stay the answer when there
         // is no product; the first product overwrites them without reading.
-        let mut out = Array2::<T>::zeros((rows, cols));
+        let mut out = Array2::<S>::zeros((rows, cols));
+        let mut overflow = false;
         for (i, product) in products.iter().enumerate() {
             let len = self.combo_len(&product.combo);
-            let a = self.operand(blocks[product.a_at], &product.combo, true);
-            let b = self.operand(blocks[product.b_at], &product.combo, false);
+            let a = self.operand(&blocks[product.a_at], &product.combo, true);
+            let b = self.operand(&blocks[product.b_at], &product.combo, false);
             let (a, b) = (matrix(&a, (rows, len))?, matrix(&b, (len, cols))?);
-            let beta = if i == 0 { T::zero() } else { T::one() };
-            general_mat_mul(T::one(), &a, &b, beta, &mut out);
+            if float_kernel::<S>() {
+                let beta = if i == 0 { S::zero() } else { S::one() };
+                general_mat_mul(S::one(), &a, &b, beta, &mut out);
+            } else {
+                overflow |= checked_mat_mul(a.view(), b.view(), &mut out);
+            }
         }
+        Error::check_overflow::<S>(overflow, op)?;
         out.into_shape_with_order(IxDyn(shape))
             .map(|o| o.into_shared())
             .map_err(|e| Error::internal(format!("product block of shape {shape:?}: {e}")))
@@ -284,6 +304,44 @@ impl Contraction {
         };
         view.permuted_axes(order)
     }
+}
+
+/// `block` in its elements' sum type: the block itself (no copy) when that
+/// is its own type, as for floats.
+fn to_sum<T: Accumulate>(block: &Block<T>) -> Block<T::Sum> {
+    match (block as &dyn Any).downcast_ref::<Block<T::Sum>>() {
+        Some(same) => same.clone(),
+        None => block.mapv(T::to_sum).into_shared(),
+    }
+}
+
+/// Whether products of `S` go to matrixmultiply: `f32` and `f64`, which
+/// ndarray's `general_mat_mul` picks out the same way. Their arithmetic
+/// rounds and cannot wrap; every other type takes the checked loop.
+fn float_kernel<S: 'static>() -> bool {
+    let s = TypeId::of::<S>();
+    s == TypeId::of::<f32>() || s == TypeId::of::<f64>()
+}
+
+/// `out += a · b` in checked arithmetic; whether a product or a partial sum
+/// overflowed (the values in `out` are then meaningless).
+fn checked_mat_mul<S: Accumulator>(
+    a: ArrayView2<S>,
+    b: ArrayView2<S>,
+    out: &mut Array2<S>,
+) -> bool {
+    let mut overflow = false;
+    for (a_row, mut out_row) in a.rows().into_iter().zip(out.rows_mut()) {
+        for (&x, b_row) in a_row.iter().zip(b.rows()) {
+            for (o, &y) in out_row.iter_mut().zip(b_row) {
+                let (p, over_p) = x.overflowing_mul(y);
+                let (sum, over_s) = o.overflowing_add(p);
+                *o = sum;
+                overflow |= over_p | over_s;
+            }
+        }
+    }
+    overflow
 }
 
 /// `view` as a matrix of `shape` (its leading axes as rows): the view itself
