@@ -1,8 +1,46 @@
 //! What an element type must provide for each family of operations.
 //!
 //! Any `T: Copy + Send + Sync + 'static` can live in a [`ChunkedArray`](crate::ChunkedArray)
-//! ([`Element`]). Sums and products need [`Accumulate`] (all primitive numbers), `any`,
-//! `all` and `count_nonzero` need [`Truthy`] (numbers and `bool`).
+//! ([`Element`]). Sums, products and means need [`Accumulate`] (all primitive
+//! numbers and `bool`), `any`, `all` and `count_nonzero` need [`Truthy`]
+//! (numbers and `bool`).
+//!
+//! # Result types of sums and means
+//!
+//! Small integers are summed in 64 bits, as numpy does: a sum of 300 `u8`
+//! ones is 300, not 44. `sum`, `prod`, `cumsum_axis`, `cumprod_axis`, `dot`
+//! and `tensordot` (sums of products) return [`Accumulate::Sum`]; `mean`,
+//! `var` and `std` return [`Accumulate::Mean`]:
+//!
+//! | element type | `sum`, `prod`, `cumsum`, `dot` | `mean`, `var`, `std` |
+//! |---|---|---|
+//! | `bool`, `i8`, `i16`, `i32`, `i64` | `i64` | `f64` |
+//! | `u8`, `u16`, `u32`, `u64` | `u64` | `f64` |
+//! | `isize`, `usize`, `i128`, `u128` | the same type | `f64` |
+//! | `f32` | `f32` | `f32` |
+//! | `f64` | `f64` | `f64` |
+//!
+//! Integer arithmetic in the sum type is checked: a sum or product that does
+//! not fit (an intermediate one included) makes `compute` return
+//! [`Error::Overflow`](crate::Error::Overflow) naming the operation, inside an
+//! [`Error::TaskFailed`](crate::Error::TaskFailed) naming the block; it never
+//! wraps silently. Floats follow IEEE 754 (overflow gives an infinity). Means,
+//! variances and standard deviations of integers convert each element to
+//! `f64` as it is read, so they never overflow.
+//!
+//! ```
+//! use ndchunk::prelude::*;
+//! let x = ChunkedArray::from_array(Array::from_elem(300, 1_u8), 7)?;
+//! assert_eq!(x.sum().compute()?.into_scalar(), 300_u64);
+//! let big = ChunkedArray::from_array(array![i32::MAX, 1], 1)?;
+//! assert_eq!(big.sum().compute()?.into_scalar(), 2_147_483_648_i64);
+//! assert_eq!(big.mean().compute()?.into_scalar(), 1_073_741_824.0_f64);
+//! let huge = ChunkedArray::from_array(array![i64::MAX, 1], 1)?;
+//! assert!(huge.sum().compute().unwrap_err().to_string().contains("overflow"));
+//! # Ok::<(), ndchunk::Error>(())
+//! ```
+
+use num_traits::{Float, One, Zero};
 
 /// An element of a chunked array: plain data that can cross threads.
 ///
@@ -11,50 +49,116 @@ pub trait Element: Copy + Send + Sync + 'static {}
 
 impl<T: Copy + Send + Sync + 'static> Element for T {}
 
-/// Numbers that can be summed and multiplied by the reductions.
+/// Elements that can be summed, multiplied and averaged: the primitive
+/// numbers and `bool` (summed as 0 and 1).
 ///
-/// Integers wrap on overflow, as numpy's do (and never panic in a worker thread);
-/// floats carry a compensation term so that sums are exact to a few ulps.
+/// Says which type the sums and the means of the element are computed in
+/// and returned as (the table in the [module docs](self)), and converts an
+/// element to them exactly (to the mean type: as exactly as `f64` allows).
 ///
 /// ```
 /// use ndchunk::element::Accumulate;
-/// let (s, err) = Accumulate::two_sum(1e16_f64, 1.0);
-/// assert_eq!((s, err), (1e16, 1.0));
-/// assert_eq!(Accumulate::add(i8::MAX, 1_i8), i8::MIN);
+/// let s: u64 = 200_u8.to_sum();
+/// let m: f64 = true.to_mean();
+/// assert_eq!((s, m), (200, 1.0));
+/// assert_eq!(2.5_f32.to_sum(), 2.5_f32);
 /// ```
 pub trait Accumulate: Element {
-    /// The identity of `add`.
-    fn zero() -> Self;
-    /// The identity of `mul`.
-    fn one() -> Self;
-    /// Addition (wrapping for integers).
-    fn add(self, other: Self) -> Self;
-    /// Multiplication (wrapping for integers).
-    fn mul(self, other: Self) -> Self;
-    /// `a + b` and the rounding error of that addition (always 0 for integers).
+    /// The type of sums, products and matrix products of this element: 64
+    /// bits for smaller integers and `bool`, the element type otherwise.
+    type Sum: Accumulator<Mean = Self::Mean>;
+    /// The type of means, variances and standard deviations: `f64`, or
+    /// `f32` for `f32`.
+    type Mean: Accumulator<Mean = Self::Mean> + Float;
+    /// `self` in the sum type (exact).
+    fn to_sum(self) -> Self::Sum;
+    /// `self` in the mean type (rounded to nearest for integers above 2^53).
+    fn to_mean(self) -> Self::Mean;
+}
+
+/// The types sums and products are accumulated in and returned as
+/// ([`Accumulate::Sum`]): `i64`, `u64`, `i128`, `u128`, `isize`, `usize`,
+/// `f32` and `f64`.
+///
+/// Integer additions and multiplications report overflow instead of wrapping
+/// silently; float ones round (to an infinity if need be) and never report
+/// it, and additions carry a compensation term so that sums are exact to a
+/// few ulps.
+///
+/// ```
+/// use ndchunk::element::Accumulator;
+/// let (s, err) = Accumulator::two_sum(1e16_f64, 1.0);
+/// assert_eq!((s, err), (1e16, 1.0));
+/// assert_eq!(Accumulator::overflowing_add(i64::MAX, 1_i64), (i64::MIN, true));
+/// assert_eq!(Accumulator::overflowing_mul(f64::MAX, 2.0), (f64::INFINITY, false));
+/// ```
+pub trait Accumulator: Accumulate<Sum = Self> + Zero + One {
+    /// `self + other`, and whether that overflowed (integers; the sum then
+    /// wrapped). Never true for floats.
+    fn overflowing_add(self, other: Self) -> (Self, bool);
+    /// `self * other`, and whether that overflowed (integers; the product
+    /// then wrapped). Never true for floats.
+    fn overflowing_mul(self, other: Self) -> (Self, bool);
+    /// `a + b` and the rounding error of that addition: 0 for integers,
+    /// whose additions are exact when they do not overflow (see
+    /// [`overflowing_add`](Self::overflowing_add)).
     fn two_sum(a: Self, b: Self) -> (Self, Self);
 }
 
-macro_rules! accumulate_int {
+macro_rules! accumulate_into {
+    ($sum:ty, $mean:ty: $($t:ty)*) => {$(
+        impl Accumulate for $t {
+            type Sum = $sum;
+            type Mean = $mean;
+            #[inline] fn to_sum(self) -> $sum { self.into() }
+            #[inline] fn to_mean(self) -> $mean { self as $mean }
+        }
+    )*};
+}
+accumulate_into!(i64, f64: i8 i16 i32);
+accumulate_into!(u64, f64: u8 u16 u32);
+
+impl Accumulate for bool {
+    type Sum = i64;
+    type Mean = f64;
+    #[inline]
+    fn to_sum(self) -> i64 {
+        self.into()
+    }
+    #[inline]
+    fn to_mean(self) -> f64 {
+        u8::from(self).into()
+    }
+}
+
+macro_rules! accumulator_int {
     ($($t:ty)*) => {$(
         impl Accumulate for $t {
-            #[inline] fn zero() -> Self { 0 }
-            #[inline] fn one() -> Self { 1 }
-            #[inline] fn add(self, other: Self) -> Self { self.wrapping_add(other) }
-            #[inline] fn mul(self, other: Self) -> Self { self.wrapping_mul(other) }
+            type Sum = $t;
+            type Mean = f64;
+            #[inline] fn to_sum(self) -> $t { self }
+            #[inline] fn to_mean(self) -> f64 { self as f64 }
+        }
+        impl Accumulator for $t {
+            #[inline] fn overflowing_add(self, other: Self) -> (Self, bool) { <$t>::overflowing_add(self, other) }
+            #[inline] fn overflowing_mul(self, other: Self) -> (Self, bool) { <$t>::overflowing_mul(self, other) }
             #[inline] fn two_sum(a: Self, b: Self) -> (Self, Self) { (a.wrapping_add(b), 0) }
         }
     )*};
 }
-accumulate_int!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize);
+accumulator_int!(i64 i128 isize u64 u128 usize);
 
-macro_rules! accumulate_float {
+macro_rules! accumulator_float {
     ($($t:ty)*) => {$(
         impl Accumulate for $t {
-            #[inline] fn zero() -> Self { 0.0 }
-            #[inline] fn one() -> Self { 1.0 }
-            #[inline] fn add(self, other: Self) -> Self { self + other }
-            #[inline] fn mul(self, other: Self) -> Self { self * other }
+            type Sum = $t;
+            type Mean = $t;
+            #[inline] fn to_sum(self) -> $t { self }
+            #[inline] fn to_mean(self) -> $t { self }
+        }
+        impl Accumulator for $t {
+            #[inline] fn overflowing_add(self, other: Self) -> (Self, bool) { (self + other, false) }
+            #[inline] fn overflowing_mul(self, other: Self) -> (Self, bool) { (self * other, false) }
             /// Neumaier's variant of Kahan's two-sum: exact error of `a + b`
             /// whichever operand is larger.
             #[inline] fn two_sum(a: Self, b: Self) -> (Self, Self) {
@@ -73,7 +177,7 @@ macro_rules! accumulate_float {
         }
     )*};
 }
-accumulate_float!(f32 f64);
+accumulator_float!(f32 f64);
 
 /// Elements with a truth value: non-zero numbers and `true`.
 ///
@@ -108,17 +212,18 @@ truthy_number!(0.0: f32 f64);
 ///
 /// ```
 /// use ndchunk::element::Arange;
-/// assert_eq!(i8::arange_len(-128, 127, 1), 255);
+/// assert_eq!(i8::arange_len(-128, 127, 1), Some(255));
 /// assert_eq!(i8::arange_nth(-128, 1, 200), 72);
-/// assert_eq!(f64::arange_len(0.0, 1.0, 0.3), 4);
+/// assert_eq!(f64::arange_len(0.0, 1.0, 0.3), Some(4));
+/// assert_eq!(f64::arange_len(0.0, 1e300, 1e-300), None); // 1e600 values
 /// assert!(!f64::NAN.is_finite_number() && 3_u8.is_finite_number());
 /// ```
 pub trait Arange: Element + std::fmt::Debug + PartialEq {
     /// False for NaN and infinities.
     fn is_finite_number(self) -> bool;
     /// Number of values `start, start + step, ...` before `end`, for finite
-    /// arguments and a non-zero step.
-    fn arange_len(start: Self, end: Self, step: Self) -> usize;
+    /// arguments and a non-zero step; `None` when it does not fit `usize`.
+    fn arange_len(start: Self, end: Self, step: Self) -> Option<usize>;
     /// The value at position `i`: `start + i * step`.
     fn arange_nth(start: Self, step: Self, i: usize) -> Self;
 }
@@ -129,13 +234,13 @@ macro_rules! arange_int {
             fn is_finite_number(self) -> bool {
                 true
             }
-            fn arange_len(start: Self, end: Self, step: Self) -> usize {
+            fn arange_len(start: Self, end: Self, step: Self) -> Option<usize> {
                 let (start, end, step) = (start as i128, end as i128, step as i128);
                 let span = end - start;
                 if step != 0 && span != 0 && (span > 0) == (step > 0) {
-                    ((span.abs() + step.abs() - 1) / step.abs()) as usize
+                    usize::try_from((span.abs() + step.abs() - 1) / step.abs()).ok()
                 } else {
-                    0
+                    Some(0)
                 }
             }
             fn arange_nth(start: Self, step: Self, i: usize) -> Self {
@@ -153,8 +258,10 @@ macro_rules! arange_float {
             fn is_finite_number(self) -> bool {
                 self.is_finite()
             }
-            fn arange_len(start: Self, end: Self, step: Self) -> usize {
-                ((end as f64 - start as f64) / step as f64).ceil().max(0.0) as usize
+            fn arange_len(start: Self, end: Self, step: Self) -> Option<usize> {
+                let n = ((end as f64 - start as f64) / step as f64).ceil().max(0.0);
+                // 2^64 is the first float `usize` cannot hold (`as` would saturate).
+                (n < 18_446_744_073_709_551_616.0).then_some(n as usize)
             }
             fn arange_nth(start: Self, step: Self, i: usize) -> Self {
                 start + i as $t * step

@@ -60,12 +60,50 @@ pub enum Error {
         /// The reduction.
         op: &'static str,
     },
+    /// An integer sum or product (a partial one included) does not fit in
+    /// its result type; see the [element](crate::element) module for the
+    /// types. Inside a [`TaskFailed`](Error::TaskFailed) naming the block.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![u64::MAX, 1], 2)?;
+    /// match x.sum().compute() {
+    ///     Err(Error::TaskFailed { source, .. }) => {
+    ///         assert!(matches!(*source, Error::Overflow { op: "sum", ty: "u64" }))
+    ///     }
+    ///     other => panic!("expected an overflow, got {other:?}"),
+    /// }
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    #[error("integer overflow in `{op}`: the result does not fit in {ty} (cast the input to a wider type or to f64 first)")]
+    Overflow {
+        /// The operation.
+        op: &'static str,
+        /// The type the result is computed in.
+        ty: &'static str,
+    },
     /// Any other argument outside its domain.
     #[error("invalid argument `{argument}`: {reason}")]
     InvalidArgument {
         /// The argument at fault.
         argument: &'static str,
         /// What was expected and what was given.
+        reason: String,
+    },
+    /// A size does not fit: an element count or byte size beyond what
+    /// ndarray can index (`isize::MAX`), more blocks or tasks than can be
+    /// listed in memory, or an index beyond `isize::MAX`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let err = ChunkedArray::<f64, _>::zeros((1 << 32, 1 << 32), (1000, 1000)).unwrap_err();
+    /// assert!(matches!(err, Error::TooLarge { argument: "shape", .. }), "{err}");
+    /// ```
+    #[error("`{argument}` is too large: {reason}")]
+    TooLarge {
+        /// The argument at fault.
+        argument: &'static str,
+        /// What was asked for, with the numbers, and the limit.
         reason: String,
     },
     /// A task panicked (for example a user closure); the panic was caught.
@@ -126,6 +164,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     pub(crate) fn internal(what: impl fmt::Display) -> Self {
         Error::Internal(what.to_string())
+    }
+
+    /// `Err(Overflow)` for `op` computed in `S` if `overflowed`.
+    pub(crate) fn check_overflow<S>(overflowed: bool, op: &'static str) -> Result<()> {
+        if overflowed {
+            Err(Error::Overflow {
+                op,
+                ty: std::any::type_name::<S>(),
+            })
+        } else {
+            Ok(())
+        }
     }
 
     pub(crate) fn invalid(argument: &'static str, reason: impl Into<String>) -> Self {

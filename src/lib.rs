@@ -47,6 +47,7 @@ mod kernel;
 mod lock;
 mod options;
 mod plan;
+mod size;
 mod view;
 
 pub use array::{

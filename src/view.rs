@@ -3,7 +3,9 @@
 //! blocks with other strides and offsets instead of anything being computed
 //! or copied.
 
-use crate::chunks::{Chunks, Region};
+use crate::chunks::{AxisChunks, Chunks, Region};
+use crate::error::Result;
+use crate::size;
 
 /// How a view's output axes index its input: output index `o` along output
 /// axis `k` is input index `origin[a] + steps[k] * o` along input axis
@@ -110,6 +112,19 @@ impl ViewMap {
         }
     }
 
+    /// This view with output `shape`, its steps set to 1 on axes of at most
+    /// one element, where they do not matter: then every step satisfies
+    /// `|step| * (n - 1) < input length`, so composing views cannot
+    /// overflow however large the steps were asked.
+    pub fn trimmed(mut self, shape: &[usize]) -> ViewMap {
+        for (step, &n) in self.steps.iter_mut().zip(shape) {
+            if n <= 1 {
+                *step = 1;
+            }
+        }
+        self
+    }
+
     /// This view applied to the output of `inner`: one view of `inner`'s
     /// input, so views of views never store their middle.
     pub fn after(&self, inner: &ViewMap) -> ViewMap {
@@ -132,6 +147,7 @@ impl ViewMap {
                 Some(m) => (
                     inner.axes[m],
                     self.stretch[k] || inner.stretch[m],
+                    // Both views are trimmed: no overflow (see `trimmed`).
                     self.steps[k] * inner.steps[m],
                 ),
                 None => (None, false, 1),
@@ -155,17 +171,22 @@ impl ViewMap {
     }
 
     /// The output's chunks: every output block lies in one input block, so
-    /// each is read from one stored block.
-    pub fn chunks(&self, input: &Chunks, output_shape: &[usize]) -> Chunks {
-        let sizes = (0..self.axes.len())
+    /// each is read from one stored block. Regular when the input axis is
+    /// and the step divides its blocks (or skips whole blocks); otherwise
+    /// listed, at most [`size::MAX_LISTED`] blocks.
+    pub fn chunks(&self, input: &Chunks, output_shape: &[usize]) -> Result<Chunks> {
+        let axes = (0..self.axes.len())
             .map(|k| match self.axes[k] {
-                Some(a) if !self.stretch[k] => {
-                    split_walk(input, a, self.origin[a], self.steps[k], output_shape[k])
-                }
-                _ => vec![output_shape[k]],
+                Some(a) if !self.stretch[k] => split_walk(
+                    input.axis(a),
+                    self.origin[a],
+                    self.steps[k],
+                    output_shape[k],
+                ),
+                _ => Ok(AxisChunks::whole(output_shape[k])),
             })
-            .collect();
-        Chunks::from_sizes(sizes)
+            .collect::<Result<_>>()?;
+        Ok(Chunks::from_axes(axes))
     }
 
     /// The read of the input that yields output region `out`.
@@ -235,29 +256,44 @@ fn shift(at: usize, delta: isize) -> usize {
         .expect("a view walks outside its input axis")
 }
 
-/// Block lengths along an output axis of `n` elements that walks input
-/// axis `axis` (blocks `input`) from `origin` by `step`: consecutive
-/// elements that fall in the same input block form one output block.
-fn split_walk(input: &Chunks, axis: usize, origin: usize, step: isize, n: usize) -> Vec<usize> {
+/// Block lengths along an output axis of `n` elements that walks an input
+/// axis chunked as `input` from `origin` by `step`: consecutive elements
+/// that fall in the same input block form one output block.
+fn split_walk(input: &AxisChunks, origin: usize, step: isize, n: usize) -> Result<AxisChunks> {
     if n == 0 {
-        return vec![0];
+        return Ok(AxisChunks::whole(0));
+    }
+    let stride = step.unsigned_abs();
+    // Output elements left in the block of input element `at` before the
+    // walk leaves it.
+    let room = |at: usize| {
+        let (_, block) = input.locate(at);
+        let left = if step > 0 {
+            block.end - 1 - at
+        } else {
+            at - block.start
+        };
+        (left / stride + 1).min(n)
+    };
+    if let Some((_, chunk, _)) = input.as_regular() {
+        // Whole blocks of `chunk` each hold `chunk / stride` walked elements
+        // (one when the walk skips blocks): only the first block differs.
+        if stride >= chunk {
+            return Ok(AxisChunks::uniform(n, 1));
+        }
+        if chunk % stride == 0 {
+            return Ok(AxisChunks::regular(room(origin), chunk / stride, n));
+        }
     }
     let mut out = Vec::new();
     let mut o = 0;
     while o < n {
-        let at = shift(origin, step * o as isize);
-        let (_, block) = input.locate(axis, at);
-        // Output elements left before the walk leaves the block.
-        let room = if step > 0 {
-            (block.end - 1 - at) / step.unsigned_abs() + 1
-        } else {
-            (at - block.start) / step.unsigned_abs() + 1
-        };
-        let take = room.min(n - o);
+        size::listed("slice", "blocks of a strided slice", out.len() + 1)?;
+        let take = room(shift(origin, step * o as isize)).min(n - o);
         out.push(take);
         o += take;
     }
-    out
+    Ok(AxisChunks::from_sizes(out))
 }
 
 #[cfg(test)]
@@ -276,7 +312,9 @@ mod tests {
         assert_eq!(read.start, vec![0, 1]);
         assert_eq!(read.axes, vec![None, None, Some(1)]);
         assert_eq!(read.input_region().shape, vec![1, 2]);
-        let chunks = v.chunks(&Chunks::from_sizes(vec![vec![1], vec![2, 2]]), &[3, 5, 4]);
+        let chunks = v
+            .chunks(&Chunks::from_sizes(vec![vec![1], vec![2, 2]]), &[3, 5, 4])
+            .unwrap();
         assert_eq!(chunks.sizes(), &[vec![3], vec![5], vec![2, 2]]);
     }
 

@@ -184,9 +184,9 @@ fn constants_body<D: Dimension>(case: &Case) {
     );
     assert_eq!(
         o.sum().compute().unwrap().into_scalar(),
-        case.len() as i32,
+        case.len() as i64,
         "{}",
-        what("sum of ones")
+        what("sum of i32 ones (in i64)")
     );
 }
 
@@ -581,9 +581,10 @@ fn chunk_validation_errors_name_axis_and_numbers() {
         }
         other => panic!("zero explicit chunk: {other:?}"),
     }
-    // Rank mismatch, uniform and explicit.
+    // Rank mismatch, uniform and explicit. (One length alone, `5`, is for
+    // every axis, as in dask; a block shape of one axis is not.)
     for result in [
-        ChunkedArray::from_array(a.clone(), 5).map(|_| ()),
+        ChunkedArray::from_array(a.clone(), [5]).map(|_| ()),
         ChunkedArray::from_array(a.clone(), (2, 2, 2)).map(|_| ()),
         ChunkedArray::from_array(a.clone(), Chunks::from_sizes(vec![vec![10]])).map(|_| ()),
     ] {
@@ -624,6 +625,99 @@ fn chunk_validation_errors_name_axis_and_numbers() {
     .unwrap();
     assert_eq!(x.chunks().sizes(), &[vec![0], vec![3]]);
     assert_eq!(x.compute().unwrap(), Array2::<f64>::zeros((0, 3)));
+}
+
+/// Blocks of `c` along an axis of `len` (`None`: the whole axis), listed
+/// the long way: the model of a uniform spec.
+fn blocks_of(len: usize, c: Option<usize>) -> Vec<usize> {
+    let c = c.unwrap_or(len).clamp(1, len.max(1));
+    let mut sizes = vec![c; len / c];
+    if len % c != 0 || len == 0 {
+        sizes.push(len % c);
+    }
+    sizes
+}
+
+fn dask_specs_body<D: Dimension>(case: &Case) {
+    let a = typed::<f64, D>(floats(&case.shape, 61));
+    let shape = &case.shape;
+    let mut specs: Vec<(String, ChunkSpec, Vec<Option<usize>>)> = vec![
+        ("2".into(), ChunkSpec::from(2), vec![Some(2); case.ndim()]),
+        (
+            "3_usize".into(),
+            ChunkSpec::from(3_usize),
+            vec![Some(3); case.ndim()],
+        ),
+        ("-1".into(), ChunkSpec::from(-1), vec![None; case.ndim()]),
+        ("whole".into(), Chunks::whole(), vec![None; case.ndim()]),
+    ];
+    // -1 on each axis in turn, 2 elsewhere, as a Vec<isize> and an IxDyn-like slice.
+    for k in 0..case.ndim() {
+        let lengths: Vec<isize> = (0..case.ndim())
+            .map(|a| if a == k { -1 } else { 2 })
+            .collect();
+        let model = (0..case.ndim()).map(|a| (a != k).then_some(2)).collect();
+        specs.push((
+            format!("{lengths:?}"),
+            ChunkSpec::from(lengths.clone()),
+            model,
+        ));
+        let as_i64: Vec<i64> = lengths.iter().map(|&n| n as i64).collect();
+        let model = (0..case.ndim()).map(|a| (a != k).then_some(2)).collect();
+        specs.push((format!("&{as_i64:?}"), ChunkSpec::from(&as_i64[..]), model));
+    }
+    for (name, spec, model) in specs {
+        let what = ctx::<D>(case, &format!("chunks {name}"));
+        let x = ChunkedArray::from_array(a.clone(), spec).unwrap();
+        let expected: Vec<Vec<usize>> = shape
+            .iter()
+            .zip(&model)
+            .map(|(&n, &c)| blocks_of(n, c))
+            .collect();
+        assert_eq!(x.chunks().sizes(), expected, "{what}");
+        assert_same(&x.compute().unwrap(), &a, &what);
+        let sum = x.sum().compute().unwrap().into_scalar();
+        assert!(
+            (sum - a.sum()).abs() <= 1e-9 * (1.0 + a.sum().abs()),
+            "{what}: {sum}"
+        );
+    }
+    // Any other negative length names its axis.
+    if case.ndim() > 0 {
+        let mut lengths = vec![2_isize; case.ndim()];
+        let k = case.ndim() - 1;
+        lengths[k] = -3;
+        match ChunkedArray::from_array(a.clone(), lengths) {
+            Err(e @ Error::InvalidChunks { axis, .. }) if axis == k => {
+                assert!(
+                    e.to_string().contains("-3") && e.to_string().contains("-1 for the whole axis"),
+                    "{e}"
+                );
+            }
+            other => panic!("{}: {other:?}", ctx::<D>(case, "-3")),
+        }
+        assert!(ChunkedArray::from_array(a.clone(), -2).is_err());
+    }
+}
+
+#[test]
+fn one_length_for_every_axis_and_minus_one_for_whole_axes_as_in_dask() {
+    for_each_case!(dask_specs_body);
+    // The forms a dask user writes, on a 2-D shape.
+    let x = ChunkedArray::<f64, Ix2>::zeros((2500, 1500), 1000).unwrap();
+    assert_eq!(
+        x.chunks().sizes(),
+        &[vec![1000, 1000, 500], vec![1000, 500]]
+    );
+    let rows = ChunkedArray::<f64, Ix2>::zeros((2500, 1500), (-1, 1000)).unwrap();
+    assert_eq!(rows.chunks().sizes(), &[vec![2500], vec![1000, 500]]);
+    let same = ChunkedArray::<f64, Ix2>::zeros((2500, 1500), [-1, 1000]).unwrap();
+    assert_eq!(same.chunks(), rows.chunks());
+    let rechunked = x.rechunk((1000, -1));
+    assert_eq!(
+        rechunked.chunks().sizes(),
+        &[vec![1000, 1000, 500], vec![1500]]
+    );
 }
 
 #[test]

@@ -596,6 +596,101 @@ fn lazy_int_reduce(
     }
 }
 
+// ---------------------------------------------------------------------------
+// Small integers: summed in 64 bits
+// ---------------------------------------------------------------------------
+
+/// Values of a small integer type, drawn over its whole range (extremes
+/// included), so that sums in the type itself would wrap.
+#[derive(Clone, Debug)]
+enum SmallInts {
+    U8(Vec<u8>),
+    I32(Vec<i32>),
+    U32(Vec<u32>),
+    Bool(Vec<bool>),
+}
+
+fn small_ints(len: usize) -> impl Strategy<Value = SmallInts> {
+    let i32s = prop_oneof![Just(i32::MIN), Just(i32::MAX), any::<i32>()];
+    prop_oneof![
+        vec(any::<u8>(), len).prop_map(SmallInts::U8),
+        vec(i32s, len).prop_map(SmallInts::I32),
+        vec(prop_oneof![Just(u32::MAX), any::<u32>()], len).prop_map(SmallInts::U32),
+        vec(any::<bool>(), len).prop_map(SmallInts::Bool),
+    ]
+}
+
+#[derive(Clone, Debug)]
+struct SmallIntCase {
+    shape: Vec<usize>,
+    chunks: Chunking,
+    values: SmallInts,
+    axis: usize,
+    options: RunOptions,
+}
+
+fn small_int_case() -> impl Strategy<Value = SmallIntCase> {
+    shape().prop_flat_map(|shape| {
+        let len: usize = shape.iter().product();
+        let ndim = shape.len();
+        (
+            Just(shape.clone()),
+            chunking(&shape),
+            small_ints(len),
+            0..ndim,
+            run_options(),
+        )
+            .prop_map(|(shape, chunks, values, axis, options)| SmallIntCase {
+                shape,
+                chunks,
+                values,
+                axis,
+                options,
+            })
+    })
+}
+
+/// `sum`, `sum_axis`, `cumsum_axis` (exact) and `mean` (as f64) of `values`
+/// chunked as the case says, against the eager results in the sum type `S`.
+fn check_small_ints<T, S>(case: &SmallIntCase, values: &[T]) -> Result<(), TestCaseError>
+where
+    T: ndchunk::element::Accumulate<Sum = S, Mean = f64> + std::fmt::Debug,
+    S: ndchunk::element::Accumulator + std::fmt::Debug + PartialEq + std::iter::Sum,
+{
+    let eager = ArrayD::from_shape_vec(IxDyn(&case.shape), values.to_vec()).unwrap();
+    let wide = eager.mapv(T::to_sum);
+    let lazy = ChunkedArray::from_array(eager.clone(), case.chunks.spec()).unwrap();
+    let (options, k) = (case.options.options(), case.axis);
+    let sum = lazy.sum().compute_with(&options).unwrap().into_scalar();
+    prop_assert_eq!(sum, wide.iter().copied().sum::<S>());
+    let sums = lazy.sum_axis(Axis(k)).compute_with(&options).unwrap();
+    prop_assert_eq!(
+        sums,
+        wide.map_axis(Axis(k), |lane| lane.iter().copied().sum::<S>())
+    );
+    let mut scanned = wide.clone();
+    scanned.accumulate_axis_inplace(Axis(k), |&prev, cur| {
+        let (s, overflow) = prev.overflowing_add(*cur);
+        assert!(!overflow, "at most 40 small values fit in 64 bits");
+        *cur = s;
+    });
+    prop_assert_eq!(
+        lazy.cumsum_axis(Axis(k)).compute_with(&options).unwrap(),
+        scanned
+    );
+    let mean = lazy.mean().compute_with(&options).unwrap().into_scalar();
+    let exact = eager.mapv(T::to_mean).mean().unwrap_or(f64::NAN);
+    prop_assert!(
+        mean == exact
+            || (mean - exact).abs() <= 1e-12 * exact.abs()
+            || (mean.is_nan() && exact.is_nan()),
+        "mean {} vs {}",
+        mean,
+        exact
+    );
+    Ok(())
+}
+
 /// Bits of every value of every array, for bitwise comparison.
 fn bits(arrays: &[&ArrayD<f64>]) -> Vec<Vec<u64>> {
     arrays
@@ -662,6 +757,19 @@ proptest! {
             );
         } else {
             prop_assert_eq!(got.expect("compute"), lanes.mapv(Option::unwrap));
+        }
+    }
+
+    /// Small integers (and bools) summed over any chunking give the eager
+    /// sum in 64 bits, exactly: what wraps in the element type does not
+    /// here (numpy's rule); their mean is the f64 mean.
+    #[test]
+    fn small_integer_sums_equal_the_eager_64_bit_sums(case in small_int_case()) {
+        match &case.values {
+            SmallInts::U8(v) => check_small_ints::<u8, u64>(&case, v)?,
+            SmallInts::I32(v) => check_small_ints::<i32, i64>(&case, v)?,
+            SmallInts::U32(v) => check_small_ints::<u32, u64>(&case, v)?,
+            SmallInts::Bool(v) => check_small_ints::<bool, i64>(&case, v)?,
         }
     }
 

@@ -7,13 +7,18 @@
 //! `var` NaN; `min`/`max`/`argmin`/`argmax` of nothing are
 //! `Error::EmptyReduction`; NaN propagates through `min`/`max` and
 //! `argmin`/`argmax` return the first NaN; ties go to the first occurrence in
-//! C order (along the axis for the `_axis` versions); integer sums and
-//! products wrap.
+//! C order (along the axis for the `_axis` versions). Integers and `bool`
+//! sum and multiply in their 64-bit sum type, exactly: a result that does
+//! not fit is an overflow error, never a wrapped value; their means,
+//! variances and standard deviations are f64.
 
 #[macro_use]
 mod common;
 
-use common::{assert_close, assert_same, chunked, ctx, floats, ints, near_one, typed, Case};
+use common::{
+    assert_close, assert_exact_or_overflow, assert_same, chunked, ctx, floats, ints, near_one,
+    typed, Case,
+};
 use ndarray::{arr0, Array, Array0, ArrayD, Axis, Dimension, IxDyn, RemoveAxis};
 use ndchunk::{ChunkedArray, Chunks, Error, Options, Scheduler};
 use std::fmt::Debug;
@@ -246,6 +251,68 @@ fn check_truth<T, D>(
     }
 }
 
+/// mean, var and std (ddof 0 and 1), whole and along every axis, against
+/// ndarray's of `f`: the values of `x` as f64.
+fn check_moments<T, D>(case: &Case, f: &Array<f64, D>, x: &ChunkedArray<T, D>, label: &str)
+where
+    T: ndchunk::element::Accumulate<Mean = f64>,
+    D: RemoveAxis,
+{
+    let what = |op: &str| ctx::<D>(case, &format!("{op} ({label})"));
+    let mean = f.mean().unwrap_or(f64::NAN);
+    check(
+        x.mean().compute(),
+        Some(arr0(mean)),
+        "",
+        &what("mean"),
+        close_fn(MEAN_TOL),
+    );
+    for ddof in [0.0, 1.0] {
+        let var = whole(f, |v| Some(ref_var(v, ddof)));
+        let std = var.as_ref().map(|v| v.mapv(f64::sqrt));
+        let w = |op: &str| what(&format!("{op}(ddof={ddof})"));
+        check(x.var(ddof).compute(), var, "", &w("var"), close_fn(VAR_TOL));
+        check(x.std(ddof).compute(), std, "", &w("std"), close_fn(VAR_TOL));
+    }
+    for k in 0..case.ndim() {
+        let ax = Axis(k);
+        let smaller = f.sum_axis(ax);
+        let mean = f
+            .mean_axis(ax)
+            .unwrap_or_else(|| smaller.mapv(|_| f64::NAN));
+        check(
+            x.mean_axis(ax).compute(),
+            Some(mean),
+            "",
+            &what(&format!("mean_axis({k})")),
+            close_fn(MEAN_TOL),
+        );
+        for ddof in [0.0, 1.0] {
+            let var = if (f.len_of(ax) as f64) - ddof > 0.0 {
+                f.var_axis(ax, ddof)
+            } else {
+                smaller.mapv(|_| f64::NAN)
+            };
+            let std = var.mapv(f64::sqrt);
+            let w = |op: &str| what(&format!("{op}_axis({k}, ddof={ddof})"));
+            check(
+                x.var_axis(ax, ddof).compute(),
+                Some(var),
+                "",
+                &w("var"),
+                close_fn(VAR_TOL),
+            );
+            check(
+                x.std_axis(ax, ddof).compute(),
+                Some(std),
+                "",
+                &w("std"),
+                close_fn(VAR_TOL),
+            );
+        }
+    }
+}
+
 fn f64_body<D: RemoveAxis>(case: &Case) {
     let a = typed::<f64, D>(floats(&case.shape, 40));
     let p = typed::<f64, D>(near_one(&case.shape, 41));
@@ -260,14 +327,6 @@ fn f64_body<D: RemoveAxis>(case: &Case) {
             &what("sum"),
             close_fn(SUM_TOL),
         );
-        let mean = a.mean().unwrap_or(f64::NAN);
-        check(
-            x.mean().compute(),
-            Some(arr0(mean)),
-            "",
-            &what("mean"),
-            close_fn(MEAN_TOL),
-        );
         let xp = chunked(&p, chunks);
         check(
             xp.prod().compute(),
@@ -276,13 +335,6 @@ fn f64_body<D: RemoveAxis>(case: &Case) {
             &what("prod"),
             close_fn(PROD_TOL),
         );
-        for ddof in [0.0, 1.0] {
-            let var = whole(&a, |v| Some(ref_var(v, ddof)));
-            let std = var.as_ref().map(|v| v.mapv(f64::sqrt));
-            let w = |op: &str| what(&format!("{op}(ddof={ddof})"));
-            check(x.var(ddof).compute(), var, "", &w("var"), close_fn(VAR_TOL));
-            check(x.std(ddof).compute(), std, "", &w("std"), close_fn(VAR_TOL));
-        }
         for k in 0..case.ndim() {
             let ax = Axis(k);
             let w = |op: &str| what(&format!("{op}_axis({k})"));
@@ -293,17 +345,6 @@ fn f64_body<D: RemoveAxis>(case: &Case) {
                 &w("sum"),
                 close_fn(SUM_TOL),
             );
-            let smaller = a.sum_axis(ax);
-            let mean = a
-                .mean_axis(ax)
-                .unwrap_or_else(|| smaller.mapv(|_| f64::NAN));
-            check(
-                x.mean_axis(ax).compute(),
-                Some(mean),
-                "",
-                &w("mean"),
-                close_fn(MEAN_TOL),
-            );
             let prod = p.map_axis(ax, |lane| lane.iter().product::<f64>());
             check(
                 xp.prod_axis(ax).compute(),
@@ -312,30 +353,8 @@ fn f64_body<D: RemoveAxis>(case: &Case) {
                 &w("prod"),
                 close_fn(PROD_TOL),
             );
-            for ddof in [0.0, 1.0] {
-                let var = if (a.len_of(ax) as f64) - ddof > 0.0 {
-                    a.var_axis(ax, ddof)
-                } else {
-                    smaller.mapv(|_| f64::NAN)
-                };
-                let std = var.mapv(f64::sqrt);
-                let w = |op: &str| what(&format!("{op}_axis({k}, ddof={ddof})"));
-                check(
-                    x.var_axis(ax, ddof).compute(),
-                    Some(var),
-                    "",
-                    &w("var"),
-                    close_fn(VAR_TOL),
-                );
-                check(
-                    x.std_axis(ax, ddof).compute(),
-                    Some(std),
-                    "",
-                    &w("std"),
-                    close_fn(VAR_TOL),
-                );
-            }
         }
+        check_moments(case, &a, &x, label);
         check_extremes(case, &a, &x, label);
         // Truth values of floats: zero is false, everything else true.
         let z = typed::<f64, D>(ints(&case.shape, 42, -1, 1).mapv(|v| v as f64 * 0.5));
@@ -348,53 +367,101 @@ fn f64_reductions_whole_and_along_every_axis() {
     for_each_case!(f64_body);
 }
 
+/// The exact sum of `v` in `S` (through i128), `None` if it does not fit.
+fn exact_sum<T: Copy + Into<i128>, S: TryFrom<i128>>(v: &[T]) -> Option<S> {
+    S::try_from(v.iter().map(|&x| x.into()).sum::<i128>()).ok()
+}
+
+/// The product of `v` in `S`, `None` if a prefix does not fit. Only for
+/// data without zeros (whose prefixes never shrink) or whose products cannot
+/// overflow: there every order of multiplication, so every chunking, agrees.
+fn exact_prod<T: Copy + Into<i128>, S: TryFrom<i128>>(v: &[T]) -> Option<S> {
+    let mut p: i128 = 1;
+    for &x in v {
+        p = p.checked_mul(x.into())?;
+        S::try_from(p).ok()?;
+    }
+    S::try_from(p).ok()
+}
+
+/// sum of an integer (or bool) array, exact in the sum type `S` (or an
+/// overflow error naming `sum` and `ty`), and mean, var and std as f64,
+/// whole and along every axis.
+fn check_sums<T, S, D>(case: &Case, a: &Array<T, D>, x: &ChunkedArray<T, D>, ty: &str, label: &str)
+where
+    T: ndchunk::element::Accumulate<Sum = S, Mean = f64> + Into<i128> + Debug,
+    S: ndchunk::element::Accumulator + TryFrom<i128> + PartialEq + Debug,
+    D: RemoveAxis,
+{
+    let what = |op: &str| ctx::<D>(case, &format!("{op} {ty} ({label})"));
+    let sums = |v: &[T]| exact_sum::<T, S>(v);
+    assert_exact_or_overflow(x.sum().compute(), whole(a, sums), ("sum", ty), &what("sum"));
+    for k in 0..case.ndim() {
+        assert_exact_or_overflow(
+            x.sum_axis(Axis(k)).compute(),
+            lanes(a, k, sums),
+            ("sum", ty),
+            &what(&format!("sum_axis({k})")),
+        );
+    }
+    let f = a.mapv(|v| v.into() as f64);
+    check_moments(case, &f, x, &format!("{ty} as f64, {label}"));
+}
+
+/// sum, mean, var, std ([`check_sums`]) and prod of an integer (or bool)
+/// array without zeros or whose products cannot overflow (see
+/// [`exact_prod`]), whole and along every axis.
+fn check_sums_and_products<T, S, D>(
+    case: &Case,
+    a: &Array<T, D>,
+    x: &ChunkedArray<T, D>,
+    ty: &str,
+    label: &str,
+) where
+    T: ndchunk::element::Accumulate<Sum = S, Mean = f64> + Into<i128> + Debug,
+    S: ndchunk::element::Accumulator + TryFrom<i128> + PartialEq + Debug,
+    D: RemoveAxis,
+{
+    check_sums(case, a, x, ty, label);
+    let what = |op: &str| ctx::<D>(case, &format!("{op} {ty} ({label})"));
+    let prods = |v: &[T]| exact_prod::<T, S>(v);
+    assert_exact_or_overflow(
+        x.prod().compute(),
+        whole(a, prods),
+        ("prod", ty),
+        &what("prod"),
+    );
+    for k in 0..case.ndim() {
+        assert_exact_or_overflow(
+            x.prod_axis(Axis(k)).compute(),
+            lanes(a, k, prods),
+            ("prod", ty),
+            &what(&format!("prod_axis({k})")),
+        );
+    }
+}
+
 fn i64_body<D: RemoveAxis>(case: &Case) {
     let a = typed::<i64, D>(ints(&case.shape, 43, -1000, 1000));
     // Few distinct values: ties everywhere, first occurrence must win.
     let t = typed::<i64, D>(ints(&case.shape, 44, 0, 3));
-    // Products of thousands of these overflow and wrap.
-    let p = typed::<i64, D>(ints(&case.shape, 45, -7, 7));
+    // Products of many of these leave i64 (no zero: a partial product is
+    // never larger than the whole, so overflow does not depend on chunks).
+    let p = typed::<i64, D>(ints(&case.shape, 45, 0, 3).mapv(|v| [-3, -1, 1, 3][v as usize]));
+    // Two fit in i64, three do not: sums of longer lanes overflow.
+    let big = typed::<i64, D>(ints(&case.shape, 47, i64::MAX / 3 + 1, i64::MAX / 2));
+    // Products with zeros that cannot overflow.
+    let z = typed::<i64, D>(ints(&case.shape, 46, -1, 1));
     for chunks in [&case.chunks, &case.alt] {
         let label = &format!("chunks {chunks:?}");
         let x = chunked(&a, chunks);
-        let what = |op: &str| ctx::<D>(case, &format!("{op} ({label})"));
-        check(
-            x.sum().compute(),
-            Some(arr0(a.sum())),
-            "",
-            &what("sum i64"),
-            exact,
-        );
-        let xp = chunked(&p, chunks);
-        let wrapping_prod = |v: &[i64]| Some(v.iter().fold(1_i64, |acc, &b| acc.wrapping_mul(b)));
-        check(
-            xp.prod().compute(),
-            whole(&p, wrapping_prod),
-            "",
-            &what("prod i64"),
-            exact,
-        );
-        for k in 0..case.ndim() {
-            let ax = Axis(k);
-            let w = |op: &str| what(&format!("{op}_axis({k}) i64"));
-            check(
-                x.sum_axis(ax).compute(),
-                Some(a.sum_axis(ax)),
-                "",
-                &w("sum"),
-                exact,
-            );
-            check(
-                xp.prod_axis(ax).compute(),
-                lanes(&p, k, wrapping_prod),
-                "",
-                &w("prod"),
-                exact,
-            );
+        check_sums(case, &a, &x, "i64", label);
+        for (name, data) in [("factors", &p), ("large", &big), ("-1..=1", &z)] {
+            let label = &format!("{label}, {name}");
+            check_sums_and_products(case, data, &chunked(data, chunks), "i64", label);
         }
         check_extremes(case, &a, &x, label);
         check_extremes(case, &t, &chunked(&t, chunks), &format!("{label}, ties"));
-        let z = typed::<i64, D>(ints(&case.shape, 46, -1, 1));
         check_truth(case, &z, &chunked(&z, chunks), |v| *v != 0, label);
     }
 }
@@ -404,54 +471,34 @@ fn i64_reductions_whole_and_along_every_axis_with_ties() {
     for_each_case!(i64_body);
 }
 
-fn u8_body<D: RemoveAxis>(case: &Case) {
-    let a = typed::<u8, D>(ints(&case.shape, 47, 0, 255).mapv(|v| v as u8));
-    let wrapping_sum = |v: &[u8]| Some(v.iter().fold(0_u8, |acc, &b| acc.wrapping_add(b)));
-    let wrapping_prod = |v: &[u8]| Some(v.iter().fold(1_u8, |acc, &b| acc.wrapping_mul(b)));
+fn small_ints_body<D: RemoveAxis>(case: &Case) {
+    // Sums of many of these wrap in 8 or 32 bits; not in 64.
+    let bytes = typed::<u8, D>(ints(&case.shape, 47, 0, 255).mapv(|v| v as u8));
+    let signed = typed::<i8, D>(ints(&case.shape, 48, -128, 127).mapv(|v| v as i8));
+    let wide =
+        typed::<i32, D>(ints(&case.shape, 49, i32::MIN.into(), i32::MAX.into()).mapv(|v| v as i32));
+    let shorts = typed::<i16, D>(ints(&case.shape, 51, -3, 3).mapv(|v| v as i16));
+    // No zeros: products that do not fit in 64 bits are errors.
+    let factors = bytes.mapv(|v| v % 3 + 1);
+    let halves =
+        typed::<u32, D>(ints(&case.shape, 50, 1 << 31, u32::MAX.into()).mapv(|v| v as u32));
     for chunks in [&case.chunks, &case.alt] {
         let label = &format!("chunks {chunks:?}");
-        let x = chunked(&a, chunks);
-        let what = |op: &str| ctx::<D>(case, &format!("{op} ({label})"));
-        check(
-            x.sum().compute(),
-            whole(&a, wrapping_sum),
-            "",
-            &what("sum u8"),
-            exact,
-        );
-        check(
-            x.prod().compute(),
-            whole(&a, wrapping_prod),
-            "",
-            &what("prod u8"),
-            exact,
-        );
-        let total: u64 = a.iter().map(|&v| u64::from(v)).sum();
-        if let Ok(s) = x.sum().compute() {
-            assert_eq!(
-                u64::from(s.into_scalar()),
-                total % 256,
-                "{}",
-                what("sum mod 256")
-            );
-        }
-        for k in 0..case.ndim() {
-            let w = |op: &str| what(&format!("{op}_axis({k}) u8"));
-            check(
-                x.sum_axis(Axis(k)).compute(),
-                lanes(&a, k, wrapping_sum),
-                "",
-                &w("sum"),
-                exact,
-            );
-        }
-        check_extremes(case, &a, &x, label);
+        let x = chunked(&bytes, chunks);
+        check_sums(case, &bytes, &x, "u64", label);
+        check_sums(case, &signed, &chunked(&signed, chunks), "i64", label);
+        check_sums(case, &wide, &chunked(&wide, chunks), "i64", label);
+        check_sums(case, &shorts, &chunked(&shorts, chunks), "i64", label);
+        let (f, h) = (chunked(&factors, chunks), chunked(&halves, chunks));
+        check_sums_and_products(case, &factors, &f, "u64", &format!("{label}, 1..=3"));
+        check_sums_and_products(case, &halves, &h, "u64", &format!("{label}, >= 2^31"));
+        check_extremes(case, &bytes, &x, label);
     }
 }
 
 #[test]
-fn u8_sums_wrap_around() {
-    for_each_case!(u8_body);
+fn small_integers_sum_in_64_bits_and_average_in_f64() {
+    for_each_case!(small_ints_body);
 }
 
 fn bool_body<D: RemoveAxis>(case: &Case) {
@@ -469,6 +516,8 @@ fn bool_body<D: RemoveAxis>(case: &Case) {
         ] {
             let x = chunked(a, chunks);
             check_truth(case, a, &x, |v| *v, &format!("{label}, {name}"));
+            // Sums count the trues (i64), means are the fraction of trues.
+            check_sums_and_products(case, a, &x, "i64", &format!("{label}, {name}"));
         }
         // A comparison feeding the reductions (fused).
         let f = typed::<f64, D>(floats(&case.shape, 50));
@@ -480,7 +529,7 @@ fn bool_body<D: RemoveAxis>(case: &Case) {
 }
 
 #[test]
-fn bool_any_all_count_nonzero() {
+fn bool_any_all_count_nonzero_sum_and_mean() {
     for_each_case!(bool_body);
 }
 

@@ -4,14 +4,18 @@
 //! values, and numpy's own output (edges and counts, numpy 2.4) where the
 //! last bit matters.
 //!
-//! Integer results are compared exactly (wrapping included); float scans
-//! with a tolerance, since blocks add their carries in another order than a
-//! sequential scan.
+//! Integer results are compared exactly, in their sum type (64 bits for
+//! small integers), and a prefix that does not fit must be an overflow
+//! error; float scans with a tolerance, since blocks add their carries in
+//! another order than a sequential scan.
 
 #[macro_use]
 mod common;
 
-use common::{assert_close, assert_same, chunked, ctx, floats, hash, ints, near_one, typed, Case};
+use common::{
+    assert_close, assert_exact_or_overflow, assert_same, chunked, ctx, floats, hash, ints,
+    near_one, typed, Case,
+};
 use ndarray::{array, Array, Array1, Axis, Dimension, RemoveAxis};
 use ndchunk::random::Rng;
 use ndchunk::{ChunkedArray, Error, Options};
@@ -27,12 +31,39 @@ fn scan_ref<T: Copy, D: Dimension>(a: &Array<T, D>, axis: usize, op: fn(T, T) ->
     out
 }
 
+/// The exact inclusive scan of `a` widened to `S` along `axis` with the
+/// checked `op`, or `None` if a prefix does not fit in `S`.
+fn checked_scan<T: Copy, S: Copy, D: Dimension>(
+    a: &Array<T, D>,
+    axis: usize,
+    widen: fn(T) -> S,
+    op: fn(S, S) -> Option<S>,
+) -> Option<Array<S, D>> {
+    let mut out = a.mapv(|v| Some(widen(v)));
+    out.accumulate_axis_inplace(Axis(axis), |prev, cur| {
+        *cur = prev.zip(*cur).and_then(|(p, c)| op(p, c))
+    });
+    if out.iter().any(Option::is_none) {
+        return None;
+    }
+    Some(out.mapv(Option::unwrap))
+}
+
 fn scans_body<D: Dimension>(case: &Case) {
     let ndim = case.ndim();
     let f: Array<f64, D> = typed(floats(&case.shape, 1));
     let near: Array<f64, D> = typed(near_one(&case.shape, 2));
-    let wide: Array<i64, D> = typed(ints(&case.shape, 3, i64::MIN / 2, i64::MAX / 2));
+    // Prefix sums of these stay far inside i64: exact results.
+    let wide: Array<i64, D> = typed(ints(&case.shape, 3, -(1 << 40), 1 << 40));
     let small: Array<i8, D> = typed(ints(&case.shape, 4, -128, 127).mapv(|v| v as i8));
+    let bytes: Array<u8, D> = typed(ints(&case.shape, 6, 0, 255).mapv(|v| v as u8));
+    // Factors of magnitude 1 and 3: products leave i64 after 40 threes.
+    // No zero, so a partial product (local to a block) is never larger than
+    // the prefix it is part of: overflow does not depend on the chunking.
+    let factors: Array<i8, D> =
+        typed(ints(&case.shape, 5, 0, 3).mapv(|v| [-3, -1, 1, 3][v as usize]));
+    // Two of these fit in i64, three do not: lanes longer than 2 overflow.
+    let big: Array<i64, D> = typed(ints(&case.shape, 7, i64::MAX / 3 + 1, i64::MAX / 2));
     for k in 0..ndim {
         for chunks in [&case.chunks, &case.alt] {
             let what = |name: &str| ctx::<D>(case, &format!("{name} along {k}, chunks {chunks:?}"));
@@ -61,30 +92,55 @@ fn scans_body<D: Dimension>(case: &Case) {
 
             let x = chunked(&wide, chunks);
             let got = x.cumsum_axis(Axis(k)).compute().unwrap();
-            assert_same(
-                &got,
-                &scan_ref(&wide, k, i64::wrapping_add),
-                &what("cumsum i64"),
+            let expected = checked_scan(&wide, k, i64::from, i64::checked_add);
+            assert_same(&got, &expected.unwrap(), &what("cumsum i64"));
+
+            // Small integers are scanned in 64 bits, as numpy does.
+            let x = chunked(&small, chunks);
+            let got: Array<i64, D> = x.cumsum_axis(Axis(k)).compute().unwrap();
+            let expected = checked_scan(&small, k, i64::from, i64::checked_add);
+            assert_same(&got, &expected.unwrap(), &what("cumsum i8 (in i64)"));
+            let x = chunked(&bytes, chunks);
+            let got: Array<u64, D> = x.cumsum_axis(Axis(k)).compute().unwrap();
+            let expected = checked_scan(&bytes, k, u64::from, u64::checked_add);
+            assert_same(&got, &expected.unwrap(), &what("cumsum u8 (in u64)"));
+
+            // Overflow is an error, never a wrapped value.
+            let x = chunked(&factors, chunks);
+            assert_exact_or_overflow(
+                x.cumprod_axis(Axis(k)).compute(),
+                checked_scan(&factors, k, i64::from, i64::checked_mul),
+                ("cumprod_axis", "i64"),
+                &what("cumprod i8 (in i64)"),
             );
-            let got = x.cumprod_axis(Axis(k)).compute().unwrap();
-            assert_same(
-                &got,
-                &scan_ref(&wide, k, i64::wrapping_mul),
+            let x = chunked(&factors.mapv(i64::from), chunks);
+            assert_exact_or_overflow(
+                x.cumprod_axis(Axis(k)).compute(),
+                checked_scan(&factors, k, i64::from, i64::checked_mul),
+                ("cumprod_axis", "i64"),
                 &what("cumprod i64"),
             );
-
-            let x = chunked(&small, chunks);
-            let got = x.cumsum_axis(Axis(k)).compute().unwrap();
-            assert_same(
-                &got,
-                &scan_ref(&small, k, i8::wrapping_add),
-                &what("cumsum i8"),
+            let positive = bytes.mapv(|v| v % 3 + 1);
+            let x = chunked(&positive, chunks);
+            assert_exact_or_overflow(
+                x.cumprod_axis(Axis(k)).compute(),
+                checked_scan(&positive, k, u64::from, u64::checked_mul),
+                ("cumprod_axis", "u64"),
+                &what("cumprod u8 (in u64)"),
             );
-            let got = x.cumprod_axis(Axis(k)).compute().unwrap();
-            assert_same(
-                &got,
-                &scan_ref(&small, k, i8::wrapping_mul),
-                &what("cumprod i8"),
+            let x = chunked(&big, chunks);
+            let expected = checked_scan(&big, k, i64::from, i64::checked_add);
+            assert_eq!(
+                expected.is_none(),
+                case.shape[k] > 2 && !case.is_empty(),
+                "{}",
+                what("the reference overflows")
+            );
+            assert_exact_or_overflow(
+                x.cumsum_axis(Axis(k)).compute(),
+                expected,
+                ("cumsum_axis", "i64"),
+                &what("cumsum of large i64"),
             );
         }
     }

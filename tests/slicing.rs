@@ -330,3 +330,78 @@ proptest! {
         prop_assert_eq!(chain, expected.mapv(|v| v + 0.5));
     }
 }
+
+/// A slice of an axis of length `len` with a step (never an index, so the
+/// axis stays and its chunks can be compared).
+fn range_strategy(len: usize) -> BoxedStrategy<Slice> {
+    let l = len as isize;
+    (-l..=l, -l..=l, prop_oneof![-7isize..=-1, 1isize..=7])
+        .prop_map(|(start, end, step)| Slice::new(start, Some(end), step))
+        .boxed()
+}
+
+/// The chunks a view must have, from first principles: along every axis,
+/// the input index each output element reads (`slices` applied to
+/// `0..len`), grouped into runs that fall in one input block.
+fn walked_chunks(chunks: &Chunks, slices: &[Vec<Slice>]) -> Vec<Vec<usize>> {
+    (0..chunks.ndim())
+        .map(|a| {
+            let mut index = ndarray::Array1::from_iter(0..chunks.axis_len(a));
+            for spec in slices {
+                index = index.slice_axis(Axis(0), spec[a]).to_owned();
+            }
+            let block =
+                |i: usize| (0..chunks.num_blocks_on(a)).rfind(|&b| chunks.block_start(a, b) <= i);
+            let mut runs: Vec<(Option<usize>, usize)> = Vec::new();
+            for &i in &index {
+                match runs.last_mut() {
+                    Some((b, n)) if *b == block(i) => *n += 1,
+                    _ => runs.push((block(i), 1)),
+                }
+            }
+            let sizes: Vec<usize> = runs.into_iter().map(|(_, n)| n).collect();
+            if sizes.is_empty() {
+                vec![0]
+            } else {
+                sizes
+            }
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Slices of uniform grids (kept regular, computed arithmetically) and
+    /// slices of those slices (regular grids starting inside a block) have
+    /// the chunks of the walk over the listed blocks, and ndarray's values.
+    #[test]
+    fn slices_of_uniform_grids_have_the_chunks_of_the_walk(
+        (shape, block, first, second) in proptest::collection::vec(0usize..40, 1..3)
+            .prop_flat_map(|shape| {
+                let block: Vec<_> = shape.iter().map(|&n| 1..=n.max(1) + 1).collect();
+                let first: Vec<_> = shape.iter().map(|&n| range_strategy(n)).collect();
+                (Just(shape), block, first)
+            })
+            .prop_flat_map(|(shape, block, first)| {
+                let a = ndarray::ArrayD::<usize>::zeros(IxDyn(&shape));
+                let info: Vec<SliceInfoElem> = first.iter().map(|&s| s.into()).collect();
+                let inner = a.slice(info.as_slice()).shape().to_vec();
+                let second: Vec<_> = inner.iter().map(|&n| range_strategy(n)).collect();
+                (Just(shape), Just(block), Just(first), second)
+            })
+    ) {
+        let a = floats(&shape, 43);
+        // A uniform spec: regular axes, never listed.
+        let x = ChunkedArray::from_array(a.clone(), block).unwrap();
+        let as_info = |s: &[Slice]| -> Vec<SliceInfoElem> { s.iter().map(|&s| s.into()).collect() };
+        let once = x.slice(as_info(&first).as_slice());
+        let twice = once.slice(as_info(&second).as_slice());
+        let expected_once = a.slice(as_info(&first).as_slice()).to_owned();
+        let expected_twice = expected_once.slice(as_info(&second).as_slice()).to_owned();
+        prop_assert_eq!(once.chunks().sizes(), walked_chunks(x.chunks(), std::slice::from_ref(&first)));
+        prop_assert_eq!(twice.chunks().sizes(), walked_chunks(x.chunks(), &[first, second]));
+        prop_assert_eq!(once.compute().unwrap(), expected_once);
+        prop_assert_eq!(twice.compute().unwrap(), expected_twice);
+    }
+}

@@ -77,6 +77,10 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         F: Fn(ArrayView<'_, T, D>, &BlockInfo) -> Array<U, E> + Send + Sync + 'static,
     {
         let shape = chunks.shape();
+        let chunks = match chunks.checked(std::mem::size_of::<U>()) {
+            Ok(chunks) => chunks,
+            Err(error) => return ChunkedArray::invalid(shape, error, vec![self.node.clone()]),
+        };
         let significant =
             |grid: Vec<usize>| grid.into_iter().filter(|&n| n != 1).collect::<Vec<_>>();
         let fixed_rank = E::NDIM.is_none_or(|n| n == chunks.ndim());
@@ -84,9 +88,8 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             let error = Error::invalid(
                 "chunks",
                 format!(
-                    "map_blocks output chunks {:?} must have the block grid {:?} of the input \
-                     (up to axes of one block) and the output's number of axes",
-                    chunks.sizes(),
+                    "map_blocks output chunks {chunks:?} must have the block grid {:?} of the \
+                     input (up to axes of one block) and the output's number of axes",
                     self.chunks().grid()
                 ),
             );

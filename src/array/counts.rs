@@ -7,6 +7,7 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::kernel::counts::{Bincount, Binning, Counts, Histogram};
 use crate::plan::Op;
+use crate::size;
 use ndarray::{Array1, Dimension, Ix1};
 use num_traits::{AsPrimitive, PrimInt};
 use std::fmt::Display;
@@ -42,9 +43,10 @@ impl<T: Element + AsPrimitive<f64>, D: Dimension> ChunkedArray<T, D> {
     /// never stores `x`) and shares its pass over the data with other
     /// reductions computed together.
     ///
-    /// `bins == 0`, a range that is not finite or not increasing (`lo >=
-    /// hi`: unlike numpy, an empty range is not widened), or one whose width
-    /// `hi - lo` overflows, is an error at once.
+    /// `bins == 0`, more bins than an array can hold (`bins + 1` edges of
+    /// at most `isize::MAX` bytes), a range that is not finite or not
+    /// increasing (`lo >= hi`: unlike numpy, an empty range is not widened),
+    /// or one whose width `hi - lo` overflows, is an error at once.
     ///
     /// ```
     /// use ndchunk::prelude::*;
@@ -53,6 +55,7 @@ impl<T: Element + AsPrimitive<f64>, D: Dimension> ChunkedArray<T, D> {
     /// assert_eq!(edges, array![0.0, 0.5, 1.0, 1.5, 2.0]);
     /// assert_eq!(counts.compute()?, array![0, 1, 1, 2]); // 2.0 falls in the last bin
     /// assert!(x.histogram(0, (0.0, 1.0)).is_err());
+    /// assert!(matches!(x.histogram(usize::MAX, (0.0, 1.0)), Err(Error::TooLarge { argument: "bins", .. })));
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn histogram(
@@ -67,6 +70,12 @@ impl<T: Element + AsPrimitive<f64>, D: Dimension> ChunkedArray<T, D> {
                 "histogram needs at least 1 bin, got 0",
             ));
         }
+        size::length(
+            "bins",
+            || format!("the edges of {bins} bins"),
+            bins.checked_add(1),
+            std::mem::size_of::<f64>(),
+        )?;
         if !(lo.is_finite() && hi.is_finite() && lo < hi && (hi - lo).is_finite()) {
             return Err(Error::invalid(
                 "range",

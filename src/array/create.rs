@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::kernel::sources::{ArrayKernel, FullKernel, IndexFnKernel};
 use crate::kernel::Block;
 use crate::plan::Op;
+use crate::size;
 use ndarray::{ArcArray, Array, Dimension, IntoDimension, Ix1};
 use num_traits::{Float, One, Zero};
 use std::marker::PhantomData;
@@ -199,8 +200,9 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             .into_iter()
             .map(|axis| axis.into_iter().map(|s| s.unwrap_or(0)).collect())
             .collect();
-        let shape: Vec<usize> = sizes.iter().map(|s| s.iter().sum()).collect();
-        let chunks = resolve::<T>(&shape, Chunks::from_sizes(sizes).into())?;
+        // Checked: the lengths of many blocks may sum past usize::MAX.
+        let chunks = Chunks::from_sizes(sizes).checked(std::mem::size_of::<T>())?;
+        let shape = chunks.shape();
         let blocks: Vec<crate::exec::Value> = grid
             .into_iter()
             .map(|b| {
@@ -247,8 +249,13 @@ impl<T: Element> ChunkedArray<T, Ix1> {
                 format!("expected a non-zero step, got {step:?}"),
             ));
         }
-        let len = T::arange_len(start, end, step);
         let label = format!("arange({start:?}, {end:?}, {step:?})");
+        let len = size::length(
+            "step",
+            || label.clone(),
+            T::arange_len(start, end, step),
+            std::mem::size_of::<T>(),
+        )?;
         Self::from_index(len, chunks, label, move |i| T::arange_nth(start, step, i))
     }
 
@@ -265,6 +272,12 @@ impl<T: Element> ChunkedArray<T, Ix1> {
     where
         T: Float,
     {
+        size::length(
+            "n",
+            || format!("linspace of {n} values"),
+            Some(n),
+            std::mem::size_of::<T>(),
+        )?;
         let step = if n > 1 {
             (end - start) / T::from(n - 1).unwrap_or_else(T::nan)
         } else {

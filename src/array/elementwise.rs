@@ -66,10 +66,9 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         };
         let a = self.broadcast::<IxDyn>(shape.clone()).node;
         let b = other.broadcast::<IxDyn>(shape.clone()).node;
-        let chunks = if a.chunks == b.chunks {
-            a.chunks.clone()
-        } else {
-            a.chunks.refine(&b.chunks)
+        let chunks = match a.chunks.refine(&b.chunks) {
+            Ok(chunks) => chunks,
+            Err(error) => return ChunkedArray::invalid(shape, error, vec![a, b]),
         };
         let kernel = Binary {
             f: Arc::new(f),

@@ -5,6 +5,7 @@
 use super::ChunkedArray;
 use crate::element::Element;
 use crate::error::Error;
+use crate::size;
 use crate::view::ViewMap;
 use ndarray::{Axis, Dimension, RemoveAxis, Slice, SliceArg, SliceInfoElem};
 use std::ops::Sub;
@@ -32,7 +33,10 @@ fn slice_view(shape: &[usize], elems: &[SliceInfoElem]) -> Result<(ViewMap, Vec<
             SliceInfoElem::Slice { start, end, step } => {
                 let len = shape[a];
                 let start = absolute(len, start, a, "start")?;
-                let end = absolute(len, end.unwrap_or(len as isize), a, "end")?.max(start);
+                let end = match end {
+                    Some(end) => absolute(len, end, a, "end")?.max(start),
+                    None => len,
+                };
                 if step == 0 {
                     return Err(Error::invalid(
                         "slice",
@@ -174,8 +178,11 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             }
         } else {
             let mut elems = vec![SliceInfoElem::from(..); self.ndim()];
-            elems[k] = SliceInfoElem::Index(index as isize);
-            match slice_view(self.shape(), &elems) {
+            let view = size::index("index", index).and_then(|i| {
+                elems[k] = SliceInfoElem::Index(i);
+                slice_view(self.shape(), &elems)
+            });
+            match view {
                 Ok((view, shape)) => return self.view(view, shape),
                 Err(error) => error,
             }

@@ -1,6 +1,11 @@
 //! Matrix products: `dot` as in ndarray (2-D and 1-D operands) and
 //! `tensordot` as in numpy (any axes of n-d operands).
 //!
+//! A product is a sum of products, so it has the type of a sum: the
+//! element's [`Accumulate::Sum`] (`i64` for `i32` operands, where numpy would
+//! keep `i32` and wrap), computed in checked arithmetic for integers (an
+//! overflow is [`Error::Overflow`](crate::Error::Overflow)).
+//!
 //! Every product is one block-kernel node (src/kernel/linalg.rs): an output
 //! block sums the matrix products along the contracted axes in a fixed
 //! order. When the output has few blocks, the contraction is cut into a
@@ -13,8 +18,10 @@ use crate::element::{Accumulate, Element};
 use crate::error::Error;
 use crate::kernel::blocks::BlockFn;
 use crate::kernel::linalg::Contraction;
+use crate::kernel::reducers::Sum;
 use crate::kernel::Block;
 use ndarray::{Axis, Dimension, Ix0, Ix1, Ix2, IxDyn, LinalgScalar};
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 /// Matrix and vector products of chunked arrays, as ndarray's
@@ -30,6 +37,13 @@ use std::sync::Arc;
 ///
 /// Inner lengths that differ are an [`Error::ShapeMismatch`] from `compute`
 /// naming both shapes. The inner axes may be chunked differently.
+///
+/// The product is in the element's sum type ([`Accumulate::Sum`]: `i64`
+/// for `i8` to `i32`, `u64` for `u8` to `u32`, the element type otherwise),
+/// so small integers do not wrap; integer products and sums are checked, an
+/// overflow is an [`Error::Overflow`] from `compute`. `bool` arrays have no
+/// product (`T: LinalgScalar`): numpy's is a logical one, not a count, so
+/// cast them first.
 ///
 /// ```
 /// use ndchunk::prelude::*;
@@ -48,9 +62,13 @@ pub trait Dot<Rhs> {
 
 macro_rules! dot_impls {
     ($($lhs:ty, $rhs:ty => $out:ty;)*) => {$(
-        impl<T: Element + LinalgScalar + Accumulate> Dot<ChunkedArray<T, $rhs>> for ChunkedArray<T, $lhs> {
-            type Output = ChunkedArray<T, $out>;
-            fn dot(&self, rhs: &ChunkedArray<T, $rhs>) -> ChunkedArray<T, $out> {
+        impl<T> Dot<ChunkedArray<T, $rhs>> for ChunkedArray<T, $lhs>
+        where
+            T: Element + LinalgScalar + Accumulate,
+            T::Sum: LinalgScalar,
+        {
+            type Output = ChunkedArray<T::Sum, $out>;
+            fn dot(&self, rhs: &ChunkedArray<T, $rhs>) -> ChunkedArray<T::Sum, $out> {
                 // The last axis of `self` with the first of `rhs`.
                 contract(self, rhs, &[self.ndim() - 1], &[0], "dot")
             }
@@ -70,6 +88,7 @@ impl<T: Element> ChunkedArray<T, Ix2> {
     /// result), as ndarray's `dot`; see [`Dot`]. Blocks of the product are
     /// computed in parallel with matrixmultiply (`f32`, `f64`), summed along
     /// the inner axis in a fixed order: bit-identical on any thread count.
+    /// Integer products are in the element's sum type, checked (see [`Dot`]).
     ///
     /// ```
     /// use ndchunk::prelude::*;
@@ -82,6 +101,8 @@ impl<T: Element> ChunkedArray<T, Ix2> {
     /// assert_eq!(x.dot(&v).compute()?, a.column(0).to_owned() + a.column(3).mapv(|c| 2.0 * c));
     /// let wrong = ChunkedArray::<f64, _>::ones((5, 5), (5, 5))?;
     /// assert!(matches!(x.dot(&wrong).compute(), Err(Error::ShapeMismatch { .. })));
+    /// let bytes = ChunkedArray::from_array(array![[200_u8, 100], [1, 2]], (1, 2))?;
+    /// assert_eq!(bytes.dot(&bytes).compute()?, array![[40_100_u64, 20_200], [202, 104]]);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn dot<Rhs>(&self, rhs: &Rhs) -> <Self as Dot<Rhs>>::Output
@@ -119,7 +140,8 @@ impl<T: Element> ChunkedArray<T, Ix1> {
 /// Bad axes (out of range, repeated, or lists of different lengths) and
 /// paired axes of different lengths are errors reported by `compute`. Each
 /// output block is computed from the blocks along the contracted axes, which
-/// may be chunked differently in `a` and `b`.
+/// may be chunked differently in `a` and `b`. The result is in the element's
+/// sum type, checked for integers, as [`Dot`]'s.
 ///
 /// ```
 /// use ndchunk::prelude::*;
@@ -143,9 +165,10 @@ pub fn tensordot<T, D1, D2>(
     a: &ChunkedArray<T, D1>,
     b: &ChunkedArray<T, D2>,
     axes: (&[usize], &[usize]),
-) -> ChunkedArray<T, IxDyn>
+) -> ChunkedArray<T::Sum, IxDyn>
 where
     T: Element + LinalgScalar + Accumulate,
+    T::Sum: LinalgScalar,
     D1: Dimension,
     D2: Dimension,
 {
@@ -194,9 +217,10 @@ fn contract<T, D1, D2, E>(
     a_con: &[usize],
     b_con: &[usize],
     op: &'static str,
-) -> ChunkedArray<T, E>
+) -> ChunkedArray<T::Sum, E>
 where
     T: Element + LinalgScalar + Accumulate,
+    T::Sum: LinalgScalar,
     D1: Dimension,
     D2: Dimension,
     E: Dimension,
@@ -224,7 +248,10 @@ where
         };
         return ChunkedArray::invalid(shape, error, inputs);
     }
-    let contraction = Arc::new(Contraction::new(a.chunks(), b.chunks(), a_con, b_con));
+    let contraction = match Contraction::new(a.chunks(), b.chunks(), a_con, b_con) {
+        Ok(contraction) => Arc::new(contraction),
+        Err(error) => return ChunkedArray::invalid(shape, error, inputs),
+    };
     let chunks = contraction.partial_chunks();
     let grouped = contraction.groups > 1;
     let reads = {
@@ -234,13 +261,18 @@ where
     let compute = {
         let (c, chunks) = (contraction.clone(), chunks.clone());
         move |index: &[usize], blocks: &[&Block<T>]| {
-            c.compute(index, blocks, &chunks.block_shape(index))
+            c.compute(index, blocks, &chunks.block_shape(index), op)
         }
     };
     let kernel = BlockFn::new(op, chunks.clone(), reads, compute).keyed(contraction.key());
-    let partial = ChunkedArray::<T, IxDyn>::from_block_fn(chunks.shape(), kernel, inputs);
+    let partial = ChunkedArray::<T::Sum, IxDyn>::from_block_fn(chunks.shape(), kernel, inputs);
     let node = if grouped {
-        partial.sum_axis(Axis(0)).node
+        // The groups' sum names the product if it overflows.
+        let sum = Sum {
+            op,
+            _elem: PhantomData,
+        };
+        partial.reduce_axis(Axis(0), sum, None, "sum_axis").node
     } else {
         partial.node
     };

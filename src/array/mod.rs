@@ -34,6 +34,7 @@ use crate::kernel::SourceKernel;
 use crate::kernel::Typed;
 use crate::options::Options;
 use crate::plan::{Node, Op};
+use crate::size;
 use ndarray::{Array, Dimension};
 use std::fmt;
 use std::marker::PhantomData;
@@ -82,7 +83,15 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         }
     }
 
+    /// The node of `op`. Every array passes here, whatever made it, so this
+    /// is where its size is checked: a shape with more elements or bytes
+    /// than ndarray can index makes the array invalid (an error from
+    /// `compute` naming the shape), so `len`, `nbytes` and every block fit.
     pub(crate) fn new(shape: Vec<usize>, chunks: Chunks, op: Op, inputs: Vec<Arc<Node>>) -> Self {
+        let op = match size::array("shape", &shape, std::mem::size_of::<T>()) {
+            Ok(_) => op,
+            Err(error) => Op::Invalid(error),
+        };
         Self::from_node(Node::new(shape, chunks, Typed::<T>::ops(), op, inputs))
     }
 
@@ -110,7 +119,17 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// a `Result`, so a bad combination is recorded and surfaces at `compute`.
     pub(crate) fn invalid(shape: Vec<usize>, error: Error, inputs: Vec<Arc<Node>>) -> Self {
         let chunks = Chunks::single(&shape);
-        Self::new(shape, chunks, Op::Invalid(error), inputs)
+        let op = Op::Invalid(error);
+        Self::from_node(Node::new(shape, chunks, Typed::<T>::ops(), op, inputs))
+    }
+
+    /// This array, or the error it was made with: for operations that
+    /// return a `Result` and build their array through [`new`](Self::new).
+    pub(crate) fn into_result(self) -> Result<Self> {
+        match &self.node.op {
+            Op::Invalid(error) => Err(error.clone()),
+            _ => Ok(self),
+        }
     }
 
     /// The shape, as a slice (as ndarray's `shape()`).
@@ -130,9 +149,11 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         self.node.shape.len()
     }
 
-    /// Number of elements (as ndarray's `len()`).
+    /// Number of elements (as ndarray's `len()`). Valid arrays have at most
+    /// `isize::MAX`; the count saturates for the shape an invalid array was
+    /// asked with (its error comes from `compute`).
     pub fn len(&self) -> usize {
-        self.node.shape.iter().product()
+        size::elements("shape", &self.node.shape).unwrap_or(usize::MAX)
     }
 
     /// True when the array has no element.
@@ -150,9 +171,10 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         self.node.chunks.num_blocks()
     }
 
-    /// Bytes the array would take in memory, were it computed whole.
+    /// Bytes the array would take in memory, were it computed whole (it
+    /// saturates as [`len`](Self::len) does).
     pub fn nbytes(&self) -> usize {
-        self.len() * std::mem::size_of::<T>()
+        self.len().saturating_mul(std::mem::size_of::<T>())
     }
 
     /// Number of block tasks `compute` would run, after optimization.

@@ -4,11 +4,13 @@
 
 use super::{BlockInfo, ChunkedArray};
 use crate::boundary::Boundary;
+use crate::chunks::Chunks;
 use crate::element::Element;
 use crate::error::Error;
 use crate::kernel::blocks::BlockFn;
 use crate::kernel::overlap::Halo;
 use crate::kernel::Block;
+use crate::size;
 use ndarray::{Array, ArrayView, Dimension, IntoDimension, Slice};
 
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
@@ -67,7 +69,8 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         F: Fn(ArrayView<'_, T, D>, &BlockInfo) -> Array<U, D> + Send + Sync + 'static,
     {
         let depth = depth.into_dimension().slice().to_vec();
-        if let Err(error) = check_depth(self.shape(), &depth, &boundary) {
+        let itemsize = std::mem::size_of::<T>().max(std::mem::size_of::<U>());
+        if let Err(error) = check_depth(self.chunks(), &depth, &boundary, itemsize) {
             return ChunkedArray::invalid(self.shape().to_vec(), error, vec![self.node.clone()]);
         }
         let chunks = self.chunks().clone();
@@ -125,9 +128,16 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     }
 }
 
-/// A depth of the array's rank, and no deeper than an axis whose halo
-/// mirrors or wraps the axis itself.
-fn check_depth<T>(shape: &[usize], depth: &[usize], boundary: &Boundary<T>) -> crate::Result<()> {
+/// A depth of the array's rank, no deeper than an axis whose halo mirrors or
+/// wraps the axis itself, and haloed blocks (of elements of `itemsize`
+/// bytes, in and out of the function) that fit in memory.
+fn check_depth<T>(
+    chunks: &Chunks,
+    depth: &[usize],
+    boundary: &Boundary<T>,
+    itemsize: usize,
+) -> crate::Result<()> {
+    let shape = chunks.shape();
     if depth.len() != shape.len() {
         return Err(Error::RankMismatch {
             argument: "depth",
@@ -136,19 +146,32 @@ fn check_depth<T>(shape: &[usize], depth: &[usize], boundary: &Boundary<T>) -> c
         });
     }
     let rule = match boundary {
-        Boundary::Reflect => "Reflect",
-        Boundary::Periodic => "Periodic",
-        Boundary::Constant(_) | Boundary::None => return Ok(()),
+        Boundary::Reflect => Some("Reflect"),
+        Boundary::Periodic => Some("Periodic"),
+        Boundary::Constant(_) | Boundary::None => None,
     };
-    match depth.iter().zip(shape).position(|(d, n)| d > n) {
-        Some(axis) => Err(Error::invalid(
+    if let (Some(rule), Some(axis)) = (rule, depth.iter().zip(&shape).position(|(d, n)| d > n)) {
+        return Err(Error::invalid(
             "depth",
             format!(
                 "depth {} on axis {axis} exceeds the axis length {}; Boundary::{rule} needs \
                  a depth of at most the axis length (Constant and None allow any depth)",
                 depth[axis], shape[axis]
             ),
-        )),
-        None => Ok(()),
+        ));
     }
+    // The largest haloed block: the widest block grown by the depth on both
+    // sides (within the array with Boundary::None).
+    let haloed: Vec<usize> = (0..shape.len())
+        .map(|a| {
+            let grown = depth[a]
+                .saturating_mul(2)
+                .saturating_add(chunks.axis(a).widest());
+            match boundary {
+                Boundary::None => grown.min(shape[a]),
+                _ => grown,
+            }
+        })
+        .collect();
+    size::array("depth", &haloed, itemsize).map(|_| ())
 }

@@ -6,7 +6,7 @@
 
 use super::ChunkedArray;
 use crate::chunks::Chunks;
-use crate::element::{Accumulate, Element, Truthy};
+use crate::element::{Accumulate, Accumulator, Element, Truthy};
 use crate::error::Error;
 use crate::kernel::reduce::{Reducer, Reduction};
 use crate::kernel::reducers::{
@@ -42,7 +42,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
 
     /// A reduction along `axis`: the result has that axis removed, and the
     /// other axes keep their chunks.
-    fn reduce_axis<R: Reducer<T>>(
+    pub(super) fn reduce_axis<R: Reducer<T>>(
         &self,
         axis: Axis,
         reducer: R,
@@ -100,8 +100,14 @@ macro_rules! reductions {
 }
 
 reductions! {
-    /// Sum of all elements: pairwise within strips, compensated across
-    /// strips and blocks (integers wrap on overflow).
+    /// Sum of all elements, in the element's sum type as numpy's: `i64`
+    /// for `bool` (the number of `true`) and signed integers up to 32 bits,
+    /// `u64` for unsigned ones, the element type otherwise (see the table in
+    /// [`element`](crate::element)). Floats are summed pairwise within
+    /// strips and compensated across strips and blocks. Integers are summed
+    /// exactly: a sum that does not fit its type (an intermediate one
+    /// included) makes `compute` return [`Error::Overflow`] (inside an
+    /// [`Error::TaskFailed`] naming the block), never a wrapped value.
     ///
     /// ```
     /// use ndchunk::prelude::*;
@@ -109,27 +115,46 @@ reductions! {
     /// assert!((x.sum().compute()?.into_scalar() - 1e5).abs() < 1e-9);
     /// let rows = x.sum_axis(Axis(1)).compute()?;
     /// assert_eq!(rows.len(), 1000);
+    /// let bytes = ChunkedArray::from_array(Array::from_elem(300, 1_u8), 100)?;
+    /// assert_eq!(bytes.sum().compute()?.into_scalar(), 300_u64);
+    /// let mask = ChunkedArray::from_array(array![[true, false], [true, true]], (1, 2))?;
+    /// assert_eq!(mask.sum_axis(Axis(0)).compute()?, array![2_i64, 1]);
+    /// let big = ChunkedArray::from_array(array![i64::MAX, 1], 1)?;
+    /// assert!(big.sum().compute().unwrap_err().to_string().contains("overflow in `sum`"));
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
-    [Accumulate] sum, sum_axis() -> T = Sum(PhantomData), None;
-    /// Arithmetic mean (NaN for no elements, as numpy).
+    [Accumulate] sum, sum_axis() -> T::Sum = Sum { op: "sum", _elem: PhantomData }, None;
+    /// Arithmetic mean (NaN for no elements, as numpy), in the element's mean
+    /// type: `f64` for integers and `bool` (the fraction of `true`), each
+    /// element converted as it is read, so it cannot overflow; the element
+    /// type for floats.
     ///
     /// ```
     /// use ndchunk::prelude::*;
     /// let x = ChunkedArray::arange(0.0, 10.0, 1.0, 3)?;
     /// assert_eq!(x.mean().compute()?.into_scalar(), 4.5);
+    /// let big = ChunkedArray::from_array(array![i64::MAX, i64::MAX], 1)?;
+    /// assert_eq!(big.mean().compute()?.into_scalar(), i64::MAX as f64);
+    /// let mask = ChunkedArray::from_array(array![true, false, true, true], 3)?;
+    /// assert_eq!(mask.mean().compute()?.into_scalar(), 0.75);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
-    [Accumulate + Float] mean, mean_axis() -> T = Mean(PhantomData), None;
-    /// Product of all elements (integers wrap on overflow).
+    [Accumulate] mean, mean_axis() -> T::Mean = Mean(PhantomData), None;
+    /// Product of all elements, in the element's sum type (see
+    /// [`sum`](Self::sum)); an integer product that does not fit makes
+    /// `compute` return [`Error::Overflow`], and so does a partial product
+    /// that does not fit even if a zero met later makes the product 0 (where
+    /// numpy's wrapping arithmetic happens to give 0).
     ///
     /// ```
     /// use ndchunk::prelude::*;
     /// let x = ChunkedArray::arange(1_i64, 6, 1, 2)?;
     /// assert_eq!(x.prod().compute()?.into_scalar(), 120);
+    /// let bytes = ChunkedArray::from_array(array![200_u8, 200, 200], 2)?;
+    /// assert_eq!(bytes.prod().compute()?.into_scalar(), 8_000_000_u64);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
-    [Accumulate] prod, prod_axis() -> T = Prod(PhantomData), None;
+    [Accumulate] prod, prod_axis() -> T::Sum = Prod(PhantomData), None;
     /// Smallest element; NaN if any element is NaN (as numpy). An empty
     /// array has no minimum: `compute` returns [`Error::EmptyReduction`].
     ///
@@ -174,24 +199,30 @@ reductions! {
     /// Variance with `ddof` delta degrees of freedom (0 for the population
     /// variance, 1 for the sample variance), from a stable merge of
     /// (count, mean, sum of squared deviations); NaN when `count <= ddof`.
+    /// In the element's mean type, as [`mean`](Self::mean): `f64` for
+    /// integers and `bool`.
     ///
     /// ```
     /// use ndchunk::prelude::*;
     /// let x = ChunkedArray::from_array(array![1e9 + 1.0, 1e9 + 2.0, 1e9 + 3.0, 1e9 + 4.0], 3)?;
     /// assert_eq!(x.var(0.0).compute()?.into_scalar(), 1.25);
     /// assert_eq!(x.var(1.0).compute()?.into_scalar(), 5.0 / 3.0);
+    /// let ints = ChunkedArray::from_array(array![1_i32, 2, 3, 4], 3)?;
+    /// assert_eq!(ints.var(0.0).compute()?.into_scalar(), 1.25_f64);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
-    [Accumulate + Float] var, var_axis(ddof: T) -> T = Moments { spread: Spread::Var(ddof) }, None;
+    [Accumulate] var, var_axis(ddof: T::Mean) -> T::Mean = Moments { spread: Spread::Var(ddof) }, None;
     /// Standard deviation: the square root of [`var`](Self::var).
     ///
     /// ```
     /// use ndchunk::prelude::*;
     /// let x = ChunkedArray::from_array(array![2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0], 3)?;
     /// assert_eq!(x.std(0.0).compute()?.into_scalar(), 2.0);
+    /// let ints = ChunkedArray::from_array(array![2_u8, 4, 4, 4, 5, 5, 7, 9], 3)?;
+    /// assert_eq!(ints.std(0.0).compute()?.into_scalar(), 2.0_f64);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
-    [Accumulate + Float] std, std_axis(ddof: T) -> T = Moments { spread: Spread::Std(ddof) }, None;
+    [Accumulate] std, std_axis(ddof: T::Mean) -> T::Mean = Moments { spread: Spread::Std(ddof) }, None;
     /// True if any element is non-zero (or `true`); false for no elements.
     ///
     /// ```
@@ -227,7 +258,7 @@ reductions! {
     /// assert_eq!(x.nansum().compute()?.into_scalar(), 3.0);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
-    [Accumulate + Float] nansum, nansum_axis() -> T = SkipNan(Sum(PhantomData)), None;
+    [Accumulator + Float] nansum, nansum_axis() -> T = SkipNan(Sum { op: "nansum", _elem: PhantomData }), None;
     /// Mean of the elements that are not NaN; NaN if there is none.
     ///
     /// ```
@@ -237,7 +268,7 @@ reductions! {
     /// assert!(x.nanmean_axis(Axis(0)).compute()?[1].is_nan());
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
-    [Accumulate + Float] nanmean, nanmean_axis() -> T = SkipNan(Mean(PhantomData)), None;
+    [Accumulate + Float] nanmean, nanmean_axis() -> T::Mean = SkipNan(Mean(PhantomData)), None;
     /// Smallest element that is not NaN; NaN if there is none. An empty
     /// array is an error from `compute`.
     ///
@@ -247,7 +278,7 @@ reductions! {
     /// assert_eq!(x.nanmin().compute()?.into_scalar(), -1.0);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
-    [Accumulate + Float] nanmin, nanmin_axis() -> T = SkipNan(MinMax { which: Extreme::Min, _elem: PhantomData }), Some("nanmin");
+    [Float] nanmin, nanmin_axis() -> T = SkipNan(MinMax { which: Extreme::Min, _elem: PhantomData }), Some("nanmin");
     /// Largest element that is not NaN; see [`nanmin`](Self::nanmin).
     ///
     /// ```
@@ -256,7 +287,7 @@ reductions! {
     /// assert_eq!(x.nanmax().compute()?.into_scalar(), 3.0);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
-    [Accumulate + Float] nanmax, nanmax_axis() -> T = SkipNan(MinMax { which: Extreme::Max, _elem: PhantomData }), Some("nanmax");
+    [Float] nanmax, nanmax_axis() -> T = SkipNan(MinMax { which: Extreme::Max, _elem: PhantomData }), Some("nanmax");
     /// Variance of the elements that are not NaN, with `ddof`; see [`var`](Self::var).
     ///
     /// ```
@@ -265,7 +296,7 @@ reductions! {
     /// assert_eq!(x.nanvar(0.0).compute()?.into_scalar(), 1.0);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
-    [Accumulate + Float] nanvar, nanvar_axis(ddof: T) -> T = SkipNan(Moments { spread: Spread::Var(ddof) }), None;
+    [Accumulate + Float] nanvar, nanvar_axis(ddof: T::Mean) -> T::Mean = SkipNan(Moments { spread: Spread::Var(ddof) }), None;
     /// Standard deviation of the elements that are not NaN; see [`std`](Self::std).
     ///
     /// ```
@@ -274,5 +305,5 @@ reductions! {
     /// assert_eq!(x.nanstd(0.0).compute()?.into_scalar(), 1.0);
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
-    [Accumulate + Float] nanstd, nanstd_axis(ddof: T) -> T = SkipNan(Moments { spread: Spread::Std(ddof) }), None;
+    [Accumulate + Float] nanstd, nanstd_axis(ddof: T::Mean) -> T::Mean = SkipNan(Moments { spread: Spread::Std(ddof) }), None;
 }

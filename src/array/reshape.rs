@@ -100,7 +100,10 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         if new == self.shape() {
             return ChunkedArray::from_node(self.node.clone());
         }
-        let plan = groups::plan(self.shape(), self.chunks(), &new);
+        let plan = match groups::plan(self.shape(), self.chunks(), &new) {
+            Ok(plan) => plan,
+            Err(error) => return ChunkedArray::invalid(new, error, vec![self.node.clone()]),
+        };
         let input = self.rechunk(plan.input);
         let (leads, ndim) = (plan.leads, self.ndim());
         let reads = move |index: &[usize]| {

@@ -2,7 +2,7 @@
 //! `select`, numpy's `take` with an axis).
 
 use super::ChunkedArray;
-use crate::chunks::Chunks;
+use crate::chunks::{AxisChunks, Chunks};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::kernel::blocks::BlockFn;
@@ -58,12 +58,11 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             Ok(groups) => Arc::new(groups),
             Err(error) => return ChunkedArray::invalid(shape, error, inputs),
         };
-        let mut sizes = self.chunks().sizes().to_vec();
-        sizes[k] = groups.iter().map(|g| g.local.len()).collect();
-        if sizes[k].is_empty() {
-            sizes[k] = vec![0];
+        let mut lengths: Vec<usize> = groups.iter().map(|g| g.local.len()).collect();
+        if lengths.is_empty() {
+            lengths.push(0);
         }
-        let chunks = Chunks::from_sizes(sizes);
+        let chunks = self.chunks().with_axis(k, AxisChunks::from_sizes(lengths));
 
         let reads = {
             let groups = groups.clone();
@@ -87,7 +86,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             let block = blocks[0];
             let mut at = index.to_vec();
             at[k] = group.block;
-            let whole = input.block_shape(&at)[k];
+            let whole = input.block_len(k, group.block);
             if group.local.len() == whole && group.local.iter().enumerate().all(|(i, &j)| i == j) {
                 return Ok(block.clone()); // the whole block, in order: no copy
             }

@@ -38,6 +38,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         view: ViewMap,
         shape: Vec<usize>,
     ) -> ChunkedArray<T, E> {
+        let view = view.trimmed(&shape);
         let (view, input) = match &self.node.op {
             Op::View(inner) => (view.after(inner), self.node.inputs[0].clone()),
             _ => (view, self.node.clone()),
@@ -45,8 +46,10 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         if view.is_identity(&input.shape, &shape) {
             return ChunkedArray::from_node(input);
         }
-        let chunks = view.chunks(&input.chunks, &shape);
-        ChunkedArray::new(shape, chunks, Op::View(view), vec![input])
+        match view.chunks(&input.chunks, &shape) {
+            Ok(chunks) => ChunkedArray::new(shape, chunks, Op::View(view), vec![input]),
+            Err(error) => ChunkedArray::invalid(shape, error, vec![input]),
+        }
     }
 
     /// The same array with a dynamic number of axes (ndarray's `into_dyn`).

@@ -412,8 +412,14 @@ impl<T: Element, D: Dimension + 'static> ChunkedArray<T, D> {
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn from_delayed(grid: Array<Delayed<Array<T, D>>, D>, chunks: Chunks) -> Result<Self> {
-        let chunks = crate::chunks::ChunkSpec::from(&chunks)
-            .resolve(&chunks.shape(), std::mem::size_of::<T>())?;
+        let chunks = chunks.checked(std::mem::size_of::<T>())?;
+        if grid.ndim() != chunks.ndim() {
+            return Err(Error::RankMismatch {
+                argument: "grid",
+                expected: chunks.ndim(),
+                got: grid.ndim(),
+            });
+        }
         if chunks.grid() != grid.shape() {
             return Err(Error::invalid(
                 "grid",

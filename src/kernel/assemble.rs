@@ -9,31 +9,6 @@ use crate::error::{Error, Result};
 use ndarray::{ArrayD, IxDyn};
 use std::ops::Range;
 
-/// For every block of `output` along an axis, the blocks of `input` it
-/// overlaps (both lists of block lengths along one axis, of the same sum).
-/// An empty block still names the block where it starts.
-pub(crate) fn overlaps(input: &[usize], output: &[usize]) -> Vec<Range<usize>> {
-    let (mut first, mut first_end) = (0, input.first().copied().unwrap_or(0));
-    let mut start = 0;
-    output
-        .iter()
-        .map(|&len| {
-            // Skip the input blocks ending at or before `start`.
-            while start >= first_end && first + 1 < input.len() {
-                first += 1;
-                first_end += input[first];
-            }
-            let (mut last, mut last_end) = (first, first_end);
-            while last_end < start + len {
-                last += 1;
-                last_end += input[last];
-            }
-            start += len;
-            first..last + 1
-        })
-        .collect()
-}
-
 /// The elements of `region` copied, row by row, out of `blocks`: the
 /// blocks of `chunks` in the box `ranges` (per axis, the blocks overlapping
 /// the region), in C order. Rows are appended, so no element needs a
@@ -62,14 +37,12 @@ pub(crate) fn assemble_region<T: Element>(
     // from the first overlapping one) and the place in it.
     let locate: Vec<Vec<(usize, usize)>> = (0..=last)
         .map(|k| {
-            let sizes = &chunks.sizes()[k];
-            let mut at: usize = sizes[..ranges[k].start].iter().sum();
             let mut out = Vec::with_capacity(region.shape[k]);
             for (j, b) in ranges[k].clone().enumerate() {
-                let from = region.offset[k].max(at);
-                let to = (region.offset[k] + region.shape[k]).min(at + sizes[b]);
-                out.extend((from..to).map(|p| (j, p - at)));
-                at += sizes[b];
+                let block = chunks.axis(k).range(b);
+                let from = region.offset[k].max(block.start);
+                let to = (region.offset[k] + region.shape[k]).min(block.end);
+                out.extend((from..to).map(|p| (j, p - block.start)));
             }
             out
         })
@@ -106,17 +79,4 @@ pub(crate) fn assemble_region<T: Element>(
         rows.advance();
     }
     built(values)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::overlaps;
-
-    #[test]
-    fn overlaps_name_every_block_a_block_touches() {
-        assert_eq!(overlaps(&[3, 1, 6], &[2, 3, 5]), vec![0..1, 0..3, 2..3]);
-        assert_eq!(overlaps(&[4, 6], &[4, 6]), vec![0..1, 1..2]);
-        assert_eq!(overlaps(&[1; 4], &[4]), vec![0..4]);
-        assert_eq!(overlaps(&[0], &[0]), vec![0..1]);
-    }
 }

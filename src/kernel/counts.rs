@@ -192,9 +192,11 @@ struct CountFolder<T, B> {
 }
 
 impl<T: Element, B: Binning<T>> Folder<T> for CountFolder<T, B> {
-    fn fold(&mut self, strip: &[T], start: usize) {
+    fn fold(&mut self, strip: &[T], start: usize) -> Result<()> {
+        // A value that cannot be counted is kept in the partial rather than
+        // returned, so that the first in block order is the one reported.
         let Ok(counts) = &mut self.counts else {
-            return;
+            return Ok(());
         };
         if let Err(k) = self.binning.count(counts, strip) {
             // The array index of the value from its block-local flat index.
@@ -206,6 +208,7 @@ impl<T: Element, B: Binning<T>> Folder<T> for CountFolder<T, B> {
             }
             self.counts = Err(self.binning.error(strip[k], &at, &self.block));
         }
+        Ok(())
     }
     fn into_partial(self: Box<Self>) -> Value {
         Arc::new(Partial(self.counts))

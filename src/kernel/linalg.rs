@@ -1,6 +1,8 @@
 //! The block kernel of `dot` and `tensordot`: each output block is a sum of
-//! matrix products of (parts of) input blocks, accumulated in place by
-//! ndarray's `general_mat_mul` (matrixmultiply for `f32`/`f64`).
+//! matrix products of (parts of) input blocks, in the element's sum type,
+//! accumulated in place: by ndarray's `general_mat_mul` (matrixmultiply) for
+//! `f32`/`f64`, by a checked loop for integers (an overflow is an error,
+//! never a wrapped value).
 //!
 //! The contracted axes of the two inputs may be chunked differently: they are
 //! cut at every boundary of either (the common refinement), and each piece
@@ -11,10 +13,15 @@
 //! keeps every core busy, and the sum is the same on any number of threads.
 
 use super::Block;
-use crate::chunks::Chunks;
+use crate::chunks::{AxisChunks, Chunks};
+use crate::element::{Accumulate, Accumulator};
 use crate::error::{Error, Result};
+use crate::size;
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, ArrayViewD, Axis, CowArray, Ix2, IxDyn, LinalgScalar, Order, Slice};
+use ndarray::{
+    Array2, ArrayView2, ArrayViewD, Axis, CowArray, Ix2, IxDyn, LinalgScalar, Order, Slice,
+};
+use std::any::{Any, TypeId};
 
 /// Tasks a contraction aims for: when the output has fewer blocks, the
 /// contraction is split into groups summed afterwards. A constant, not the
@@ -60,14 +67,20 @@ struct Operand {
 
 impl Contraction {
     /// Contract axes `a_con[p]` of `a` with `b_con[p]` of `b` (validated by the
-    /// caller: in range, distinct, of equal lengths).
-    pub fn new(a_chunks: &Chunks, b_chunks: &Chunks, a_con: &[usize], b_con: &[usize]) -> Self {
+    /// caller: in range, distinct, of equal lengths). The pieces of the
+    /// contracted axes are listed: an error beyond [`size::MAX_LISTED`].
+    pub fn new(
+        a_chunks: &Chunks,
+        b_chunks: &Chunks,
+        a_con: &[usize],
+        b_con: &[usize],
+    ) -> Result<Self> {
         let free = |ndim: usize, con: &[usize]| (0..ndim).filter(|a| !con.contains(a)).collect();
         let pieces: Vec<Vec<Piece>> = a_con
             .iter()
             .zip(b_con)
-            .map(|(&x, &y)| pieces(&a_chunks.sizes()[x], &b_chunks.sizes()[y]))
-            .collect();
+            .map(|(&x, &y)| pieces(a_chunks.axis(x), b_chunks.axis(y)))
+            .collect::<Result<_>>()?;
         let mut contraction = Contraction {
             a_chunks: a_chunks.clone(),
             b_chunks: b_chunks.clone(),
@@ -82,20 +95,14 @@ impl Contraction {
         contraction.groups = MIN_TASKS
             .div_ceil(out_blocks)
             .clamp(1, contraction.num_combos());
-        contraction
+        Ok(contraction)
     }
 
     /// The chunks of the product (free axes of `a`, then of `b`).
     pub fn out_chunks(&self) -> Chunks {
-        let a = self
-            .a_free
-            .iter()
-            .map(|&x| self.a_chunks.sizes()[x].clone());
-        let b = self
-            .b_free
-            .iter()
-            .map(|&x| self.b_chunks.sizes()[x].clone());
-        Chunks::from_sizes(a.chain(b).collect())
+        let a = self.a_free.iter().map(|&x| self.a_chunks.axis(x).clone());
+        let b = self.b_free.iter().map(|&x| self.b_chunks.axis(x).clone());
+        Chunks::from_axes(a.chain(b).collect())
     }
 
     /// The chunks of the partial products: with a leading axis of one block
@@ -105,8 +112,7 @@ impl Contraction {
         if self.groups == 1 {
             return out;
         }
-        let lead = std::iter::once(vec![1; self.groups]);
-        Chunks::from_sizes(lead.chain(out.sizes().iter().cloned()).collect())
+        out.insert_axis(0, AxisChunks::uniform(self.groups, 1))
     }
 
     /// A short description equal for equal contractions (for sharing).
@@ -171,7 +177,7 @@ impl Contraction {
         let len = |chunks: &Chunks, free: &[usize], at: &[usize]| {
             free.iter()
                 .zip(at)
-                .map(|(&x, &i)| chunks.sizes()[x][i])
+                .map(|(&x, &i)| chunks.block_len(x, i))
                 .product::<usize>()
         };
         (
@@ -232,26 +238,40 @@ impl Contraction {
         self.plan(index).0
     }
 
-    /// Partial block `index` from the blocks [`reads`](Self::reads) named.
-    pub fn compute<T: LinalgScalar>(
+    /// Partial block `index` from the blocks [`reads`](Self::reads) named,
+    /// in the sum type `S` of their elements; `op` names the product in an
+    /// overflow error.
+    pub fn compute<T, S>(
         &self,
         index: &[usize],
         blocks: &[&Block<T>],
         shape: &[usize],
-    ) -> Result<Block<T>> {
+        op: &'static str,
+    ) -> Result<Block<S>>
+    where
+        T: Accumulate<Sum = S>,
+        S: Accumulator + LinalgScalar,
+    {
         let (_, products) = self.plan(index);
         let (rows, cols) = self.out_matrix(index);
+        let blocks: Vec<Block<S>> = blocks.iter().map(|b| to_sum(b)).collect();
         // Zeros (untouched pages until written) stay the answer when there
         // is no product; the first product overwrites them without reading.
-        let mut out = Array2::<T>::zeros((rows, cols));
+        let mut out = Array2::<S>::zeros((rows, cols));
+        let mut overflow = false;
         for (i, product) in products.iter().enumerate() {
             let len = self.combo_len(&product.combo);
-            let a = self.operand(blocks[product.a_at], &product.combo, true);
-            let b = self.operand(blocks[product.b_at], &product.combo, false);
+            let a = self.operand(&blocks[product.a_at], &product.combo, true);
+            let b = self.operand(&blocks[product.b_at], &product.combo, false);
             let (a, b) = (matrix(&a, (rows, len))?, matrix(&b, (len, cols))?);
-            let beta = if i == 0 { T::zero() } else { T::one() };
-            general_mat_mul(T::one(), &a, &b, beta, &mut out);
+            if float_kernel::<S>() {
+                let beta = if i == 0 { S::zero() } else { S::one() };
+                general_mat_mul(S::one(), &a, &b, beta, &mut out);
+            } else {
+                overflow |= checked_mat_mul(a.view(), b.view(), &mut out);
+            }
         }
+        Error::check_overflow::<S>(overflow, op)?;
         out.into_shape_with_order(IxDyn(shape))
             .map(|o| o.into_shared())
             .map_err(|e| Error::internal(format!("product block of shape {shape:?}: {e}")))
@@ -286,6 +306,44 @@ impl Contraction {
     }
 }
 
+/// `block` in its elements' sum type: the block itself (no copy) when that
+/// is its own type, as for floats.
+fn to_sum<T: Accumulate>(block: &Block<T>) -> Block<T::Sum> {
+    match (block as &dyn Any).downcast_ref::<Block<T::Sum>>() {
+        Some(same) => same.clone(),
+        None => block.mapv(T::to_sum).into_shared(),
+    }
+}
+
+/// Whether products of `S` go to matrixmultiply: `f32` and `f64`, which
+/// ndarray's `general_mat_mul` picks out the same way. Their arithmetic
+/// rounds and cannot wrap; every other type takes the checked loop.
+fn float_kernel<S: 'static>() -> bool {
+    let s = TypeId::of::<S>();
+    s == TypeId::of::<f32>() || s == TypeId::of::<f64>()
+}
+
+/// `out += a · b` in checked arithmetic; whether a product or a partial sum
+/// overflowed (the values in `out` are then meaningless).
+fn checked_mat_mul<S: Accumulator>(
+    a: ArrayView2<S>,
+    b: ArrayView2<S>,
+    out: &mut Array2<S>,
+) -> bool {
+    let mut overflow = false;
+    for (a_row, mut out_row) in a.rows().into_iter().zip(out.rows_mut()) {
+        for (&x, b_row) in a_row.iter().zip(b.rows()) {
+            for (o, &y) in out_row.iter_mut().zip(b_row) {
+                let (p, over_p) = x.overflowing_mul(y);
+                let (sum, over_s) = o.overflowing_add(p);
+                *o = sum;
+                overflow |= over_p | over_s;
+            }
+        }
+    }
+    overflow
+}
+
 /// `view` as a matrix of `shape` (its leading axes as rows): the view itself
 /// when its strides allow it (always for 1-D and 2-D operands), a copy
 /// otherwise.
@@ -299,31 +357,23 @@ fn matrix<'v, T: LinalgScalar>(
 
 /// The common refinement of one contracted axis chunked as `a` and as `b`
 /// (equal lengths), each piece located in both.
-fn pieces(a: &[usize], b: &[usize]) -> Vec<Piece> {
-    let refined =
-        Chunks::from_sizes(vec![a.to_vec()]).refine(&Chunks::from_sizes(vec![b.to_vec()]));
-    let (mut ai, mut bi, mut a_start, mut b_start) = (0, 0, 0, 0);
-    let mut out = Vec::new();
-    for &len in &refined.sizes()[0] {
-        // Move on to the next block once this one is used up (empty axes
-        // have one block of length 0, which is never passed).
-        if a_start == a[ai] && ai + 1 < a.len() {
-            (ai, a_start) = (ai + 1, 0);
-        }
-        if b_start == b[bi] && bi + 1 < b.len() {
-            (bi, b_start) = (bi + 1, 0);
-        }
-        out.push(Piece {
-            a_block: ai,
-            a_start,
-            b_block: bi,
-            b_start,
-            len,
-        });
-        a_start += len;
-        b_start += len;
-    }
-    out
+fn pieces(a: &AxisChunks, b: &AxisChunks) -> Result<Vec<Piece>> {
+    let refined = a.refine(b)?;
+    let n = size::listed("axes", "pieces of a contracted axis", refined.num_blocks())?;
+    Ok((0..n)
+        .map(|i| {
+            let piece = refined.range(i);
+            let (a_block, a_range) = a.locate(piece.start);
+            let (b_block, b_range) = b.locate(piece.start);
+            Piece {
+                a_block,
+                a_start: piece.start - a_range.start,
+                b_block,
+                b_start: piece.start - b_range.start,
+                len: piece.len(),
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -332,13 +382,14 @@ mod tests {
 
     #[test]
     fn pieces_locate_the_refinement_in_both_chunkings() {
-        let p = pieces(&[4, 6], &[5, 5]);
+        let axis = |sizes: &[usize]| AxisChunks::from_sizes(sizes.to_vec());
+        let p = pieces(&axis(&[4, 6]), &axis(&[5, 5])).unwrap();
         let got: Vec<_> = p
             .iter()
             .map(|p| (p.a_block, p.a_start, p.b_block, p.b_start, p.len))
             .collect();
         assert_eq!(got, vec![(0, 0, 0, 0, 4), (1, 0, 0, 4, 1), (1, 1, 1, 0, 5)]);
-        let empty = pieces(&[0], &[0]);
+        let empty = pieces(&axis(&[0]), &axis(&[0])).unwrap();
         assert_eq!(empty.len(), 1);
         assert_eq!(empty[0].len, 0);
     }
@@ -348,7 +399,7 @@ mod tests {
         // 1 x 1 output blocks, 40 contraction blocks: 16 groups.
         let a = Chunks::from_sizes(vec![vec![3], vec![1; 40]]);
         let b = Chunks::from_sizes(vec![vec![1; 40], vec![2]]);
-        let c = Contraction::new(&a, &b, &[1], &[0]);
+        let c = Contraction::new(&a, &b, &[1], &[0]).unwrap();
         assert_eq!(c.groups, MIN_TASKS);
         assert_eq!(c.partial_chunks().sizes()[0], vec![1; MIN_TASKS]);
         // Every contraction block is read by exactly one group.
@@ -362,7 +413,7 @@ mod tests {
         // Enough output blocks: one group, no leading axis.
         let a = Chunks::from_sizes(vec![vec![1; 16], vec![2, 2]]);
         let b = Chunks::from_sizes(vec![vec![2, 2], vec![5]]);
-        let c = Contraction::new(&a, &b, &[1], &[0]);
+        let c = Contraction::new(&a, &b, &[1], &[0]).unwrap();
         assert_eq!(c.groups, 1);
         assert_eq!(c.partial_chunks(), c.out_chunks());
     }

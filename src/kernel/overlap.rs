@@ -75,10 +75,12 @@ impl Halo {
             let start = region.offset[a];
             let end = start + region.shape[a];
             let (n, d) = (shape[a], depth[a]);
-            // Positions are signed: the halo may start before the array.
+            // Positions are signed, and wide enough for any depth: the halo
+            // may start before the array and end after it.
+            let (start, end, n, d) = (start as i128, end as i128, n as i128, d as i128);
             let (lo, hi) = match boundary {
-                Boundary::None => (start.saturating_sub(d) as isize, (end + d).min(n) as isize),
-                _ => (start as isize - d as isize, (end + d) as isize),
+                Boundary::None => ((start - d).max(0), (end + d).min(n)),
+                _ => (start - d, end + d),
             };
             let pieces = axis_pieces(chunks, a, lo, hi, boundary);
             let mut blocks: Vec<usize> = pieces
@@ -90,7 +92,8 @@ impl Halo {
                 .collect();
             blocks.sort_unstable();
             blocks.dedup();
-            halo.before.push((start as isize - lo) as usize);
+            // The caller checked that haloed blocks fit in memory.
+            halo.before.push((start - lo) as usize);
             halo.shape.push((hi - lo) as usize);
             halo.axes.push(pieces);
             halo.blocks.push(blocks);
@@ -202,11 +205,11 @@ impl Halo {
 fn axis_pieces<T>(
     chunks: &Chunks,
     axis: usize,
-    lo: isize,
-    hi: isize,
+    lo: i128,
+    hi: i128,
     boundary: &Boundary<T>,
 ) -> Vec<Piece> {
-    let n = chunks.shape()[axis] as isize;
+    let n = chunks.axis_len(axis) as i128;
     let mut pieces = Vec::new();
     let mut p = lo;
     while p < hi {
@@ -235,7 +238,7 @@ fn axis_pieces<T>(
             continue;
         };
         let (j, block) = chunks.locate(axis, s as usize);
-        let local = s - block.start as isize;
+        let local = s - block.start as i128;
         let piece = if reversed {
             let run = (region_end - p).min(local + 1);
             Piece::Copy {
@@ -245,7 +248,7 @@ fn axis_pieces<T>(
                 reversed,
             }
         } else {
-            let run = (region_end - p).min(block.end as isize - s);
+            let run = (region_end - p).min(block.end as i128 - s);
             Piece::Copy {
                 block: j,
                 lo: local as usize,
@@ -253,7 +256,7 @@ fn axis_pieces<T>(
                 reversed,
             }
         };
-        p += piece.len() as isize;
+        p += piece.len() as i128;
         pieces.push(piece);
     }
     pieces

@@ -2,48 +2,92 @@
 //! speed of a plain loop because the leaves are 8-lane unrolled runs of up to
 //! 128 elements (the scheme numpy uses).
 
-use crate::element::Accumulate;
+use crate::element::Accumulator;
 
 const LEAF: usize = 128;
 const LANES: usize = 8;
 
-/// The sum of `x`, pairwise.
-pub(crate) fn pairwise_sum<T: Accumulate>(x: &[T]) -> T {
+/// The sum of `x`, each value converted by `widen` (the identity for floats,
+/// so the loop is the same as summing `x` itself), pairwise; and whether an
+/// addition overflowed (integers only). The flag is or-ed, not branched on,
+/// so the leaves stay branch-free.
+pub(crate) fn pairwise_sum<T: Copy, S: Accumulator>(
+    x: &[T],
+    widen: impl Fn(T) -> S + Copy,
+) -> (S, bool) {
     if x.len() <= LEAF {
-        return leaf_sum(x);
+        return leaf_sum(x, widen);
     }
     // Split on a multiple of the lane count so leaves stay aligned.
     let mid = (x.len() / 2) / LANES * LANES;
-    pairwise_sum(&x[..mid]).add(pairwise_sum(&x[mid..]))
+    let (a, over_a) = pairwise_sum(&x[..mid], widen);
+    let (b, over_b) = pairwise_sum(&x[mid..], widen);
+    let (s, over) = a.overflowing_add(b);
+    (s, over_a | over_b | over)
 }
 
 /// The sum of a run of up to `LEAF` values in 8 interleaved lanes, combined
-/// pairwise.
-fn leaf_sum<T: Accumulate>(x: &[T]) -> T {
+/// pairwise; and whether an addition overflowed.
+fn leaf_sum<T: Copy, S: Accumulator>(x: &[T], widen: impl Fn(T) -> S) -> (S, bool) {
     let chunks = x.chunks_exact(LANES);
     let tail = chunks.remainder();
-    let mut lanes = [T::zero(); LANES];
+    let mut lanes = [S::zero(); LANES];
+    let mut over = false;
+    let mut add = |a: S, b: S| {
+        let (s, o) = a.overflowing_add(b);
+        over |= o;
+        s
+    };
     for chunk in chunks {
         for (lane, &v) in lanes.iter_mut().zip(chunk) {
-            *lane = lane.add(v);
+            *lane = add(*lane, widen(v));
         }
     }
-    let tail_sum = tail.iter().fold(T::zero(), |acc, &v| acc.add(v));
+    let tail_sum = tail.iter().fold(S::zero(), |acc, &v| add(acc, widen(v)));
     let [a, b, c, d, e, g, h, i] = lanes;
-    ((a.add(b)).add(c.add(d)))
-        .add((e.add(g)).add(h.add(i)))
-        .add(tail_sum)
+    let ab = add(a, b);
+    let cd = add(c, d);
+    let eg = add(e, g);
+    let hi = add(h, i);
+    let abcd = add(ab, cd);
+    let eghi = add(eg, hi);
+    let lanes_sum = add(abcd, eghi);
+    let sum = add(lanes_sum, tail_sum);
+    (sum, over)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::element::Accumulate;
 
     #[test]
     fn matches_exact_integer_sums_at_every_length() {
         for n in [0, 1, 7, 8, 9, 127, 128, 129, 1000, 4097] {
             let x: Vec<i64> = (0..n as i64).collect();
-            assert_eq!(pairwise_sum(&x), (0..n as i64).sum::<i64>(), "n = {n}");
+            let expected = (0..n as i64).sum::<i64>();
+            assert_eq!(pairwise_sum(&x, i64::to_sum), (expected, false), "n = {n}");
+            // Widened from u8: 255 * n exceeds u8 from n = 2 on.
+            let x = vec![255_u8; n];
+            let expected = 255 * n as u64;
+            assert_eq!(pairwise_sum(&x, u8::to_sum), (expected, false), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn reports_integer_overflow_wherever_it_happens() {
+        // u64::MAX at `at` and 1 at `one` among zeros: the overflowing
+        // addition is in a lane (0, 8), in the tail (9, 10), combining lanes
+        // (0, 1), adding the tail to the lanes (0, 8 of 9) and combining
+        // halves of a long run (0, 299).
+        for (n, at, one) in [(16, 0, 8), (12, 9, 10), (8, 0, 1), (9, 0, 8), (300, 0, 299)] {
+            let mut x = vec![0_u64; n];
+            x[at] = u64::MAX;
+            x[one] = 1;
+            let (_, over) = pairwise_sum(&x, u64::to_sum);
+            assert!(over, "n = {n}, MAX at {at}, 1 at {one}");
+            x[one] = 0;
+            assert_eq!(pairwise_sum(&x, u64::to_sum), (u64::MAX, false));
         }
     }
 
@@ -52,7 +96,8 @@ mod tests {
         let x = vec![0.1_f32; 1 << 20];
         let exact = 0.1_f64 as f32 as f64 * (1 << 20) as f64;
         let naive: f32 = x.iter().sum();
-        let pairwise = pairwise_sum(&x);
+        let (pairwise, over) = pairwise_sum(&x, f32::to_sum);
+        assert!(!over);
         assert!((pairwise as f64 - exact).abs() < 1e-3 * (naive as f64 - exact).abs());
     }
 }

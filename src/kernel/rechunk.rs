@@ -1,7 +1,7 @@
 //! The block kernel of one rechunk step: each output block is copied out
 //! of the input blocks overlapping it, or is one of them, shared.
 
-use super::assemble::{assemble_region, overlaps};
+use super::assemble::assemble_region;
 use super::blocks::BlockFn;
 use super::cursor::Odometer;
 use super::Block;
@@ -13,20 +13,14 @@ use std::sync::Arc;
 /// A kernel cutting an array chunked as `input` into `output`'s blocks.
 /// An output block that is exactly an input block is that block (no copy).
 pub(crate) fn rechunk<T: Element>(input: &Chunks, output: &Chunks) -> BlockFn<T, T> {
-    // Per axis, per output block: the input blocks it reads.
-    let ranges: Arc<Vec<Vec<Range<usize>>>> = Arc::new(
-        input
-            .sizes()
-            .iter()
-            .zip(output.sizes())
-            .map(|(from, to)| overlaps(from, to))
-            .collect(),
-    );
+    // Per axis, the input blocks output block `index` reads: looked up, not
+    // listed, so a grid of many blocks costs nothing until a block is made.
+    let (from, to) = (input.clone(), output.clone());
     let boxed = move |index: &[usize]| -> Vec<Range<usize>> {
         index
             .iter()
-            .zip(ranges.iter())
-            .map(|(&i, r)| r[i].clone())
+            .enumerate()
+            .map(|(a, &i)| from.axis(a).blocks_in(to.axis(a).range(i)))
             .collect()
     };
     let boxed = Arc::new(boxed);

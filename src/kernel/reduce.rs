@@ -19,12 +19,13 @@ pub(crate) trait Reducer<T>: Send + Sync + 'static {
     fn label(&self) -> String;
     fn identity(&self) -> Self::Acc;
     /// Fold consecutive values; `first` is the position of `values[0]` along
-    /// the reduced extent (a flat index, or the index along the axis).
-    fn fold(&self, acc: &mut Self::Acc, values: &[T], first: usize);
+    /// the reduced extent (a flat index, or the index along the axis). An
+    /// error (an integer overflow) fails the block's task.
+    fn fold(&self, acc: &mut Self::Acc, values: &[T], first: usize) -> Result<()>;
     /// Fold `values[j]` into `accs[j]`; all values sit at position `at`.
-    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], at: usize);
+    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], at: usize) -> Result<()>;
     /// Merge `later` (covering later positions) into `acc`.
-    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc);
+    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) -> Result<()>;
     /// Rewrite positions recorded in the accumulator (block-local to global).
     fn reindex(&self, _acc: &mut Self::Acc, _to_global: &dyn Fn(usize) -> usize) {}
     fn finish(&self, acc: &Self::Acc) -> Result<Self::Out>;
@@ -33,7 +34,7 @@ pub(crate) trait Reducer<T>: Send + Sync + 'static {
 /// Consumes the strips of one block.
 pub(crate) trait Folder<T>: Send {
     /// `start` is the block-local flat index of `strip[0]`.
-    fn fold(&mut self, strip: &[T], start: usize);
+    fn fold(&mut self, strip: &[T], start: usize) -> Result<()>;
     fn into_partial(self: Box<Self>) -> Value;
 }
 
@@ -64,8 +65,8 @@ struct WholeFolder<T, R: Reducer<T>> {
 }
 
 impl<T: Element, R: Reducer<T>> Folder<T> for WholeFolder<T, R> {
-    fn fold(&mut self, strip: &[T], start: usize) {
-        self.reducer.fold(&mut self.acc, strip, start);
+    fn fold(&mut self, strip: &[T], start: usize) -> Result<()> {
+        self.reducer.fold(&mut self.acc, strip, start)
     }
     fn into_partial(mut self: Box<Self>) -> Value {
         let (region, shape) = (&self.region, &self.shape);
@@ -92,7 +93,7 @@ struct AxisFolder<T, R: Reducer<T>> {
 }
 
 impl<T: Element, R: Reducer<T>> Folder<T> for AxisFolder<T, R> {
-    fn fold(&mut self, strip: &[T], start: usize) {
+    fn fold(&mut self, strip: &[T], start: usize) -> Result<()> {
         let (along, inner) = (self.along, self.inner);
         let mut done = 0;
         while done < strip.len() {
@@ -104,14 +105,15 @@ impl<T: Element, R: Reducer<T>> Folder<T> for AxisFolder<T, R> {
                 // Reducing the last axis: a run of a row folds into one accumulator.
                 seg = (along - at).min(strip.len() - done);
                 self.reducer
-                    .fold(&mut self.accs[outer], &strip[done..done + seg], at);
+                    .fold(&mut self.accs[outer], &strip[done..done + seg], at)?;
             } else {
                 seg = (inner - j).min(strip.len() - done);
                 let accs = &mut self.accs[outer * inner + j..outer * inner + j + seg];
-                self.reducer.fold_each(accs, &strip[done..done + seg], at);
+                self.reducer.fold_each(accs, &strip[done..done + seg], at)?;
             }
             done += seg;
         }
+        Ok(())
     }
     fn into_partial(mut self: Box<Self>) -> Value {
         let offset = self.axis_offset;
@@ -169,7 +171,7 @@ impl<T: Element, R: Reducer<T>> ReduceKernel for Reduction<T, R> {
                 return Err(Error::internal("combining partials of different sizes"));
             }
             for (acc, l) in accs.iter_mut().zip(&later.0) {
-                self.reducer.merge(acc, l);
+                self.reducer.merge(acc, l)?;
             }
         }
         Ok(Arc::new(Partial(accs)))
@@ -205,11 +207,11 @@ pub(crate) fn run_folders<T: Element>(
     let mut buf = Vec::with_capacity(super::STRIP);
     let mut start = 0;
     for n in super::strips(shape) {
+        let mut folded = Ok(());
         source.visit(n, &mut buf, &mut |values| {
-            for folder in &mut folders {
-                folder.fold(values, start);
-            }
+            folded = folders.iter_mut().try_for_each(|f| f.fold(values, start));
         });
+        folded?;
         start += n;
     }
     Ok(folders.into_iter().map(|f| f.into_partial()).collect())

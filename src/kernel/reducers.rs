@@ -3,106 +3,164 @@
 
 use super::pairwise::pairwise_sum;
 use super::reduce::Reducer;
-use crate::element::{is_nan, Accumulate, Element, Truthy};
+use crate::element::{is_nan, Accumulate, Accumulator, Element, Truthy};
 use crate::error::{Error, Result};
-use num_traits::Float;
+use num_traits::{Float, One, ToPrimitive, Zero};
 use std::marker::PhantomData;
 
-/// A compensated running sum: `(sum, accumulated rounding error)`.
-type Compensated<T> = (T, T);
+/// A compensated running sum: `(sum, accumulated rounding error)`. Integers
+/// add exactly: their error stays 0.
+type Compensated<S> = (S, S);
 
-fn add_compensated<T: Accumulate>(acc: &mut Compensated<T>, v: T) {
-    let (s, err) = T::two_sum(acc.0, v);
-    *acc = (s, acc.1.add(err));
+/// Add `v` to `acc`; `op` names the reduction if the sum overflows.
+fn add_compensated<S: Accumulator>(acc: &mut Compensated<S>, v: S, op: &'static str) -> Result<()> {
+    let (_, overflow) = acc.0.overflowing_add(v);
+    let (s, err) = S::two_sum(acc.0, v);
+    // Rounding errors are tiny (and 0 for integers): their sum cannot overflow.
+    let (err, _) = acc.1.overflowing_add(err);
+    *acc = (s, err);
+    Error::check_overflow::<S>(overflow, op)
 }
 
-/// Sum: pairwise inside strips, compensated across strips and blocks.
-pub(crate) struct Sum<T>(pub PhantomData<fn(T)>);
+/// Add the values of a strip, each widened, to `acc`: pairwise inside the
+/// strip, compensated across strips.
+fn add_strip<T: Copy, S: Accumulator>(
+    acc: &mut Compensated<S>,
+    values: &[T],
+    widen: impl Fn(T) -> S + Copy,
+    op: &'static str,
+) -> Result<()> {
+    let (sum, overflow) = pairwise_sum(values, widen);
+    Error::check_overflow::<S>(overflow, op)?;
+    add_compensated(acc, sum, op)
+}
+
+/// The value of a compensated sum.
+fn total<S: Accumulator>(acc: &Compensated<S>) -> S {
+    // The error is 0 for integers, so this cannot overflow.
+    acc.0.overflowing_add(acc.1).0
+}
+
+/// Sum in the element's sum type ([`Accumulate::Sum`]): pairwise inside
+/// strips, compensated across strips and blocks; an integer overflow is an
+/// error.
+pub(crate) struct Sum<T> {
+    /// The operation an overflow error names: `sum`, or the product whose
+    /// partial sums this adds.
+    pub op: &'static str,
+    pub _elem: PhantomData<fn(T)>,
+}
 
 impl<T: Accumulate> Reducer<T> for Sum<T> {
-    type Acc = Compensated<T>;
-    type Out = T;
+    type Acc = Compensated<T::Sum>;
+    type Out = T::Sum;
     fn label(&self) -> String {
         "sum".into()
     }
     fn identity(&self) -> Self::Acc {
-        (T::zero(), T::zero())
+        (T::Sum::zero(), T::Sum::zero())
     }
-    fn fold(&self, acc: &mut Self::Acc, values: &[T], _first: usize) {
-        add_compensated(acc, pairwise_sum(values));
+    fn fold(&self, acc: &mut Self::Acc, values: &[T], _first: usize) -> Result<()> {
+        add_strip(acc, values, T::to_sum, self.op)
     }
-    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) {
+    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) -> Result<()> {
         // Along an outer axis: a plain (vectorized) add per element, as numpy
-        // does; the compensation comes in when blocks are merged.
+        // does; the compensation comes in when blocks are merged. Overflow
+        // is or-ed, not branched on, so floats run the same loop as before.
+        let mut overflow = false;
         for (acc, &v) in accs.iter_mut().zip(values) {
-            acc.0 = acc.0.add(v);
+            let (s, o) = acc.0.overflowing_add(v.to_sum());
+            acc.0 = s;
+            overflow |= o;
         }
+        Error::check_overflow::<T::Sum>(overflow, self.op)
     }
-    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
-        add_compensated(acc, later.0);
-        acc.1 = acc.1.add(later.1);
+    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) -> Result<()> {
+        add_compensated(acc, later.0, self.op)?;
+        acc.1 = acc.1.overflowing_add(later.1).0;
+        Ok(())
     }
-    fn finish(&self, acc: &Self::Acc) -> Result<T> {
-        Ok(acc.0.add(acc.1))
+    fn finish(&self, acc: &Self::Acc) -> Result<T::Sum> {
+        Ok(total(acc))
     }
 }
 
-/// Mean: the compensated sum and the count; NaN for no elements, as numpy.
+/// Mean in the element's mean type ([`Accumulate::Mean`], a float; every
+/// element is converted as it is read): the compensated sum and the count;
+/// NaN for no elements, as numpy.
 pub(crate) struct Mean<T>(pub PhantomData<fn(T)>);
 
-impl<T: Accumulate + Float> Reducer<T> for Mean<T> {
-    type Acc = (Compensated<T>, usize);
-    type Out = T;
+impl<T: Accumulate> Reducer<T> for Mean<T> {
+    type Acc = (Compensated<T::Mean>, usize);
+    type Out = T::Mean;
     fn label(&self) -> String {
         "mean".into()
     }
     fn identity(&self) -> Self::Acc {
-        ((<T as Accumulate>::zero(), <T as Accumulate>::zero()), 0)
+        let zero = <T::Mean as Zero>::zero();
+        ((zero, zero), 0)
     }
-    fn fold(&self, acc: &mut Self::Acc, values: &[T], first: usize) {
-        Sum(PhantomData).fold(&mut acc.0, values, first);
+    fn fold(&self, acc: &mut Self::Acc, values: &[T], _first: usize) -> Result<()> {
         acc.1 += values.len();
+        add_strip(&mut acc.0, values, T::to_mean, "mean")
     }
-    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) {
+    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) -> Result<()> {
         for (acc, &v) in accs.iter_mut().zip(values) {
-            acc.0 .0 = acc.0 .0 + v;
+            acc.0 .0 = acc.0 .0 + v.to_mean();
             acc.1 += 1;
         }
+        Ok(())
     }
-    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
-        Sum(PhantomData).merge(&mut acc.0, &later.0);
+    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) -> Result<()> {
+        add_compensated(&mut acc.0, later.0 .0, "mean")?;
+        acc.0 .1 = acc.0 .1 + later.0 .1;
         acc.1 += later.1;
+        Ok(())
     }
-    fn finish(&self, acc: &Self::Acc) -> Result<T> {
-        let n = T::from(acc.1).ok_or_else(|| Error::internal("count not representable"))?;
-        Ok((acc.0 .0 + acc.0 .1) / n)
+    fn finish(&self, acc: &Self::Acc) -> Result<T::Mean> {
+        let n = <T::Mean as num_traits::NumCast>::from(acc.1)
+            .ok_or_else(|| Error::internal("count not representable"))?;
+        Ok(total(&acc.0) / n)
     }
 }
 
-/// Product (wrapping for integers).
+/// Product in the element's sum type; an integer overflow, of a partial
+/// product too, is an error.
 pub(crate) struct Prod<T>(pub PhantomData<fn(T)>);
 
 impl<T: Accumulate> Reducer<T> for Prod<T> {
-    type Acc = T;
-    type Out = T;
+    type Acc = T::Sum;
+    type Out = T::Sum;
     fn label(&self) -> String {
         "prod".into()
     }
-    fn identity(&self) -> T {
-        T::one()
+    fn identity(&self) -> T::Sum {
+        T::Sum::one()
     }
-    fn fold(&self, acc: &mut T, values: &[T], _first: usize) {
-        *acc = values.iter().fold(*acc, |p, &v| p.mul(v));
+    fn fold(&self, acc: &mut T::Sum, values: &[T], _first: usize) -> Result<()> {
+        let mut overflow = false;
+        *acc = values.iter().fold(*acc, |p, &v| {
+            let (q, o) = p.overflowing_mul(v.to_sum());
+            overflow |= o;
+            q
+        });
+        Error::check_overflow::<T::Sum>(overflow, "prod")
     }
-    fn fold_each(&self, accs: &mut [T], values: &[T], _at: usize) {
+    fn fold_each(&self, accs: &mut [T::Sum], values: &[T], _at: usize) -> Result<()> {
+        let mut overflow = false;
         for (acc, &v) in accs.iter_mut().zip(values) {
-            *acc = acc.mul(v);
+            let (q, o) = acc.overflowing_mul(v.to_sum());
+            *acc = q;
+            overflow |= o;
         }
+        Error::check_overflow::<T::Sum>(overflow, "prod")
     }
-    fn merge(&self, acc: &mut T, later: &T) {
-        *acc = acc.mul(*later);
+    fn merge(&self, acc: &mut T::Sum, later: &T::Sum) -> Result<()> {
+        let (q, overflow) = acc.overflowing_mul(*later);
+        *acc = q;
+        Error::check_overflow::<T::Sum>(overflow, "prod")
     }
-    fn finish(&self, acc: &T) -> Result<T> {
+    fn finish(&self, acc: &T::Sum) -> Result<T::Sum> {
         Ok(*acc)
     }
 }
@@ -192,14 +250,14 @@ impl<T: Element + PartialOrd> Reducer<T> for MinMax<T> {
     fn identity(&self) -> Option<T> {
         None
     }
-    fn fold(&self, acc: &mut Option<T>, values: &[T], _first: usize) {
+    fn fold(&self, acc: &mut Option<T>, values: &[T], _first: usize) -> Result<()> {
         let Some(&head) = values.first() else {
-            return;
+            return Ok(());
         };
         let mut best = acc.unwrap_or(head);
         if is_nan(&best) {
             *acc = Some(best);
-            return;
+            return Ok(());
         }
         // Eight independent running extremes (one dependency chain each, so
         // the scan runs at load speed and vectorizes), one loop per direction;
@@ -212,18 +270,21 @@ impl<T: Element + PartialOrd> Reducer<T> for MinMax<T> {
             best = *values.iter().find(|v| is_nan(*v)).expect("a NaN was seen");
         }
         *acc = Some(best);
+        Ok(())
     }
-    fn fold_each(&self, accs: &mut [Option<T>], values: &[T], _at: usize) {
+    fn fold_each(&self, accs: &mut [Option<T>], values: &[T], _at: usize) -> Result<()> {
         for (acc, &v) in accs.iter_mut().zip(values) {
-            self.merge(acc, &Some(v));
+            self.merge(acc, &Some(v))?;
         }
+        Ok(())
     }
-    fn merge(&self, acc: &mut Option<T>, later: &Option<T>) {
+    fn merge(&self, acc: &mut Option<T>, later: &Option<T>) -> Result<()> {
         match (acc.as_ref(), later) {
             (None, _) => *acc = *later,
             (Some(cur), Some(l)) if self.which.replaces(cur, l) => *acc = Some(*l),
             _ => {}
         }
+        Ok(())
     }
     fn finish(&self, acc: &Option<T>) -> Result<T> {
         acc.ok_or(Error::EmptyReduction {
@@ -247,21 +308,23 @@ impl<T: Element + PartialOrd> Reducer<T> for ArgExtreme<T> {
     fn identity(&self) -> Self::Acc {
         None
     }
-    fn fold(&self, acc: &mut Self::Acc, values: &[T], first: usize) {
+    fn fold(&self, acc: &mut Self::Acc, values: &[T], first: usize) -> Result<()> {
         for (i, &v) in values.iter().enumerate() {
-            self.merge(acc, &Some((v, first + i)));
+            self.merge(acc, &Some((v, first + i)))?;
         }
+        Ok(())
     }
-    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], at: usize) {
+    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], at: usize) -> Result<()> {
         for (acc, &v) in accs.iter_mut().zip(values) {
-            self.merge(acc, &Some((v, at)));
+            self.merge(acc, &Some((v, at)))?;
         }
+        Ok(())
     }
-    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
-        let Some(l) = later else { return };
+    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) -> Result<()> {
+        let Some(l) = later else { return Ok(()) };
         let Some(cur) = acc else {
             *acc = *later;
-            return;
+            return Ok(());
         };
         // Blocks are merged in grid order, which is not C order of the
         // elements when the grid has more than one block along an inner
@@ -271,6 +334,7 @@ impl<T: Element + PartialOrd> Reducer<T> for ArgExtreme<T> {
         if better || (tie && l.1 < cur.1) {
             *acc = *later;
         }
+        Ok(())
     }
     fn reindex(&self, acc: &mut Self::Acc, to_global: &dyn Fn(usize) -> usize) {
         if let Some((_, i)) = acc {
@@ -286,62 +350,64 @@ impl<T: Element + PartialOrd> Reducer<T> for ArgExtreme<T> {
 
 /// Variance or standard deviation with `ddof` delta degrees of freedom.
 #[derive(Clone, Copy)]
-pub(crate) enum Spread<T> {
-    Var(T),
-    Std(T),
+pub(crate) enum Spread<M> {
+    Var(M),
+    Std(M),
 }
 
 /// Moments of values relative to a shift: [`Moments`]' accumulator.
 #[derive(Clone, Copy)]
-pub(crate) struct Shifted<T> {
+pub(crate) struct Shifted<M> {
     count: usize,
     /// A value of the data (the first seen): deviations from it are exact
     /// for data with a large mean and small spread.
-    shift: T,
+    shift: M,
     /// Mean of `v - shift`.
-    mean: T,
+    mean: M,
     /// Sum of squared deviations from the mean.
-    m2: T,
+    m2: M,
 }
 
-fn count_as<T: Float>(n: usize) -> T {
-    T::from(n).unwrap_or_else(T::nan)
+fn count_as<M: Float>(n: usize) -> M {
+    M::from(n).unwrap_or_else(M::nan)
 }
 
-/// Σ(v - shift) and Σ(v - shift)² in 8 lanes, combined pairwise.
-fn shifted_sums<T: Float>(values: &[T], shift: T) -> (T, T) {
-    let zero = T::zero();
+/// Σ(v - shift) and Σ(v - shift)² in 8 lanes, combined pairwise; each
+/// value converted to the mean type as it is read.
+fn shifted_sums<T: Accumulate>(values: &[T], shift: T::Mean) -> (T::Mean, T::Mean) {
+    let zero = <T::Mean as Zero>::zero();
     let (mut s, mut q) = ([zero; 8], [zero; 8]);
     let chunks = values.chunks_exact(8);
     let tail = chunks.remainder();
     for chunk in chunks {
         for k in 0..8 {
-            let d = chunk[k] - shift;
+            let d = chunk[k].to_mean() - shift;
             s[k] = s[k] + d;
             q[k] = q[k] + d * d;
         }
     }
-    let fold = |l: [T; 8]| ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+    let fold = |l: [T::Mean; 8]| ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
     let (mut sum, mut squares) = (fold(s), fold(q));
     for &v in tail {
-        let d = v - shift;
+        let d = v.to_mean() - shift;
         sum = sum + d;
         squares = squares + d * d;
     }
     (sum, squares)
 }
 
-/// Variance and standard deviation: one pass inside a strip on values
-/// shifted by one of them, and Chan et al.'s merge across strips and blocks.
-/// The shift keeps means and their differences small, so data with mean 1e9
-/// and standard deviation 1 keeps 1e-9 relative accuracy.
-pub(crate) struct Moments<T> {
-    pub spread: Spread<T>,
+/// Variance and standard deviation in the element's mean type (a float):
+/// one pass inside a strip on values shifted by one of them, and Chan et
+/// al.'s merge across strips and blocks. The shift keeps means and their
+/// differences small, so data with mean 1e9 and standard deviation 1 keeps
+/// 1e-9 relative accuracy.
+pub(crate) struct Moments<T: Accumulate> {
+    pub spread: Spread<T::Mean>,
 }
 
-impl<T: Accumulate + Float> Reducer<T> for Moments<T> {
-    type Acc = Shifted<T>;
-    type Out = T;
+impl<T: Accumulate> Reducer<T> for Moments<T> {
+    type Acc = Shifted<T::Mean>;
+    type Out = T::Mean;
     fn label(&self) -> String {
         match self.spread {
             Spread::Var(d) => format!("var(ddof={})", d.to_f64().unwrap_or(f64::NAN)),
@@ -349,7 +415,7 @@ impl<T: Accumulate + Float> Reducer<T> for Moments<T> {
         }
     }
     fn identity(&self) -> Self::Acc {
-        let zero = <T as Accumulate>::zero();
+        let zero = <T::Mean as Zero>::zero();
         Shifted {
             count: 0,
             shift: zero,
@@ -357,18 +423,22 @@ impl<T: Accumulate + Float> Reducer<T> for Moments<T> {
             m2: zero,
         }
     }
-    fn fold(&self, acc: &mut Self::Acc, values: &[T], _first: usize) {
+    fn fold(&self, acc: &mut Self::Acc, values: &[T], _first: usize) -> Result<()> {
         let Some(&first) = values.first() else {
-            return;
+            return Ok(());
         };
-        let shift = if acc.count == 0 { first } else { acc.shift };
+        let shift = if acc.count == 0 {
+            first.to_mean()
+        } else {
+            acc.shift
+        };
         // One pass over d = v - shift: the sum of d and of d². The shift is a
         // value of the data, so d is small and Σd² - n·mean² loses nothing
         // that matters (it is clamped at 0 against rounding).
         let (sum, squares) = shifted_sums(values, shift);
         let mean = sum / count_as(values.len());
         let m2 = squares - sum * mean;
-        let zero = <T as Accumulate>::zero();
+        let zero = <T::Mean as Zero>::zero();
         let m2 = if m2 < zero { zero } else { m2 }; // NaN stays NaN
         let strip = Shifted {
             count: values.len(),
@@ -376,14 +446,17 @@ impl<T: Accumulate + Float> Reducer<T> for Moments<T> {
             mean,
             m2,
         };
-        self.merge(acc, &strip);
+        self.merge(acc, &strip)
     }
-    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) {
+    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) -> Result<()> {
         // Welford's update on shifted values; all accumulators here have the
         // same count.
-        let Some(first) = accs.first() else { return };
-        let inverse = count_as::<T>(first.count + 1).recip();
+        let Some(first) = accs.first() else {
+            return Ok(());
+        };
+        let inverse = count_as::<T::Mean>(first.count + 1).recip();
         for (acc, &v) in accs.iter_mut().zip(values) {
+            let v = v.to_mean();
             if acc.count == 0 {
                 acc.shift = v;
             }
@@ -393,33 +466,38 @@ impl<T: Accumulate + Float> Reducer<T> for Moments<T> {
             acc.mean = acc.mean + delta * inverse;
             acc.m2 = acc.m2 + delta * (x - acc.mean);
         }
+        Ok(())
     }
-    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
+    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) -> Result<()> {
         if later.count == 0 {
-            return;
+            return Ok(());
         }
         if acc.count == 0 {
             *acc = *later;
-            return;
+            return Ok(());
         }
-        let (na, nb) = (count_as::<T>(acc.count), count_as::<T>(later.count));
+        let (na, nb) = (
+            count_as::<T::Mean>(acc.count),
+            count_as::<T::Mean>(later.count),
+        );
         let n = na + nb;
         // Both means relative to `acc.shift`; the shifts' difference is exact.
         let delta = (later.mean - acc.mean) + (later.shift - acc.shift);
         acc.mean = acc.mean + delta * (nb / n);
         acc.m2 = acc.m2 + later.m2 + delta * delta * (na * nb / n);
         acc.count += later.count;
+        Ok(())
     }
-    fn finish(&self, acc: &Self::Acc) -> Result<T> {
+    fn finish(&self, acc: &Self::Acc) -> Result<T::Mean> {
         let (ddof, take_root) = match self.spread {
             Spread::Var(d) => (d, false),
             Spread::Std(d) => (d, true),
         };
-        let dof = count_as::<T>(acc.count) - ddof;
-        let var = if dof > <T as Accumulate>::zero() {
+        let dof = count_as::<T::Mean>(acc.count) - ddof;
+        let var = if dof > <T::Mean as Zero>::zero() {
             acc.m2 / dof
         } else {
-            T::nan()
+            <T::Mean as Float>::nan()
         };
         Ok(if take_root { var.sqrt() } else { var })
     }
@@ -440,24 +518,27 @@ impl<T: Truthy> Reducer<T> for AnyAll<T> {
     fn identity(&self) -> bool {
         self.all
     }
-    fn fold(&self, acc: &mut bool, values: &[T], _first: usize) {
+    fn fold(&self, acc: &mut bool, values: &[T], _first: usize) -> Result<()> {
         *acc = if self.all {
             *acc && values.iter().all(Truthy::is_truthy)
         } else {
             *acc || values.iter().any(Truthy::is_truthy)
         };
+        Ok(())
     }
-    fn fold_each(&self, accs: &mut [bool], values: &[T], _at: usize) {
+    fn fold_each(&self, accs: &mut [bool], values: &[T], _at: usize) -> Result<()> {
         for (acc, v) in accs.iter_mut().zip(values) {
-            self.merge(acc, &v.is_truthy());
+            self.merge(acc, &v.is_truthy())?;
         }
+        Ok(())
     }
-    fn merge(&self, acc: &mut bool, later: &bool) {
+    fn merge(&self, acc: &mut bool, later: &bool) -> Result<()> {
         *acc = if self.all {
             *acc && *later
         } else {
             *acc || *later
         };
+        Ok(())
     }
     fn finish(&self, acc: &bool) -> Result<bool> {
         Ok(*acc)
@@ -476,16 +557,19 @@ impl<T: Truthy> Reducer<T> for CountNonzero<T> {
     fn identity(&self) -> usize {
         0
     }
-    fn fold(&self, acc: &mut usize, values: &[T], _first: usize) {
+    fn fold(&self, acc: &mut usize, values: &[T], _first: usize) -> Result<()> {
         *acc += values.iter().filter(|v| v.is_truthy()).count();
+        Ok(())
     }
-    fn fold_each(&self, accs: &mut [usize], values: &[T], _at: usize) {
+    fn fold_each(&self, accs: &mut [usize], values: &[T], _at: usize) -> Result<()> {
         for (acc, v) in accs.iter_mut().zip(values) {
             *acc += usize::from(v.is_truthy());
         }
+        Ok(())
     }
-    fn merge(&self, acc: &mut usize, later: &usize) {
+    fn merge(&self, acc: &mut usize, later: &usize) -> Result<()> {
         *acc += later;
+        Ok(())
     }
     fn finish(&self, acc: &usize) -> Result<usize> {
         Ok(*acc)
@@ -496,38 +580,42 @@ impl<T: Truthy> Reducer<T> for CountNonzero<T> {
 /// no value left, the result is NaN (as numpy's, which also warns).
 pub(crate) struct SkipNan<R>(pub R);
 
-impl<T: Element + Float, R: Reducer<T, Out = T>> Reducer<T> for SkipNan<R> {
+impl<T: Element + Float, R: Reducer<T>> Reducer<T> for SkipNan<R>
+where
+    R::Out: Float,
+{
     type Acc = R::Acc;
-    type Out = T;
+    type Out = R::Out;
     fn label(&self) -> String {
         format!("nan{}", self.0.label())
     }
     fn identity(&self) -> Self::Acc {
         self.0.identity()
     }
-    fn fold(&self, acc: &mut Self::Acc, values: &[T], first: usize) {
+    fn fold(&self, acc: &mut Self::Acc, values: &[T], first: usize) -> Result<()> {
         if values.iter().any(|v| v.is_nan()) {
             let kept: Vec<T> = values.iter().copied().filter(|v| !v.is_nan()).collect();
-            self.0.fold(acc, &kept, first);
+            self.0.fold(acc, &kept, first)
         } else {
-            self.0.fold(acc, values, first);
+            self.0.fold(acc, values, first)
         }
     }
-    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], at: usize) {
+    fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], at: usize) -> Result<()> {
         // One at a time: skipping NaN leaves the accumulators with different counts.
         for (acc, v) in accs.iter_mut().zip(values) {
             if !v.is_nan() {
                 self.0
-                    .fold_each(std::slice::from_mut(acc), std::slice::from_ref(v), at);
+                    .fold_each(std::slice::from_mut(acc), std::slice::from_ref(v), at)?;
             }
         }
+        Ok(())
     }
-    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) {
-        self.0.merge(acc, later);
+    fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) -> Result<()> {
+        self.0.merge(acc, later)
     }
-    fn finish(&self, acc: &Self::Acc) -> Result<T> {
+    fn finish(&self, acc: &Self::Acc) -> Result<R::Out> {
         match self.0.finish(acc) {
-            Err(Error::EmptyReduction { .. }) => Ok(T::nan()),
+            Err(Error::EmptyReduction { .. }) => Ok(R::Out::nan()),
             other => other,
         }
     }

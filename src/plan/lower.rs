@@ -4,7 +4,13 @@
 //! task per block of it (folding every strip into each of their folders),
 //! then each reduction merges its partials in a fixed tree of `fan_in`-way
 //! combine tasks, so the result does not depend on which task finishes first.
+//!
+//! Only the blocks some output needs get a task (culling), and the
+//! bookkeeping is per needed block, not per block of the grid: a slice of a
+//! huge array lowers to a few tasks. A graph needing more tasks than
+//! [`size::MAX_LISTED`] is an error, not an allocation that aborts.
 
+use super::blockmap::BlockMap;
 use super::cse;
 use super::fuse::{Fused, Plan};
 use super::{Node, Op};
@@ -13,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::exec::{Task, TaskGraph, TaskName, Value};
 use crate::kernel::fused::{self, Reduction};
 use crate::kernel::SinkKernel;
+use crate::size;
 use crate::view::Strided;
 use std::sync::Arc;
 
@@ -64,8 +71,9 @@ pub(crate) fn lower(roots: &[Arc<Node>], fan_in: usize) -> Result<Lowered> {
             .collect::<Result<_>>()?,
         needed: Vec::new(),
         needed_pass: Vec::new(),
-        blocks: vec![Vec::new(); n],
-        passes: vec![Vec::new(); n],
+        listed: 0,
+        blocks: (0..n).map(|_| BlockMap::default()).collect(),
+        passes: (0..n).map(|_| None).collect(),
     };
     builder.find_needed()?;
     for i in 0..n {
@@ -76,10 +84,12 @@ pub(crate) fn lower(roots: &[Arc<Node>], fan_in: usize) -> Result<Lowered> {
     let mut outputs = Vec::new();
     let mut root_blocks = Vec::new();
     for &r in &plan.graph.roots {
-        for b in 0..builder.blocks[r].len() {
+        // Roots are needed whole: every block has a task.
+        let blocks = plan.graph.nodes[r].chunks.num_blocks();
+        for b in 0..blocks {
             outputs.push(builder.task(r, b)?);
         }
-        root_blocks.push(builder.blocks[r].len());
+        root_blocks.push(blocks);
     }
     let tasks = TaskGraph {
         tasks: builder.tasks,
@@ -101,13 +111,16 @@ struct Builder<'p> {
     /// The fused tree feeding the shared reduction pass over each node.
     pass_trees: Vec<Option<Arc<Fused>>>,
     /// Which blocks of each stored node some output needs (graph culling).
-    needed: Vec<Vec<bool>>,
+    needed: Vec<BlockMap<()>>,
     /// Which blocks of each node its reductions' shared pass needs.
-    needed_pass: Vec<Vec<bool>>,
-    /// Task of each needed block of each stored node, in C order.
-    blocks: Vec<Vec<Option<usize>>>,
-    /// Task of the shared reduction pass over each needed block of a node.
-    passes: Vec<Vec<Option<usize>>>,
+    needed_pass: Vec<BlockMap<()>>,
+    /// Blocks marked needed so far, in both: the block tasks to make.
+    listed: usize,
+    /// Task of each needed block of each stored node (C-order number).
+    blocks: Vec<BlockMap<usize>>,
+    /// Task of the shared reduction pass over each needed block of a node
+    /// (`None` until its first reduction is lowered).
+    passes: Vec<Option<BlockMap<usize>>>,
 }
 
 /// Where a value lies in the block grid of a stored node: the node, the
@@ -142,7 +155,7 @@ impl Builder<'_> {
 
     /// The task computing block `b` (C order) of stored node `i`.
     fn task(&self, i: usize, b: usize) -> Result<usize> {
-        self.blocks[i].get(b).copied().flatten().ok_or_else(|| {
+        self.blocks[i].get(b).ok_or_else(|| {
             Error::internal(format!(
                 "block {b} of {} was culled but is read",
                 self.plan.graph.nodes[i].label()
@@ -156,21 +169,15 @@ impl Builder<'_> {
     fn find_needed(&mut self) -> Result<()> {
         let graph = &self.plan.graph;
         let n = graph.nodes.len();
-        self.needed = (0..n)
-            .map(|i| {
-                vec![false; graph.nodes[i].chunks.num_blocks() * usize::from(self.plan.stored[i])]
-            })
-            .collect();
+        let sized = |i: usize, present: bool| {
+            BlockMap::new(graph.nodes[i].chunks.num_blocks() * usize::from(present))
+        };
+        self.needed = (0..n).map(|i| sized(i, self.plan.stored[i])).collect();
         self.needed_pass = (0..n)
-            .map(|i| {
-                vec![
-                    false;
-                    graph.nodes[i].chunks.num_blocks() * usize::from(self.pass_trees[i].is_some())
-                ]
-            })
+            .map(|i| sized(i, self.pass_trees[i].is_some()))
             .collect();
         for &r in &graph.roots {
-            self.needed[r].fill(true);
+            self.need_all(r)?;
         }
         // Consumers come after their inputs: walking backwards settles a
         // node's needs before its inputs are visited. A node's pass reads
@@ -178,17 +185,47 @@ impl Builder<'_> {
         for i in (0..n).rev() {
             let node = &graph.nodes[i];
             if let Some(tree) = self.pass_trees[i].clone() {
-                for b in 0..self.needed_pass[i].len() {
-                    if self.needed_pass[i][b] {
-                        self.mark_tree(&tree, &node.chunks, b)?;
-                    }
+                for b in self.needed_pass[i].keys() {
+                    self.mark_tree(&tree, &node.chunks, b)?;
                 }
             }
-            for b in 0..self.needed[i].len() {
-                if self.needed[i][b] {
-                    self.mark_reads(i, b)?;
-                }
+            for b in self.needed[i].keys() {
+                self.mark_reads(i, b)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Room for `n` more block tasks, checked before they are listed: an
+    /// error past [`size::MAX_LISTED`].
+    fn room_for(&self, n: usize) -> Result<()> {
+        size::listed("graph", "block tasks", self.listed.saturating_add(n)).map(|_| ())
+    }
+
+    /// Count a block newly marked needed (`new`) as one more task.
+    fn count(&mut self, new: bool) -> Result<()> {
+        self.listed += usize::from(new);
+        self.room_for(0)
+    }
+
+    /// Mark block `b` of stored node `i` needed.
+    fn need(&mut self, i: usize, b: usize) -> Result<()> {
+        if !self.plan.stored[i] {
+            return Err(Error::internal(format!(
+                "a block of {} is read but it is not stored",
+                self.plan.graph.nodes[i].label()
+            )));
+        }
+        let new = self.needed[i].insert(b, ());
+        self.count(new)
+    }
+
+    /// Mark every block of stored node `i` needed (checked before listing them).
+    fn need_all(&mut self, i: usize) -> Result<()> {
+        let blocks = self.plan.graph.nodes[i].chunks.num_blocks();
+        self.room_for(blocks)?;
+        for b in 0..blocks {
+            self.need(i, b)?;
         }
         Ok(())
     }
@@ -201,7 +238,7 @@ impl Builder<'_> {
         }
         let region = chunks.block_region(&chunks.unravel(b));
         for slot in self.slot_reads(tree, &region)? {
-            self.needed[slot.node][slot.block] = true;
+            self.need(slot.node, slot.block)?;
         }
         Ok(())
     }
@@ -221,14 +258,17 @@ impl Builder<'_> {
             }
             Op::Reduce { axis, .. } => {
                 let p = inputs[0];
-                for j in reduced_blocks(&graph.nodes[p].chunks, *axis, &index) {
-                    self.needed_pass[p][j] = true;
+                let column = reduced_blocks(&graph.nodes[p].chunks, *axis, &index);
+                self.room_for(column.len())?;
+                for j in column {
+                    let new = self.needed_pass[p].insert(j, ());
+                    self.count(new)?;
                 }
             }
             // A call reads every input, each a single value.
             Op::Call(_) => {
                 for &p in inputs {
-                    self.needed[p].fill(true);
+                    self.need_all(p)?;
                 }
             }
             // Block `b` is the value of input `b`: a part no result reads
@@ -237,21 +277,21 @@ impl Builder<'_> {
                 let p = *inputs
                     .get(b)
                     .ok_or_else(|| Error::internal("from_delayed block without its part"))?;
-                self.needed[p].fill(true);
+                self.need_all(p)?;
             }
             Op::BlockOf(at) => {
                 let p = inputs[0];
                 let j = graph.nodes[p].chunks.ravel(at);
-                self.needed[p][j] = true;
+                self.need(p, j)?;
             }
             Op::Blocks(kernel) => {
                 for (k, at) in kernel.reads(&index) {
                     let (p, j) = self.input_block(i, k, &at)?;
-                    self.needed[p][j] = true;
+                    self.need(p, j)?;
                 }
             }
             // A sink consumes every block of its input.
-            Op::Sink(_) => self.needed[inputs[0]].fill(true),
+            Op::Sink(_) => self.need_all(inputs[0])?,
             Op::Stored(_) | Op::Invalid(_) => {}
         }
         Ok(())
@@ -277,13 +317,8 @@ impl Builder<'_> {
     fn store(&mut self, i: usize) -> Result<()> {
         let node = self.plan.graph.nodes[i].clone();
         let label: Arc<str> = node.label().into();
-        let needed = std::mem::take(&mut self.needed[i]);
-        self.blocks[i] = vec![None; needed.len()];
-        let wanted = needed
-            .iter()
-            .enumerate()
-            .filter(|(_, &w)| w)
-            .map(|(b, _)| b);
+        let wanted = std::mem::take(&mut self.needed[i]).keys();
+        self.blocks[i] = BlockMap::new(node.chunks.num_blocks());
         match &node.op {
             Op::Stored(values) => {
                 for b in wanted {
@@ -291,7 +326,7 @@ impl Builder<'_> {
                     let index = node.chunks.unravel(b);
                     let bytes = block_bytes(&node, &index);
                     let t = self.push(&label, index, vec![], Box::new(move |_| Ok(value)), bytes);
-                    self.blocks[i][b] = Some(t);
+                    self.blocks[i].insert(b, t);
                 }
             }
             Op::Source(_) | Op::Map(_) | Op::View(_) => {
@@ -310,12 +345,12 @@ impl Builder<'_> {
                     });
                     let t = self.push(&label, index, deps, work, bytes);
                     self.tasks[t].scratch = scratch;
-                    self.blocks[i][b] = Some(t);
+                    self.blocks[i].insert(b, t);
                 }
             }
             Op::Reduce { kernel, axis } => {
                 let input = self.plan.graph.inputs[i][0];
-                if self.passes[input].is_empty() {
+                if self.passes[input].is_none() {
                     self.reduction_pass(input)?;
                 }
                 let slot = self.plan.reductions[input]
@@ -326,9 +361,10 @@ impl Builder<'_> {
                 for b in wanted {
                     let out_index = node.chunks.unravel(b);
                     let column = reduced_blocks(&source_chunks, *axis, &out_index)
-                        .into_iter()
                         .map(|j| {
-                            self.passes[input][j]
+                            self.passes[input]
+                                .as_ref()
+                                .and_then(|pass| pass.get(j))
                                 .map(|t| (t, Some(slot)))
                                 .ok_or_else(|| Error::internal("a needed pass block was culled"))
                         })
@@ -336,11 +372,11 @@ impl Builder<'_> {
                     let shape = node.chunks.block_shape(&out_index);
                     let bytes = block_bytes(&node, &out_index);
                     let t = self.tree(&label, kernel, column, out_index, shape, bytes);
-                    self.blocks[i][b] = Some(t);
+                    self.blocks[i].insert(b, t);
                 }
             }
             Op::Call(kernel) => {
-                if !needed.contains(&true) {
+                if wanted.is_empty() {
                     return Ok(());
                 }
                 // Inputs are single values (delayed calls, blocks of arrays).
@@ -357,18 +393,20 @@ impl Builder<'_> {
                     Box::new(move |inputs: &[Value]| kernel.call(inputs)),
                     bytes,
                 );
-                self.blocks[i] = vec![Some(t)];
+                self.blocks[i].insert(0, t);
             }
             Op::BlockOf(index) => {
-                if needed.contains(&true) {
+                if !wanted.is_empty() {
                     let p = self.plan.graph.inputs[i][0];
                     let chunks = &self.plan.graph.nodes[p].chunks;
-                    self.blocks[i] = vec![Some(self.task(p, chunks.ravel(index))?)];
+                    let t = self.task(p, chunks.ravel(index))?;
+                    self.blocks[i].insert(0, t);
                 }
             }
             Op::Parts => {
                 for b in wanted {
-                    self.blocks[i][b] = Some(self.single(self.plan.graph.inputs[i][b])?);
+                    let t = self.single(self.plan.graph.inputs[i][b])?;
+                    self.blocks[i].insert(b, t);
                 }
             }
             Op::Blocks(kernel) => {
@@ -385,13 +423,14 @@ impl Builder<'_> {
                     let bytes = block_bytes(&node, &index);
                     let (kernel, at) = (kernel.clone(), index.clone());
                     let work = Box::new(move |inputs: &[Value]| kernel.compute(&at, inputs));
-                    self.blocks[i][b] = Some(self.push(&label, index, deps, work, bytes));
+                    let t = self.push(&label, index, deps, work, bytes);
+                    self.blocks[i].insert(b, t);
                 }
             }
             Op::Sink(kernel) => {
-                if needed.contains(&true) {
+                if !wanted.is_empty() {
                     let t = self.sink(i, &label, kernel)?;
-                    self.blocks[i] = vec![Some(t)];
+                    self.blocks[i].insert(0, t);
                 }
             }
             Op::Invalid(e) => return Err(e.clone()),
@@ -433,7 +472,7 @@ impl Builder<'_> {
 
     /// The task of a node that has one value.
     fn single(&self, p: usize) -> Result<usize> {
-        match self.blocks[p].len() {
+        match self.plan.graph.nodes[p].chunks.num_blocks() {
             1 => self.task(p, 0),
             _ => Err(Error::internal("a call's input is not a single value")),
         }
@@ -491,9 +530,9 @@ impl Builder<'_> {
             .ok_or_else(|| Error::internal("reduced node without a pass tree"))?;
         let reductions = Arc::new(reductions);
         let scratch = fused.expr.scratch_bytes();
-        let needed = std::mem::take(&mut self.needed_pass[input]);
-        self.passes[input] = vec![None; needed.len()];
-        for b in (0..needed.len()).filter(|&b| needed[b]) {
+        let needed = std::mem::take(&mut self.needed_pass[input]).keys();
+        let mut pass = BlockMap::new(node.chunks.num_blocks());
+        for b in needed {
             let index = node.chunks.unravel(b);
             let region = node.chunks.block_region(&index);
             let (deps, reads) = self.reads(&fused, &region)?;
@@ -515,8 +554,9 @@ impl Builder<'_> {
             });
             let t = self.push(&label, index, deps, work, bytes);
             self.tasks[t].scratch = scratch;
-            self.passes[input][b] = Some(t);
+            pass.insert(b, t);
         }
+        self.passes[input] = Some(pass);
         Ok(())
     }
 
@@ -567,15 +607,18 @@ fn block_bytes(node: &Node, index: &[usize]) -> usize {
 
 /// The blocks of a reduction's input (C order) merged into output block
 /// `out`: all of them, or the column along `axis`.
-fn reduced_blocks(input: &Chunks, axis: Option<usize>, out: &[usize]) -> Vec<usize> {
-    match axis {
-        None => (0..input.num_blocks()).collect(),
-        Some(k) => (0..input.grid()[k])
-            .map(|j| {
-                let mut index = out.to_vec();
-                index.insert(k, j);
-                input.ravel(&index)
-            })
-            .collect(),
-    }
+fn reduced_blocks<'a>(
+    input: &'a Chunks,
+    axis: Option<usize>,
+    out: &'a [usize],
+) -> impl ExactSizeIterator<Item = usize> + 'a {
+    let count = axis.map_or_else(|| input.num_blocks(), |k| input.num_blocks_on(k));
+    (0..count).map(move |j| match axis {
+        None => j,
+        Some(k) => {
+            let mut index = out.to_vec();
+            index.insert(k, j);
+            input.ravel(&index)
+        }
+    })
 }

@@ -18,6 +18,7 @@
 //! into a sum) is reached through the kernel traits below; the plan itself
 //! only moves `Arc<dyn Any>` values around.
 
+mod blockmap;
 mod cse;
 mod dot;
 mod explain;
@@ -140,11 +141,13 @@ impl Node {
             // A sink's state is its own: two sinks never share one.
             Op::Stored(_) | Op::Invalid(_) | Op::Call(_) | Op::Parts | Op::Sink(_) => return None,
         };
+        // Chunks print compactly (a regular grid in a few characters) and
+        // tell different block lengths apart.
         Some(format!(
             "{op}:{}:{:?}:{:?}",
             self.dtype.name(),
             self.shape,
-            self.chunks.sizes()
+            self.chunks
         ))
     }
 }

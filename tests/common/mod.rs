@@ -4,7 +4,7 @@
 #![allow(dead_code, unused_macros)]
 
 use ndarray::{Array, ArrayD, Dimension, IxDyn};
-use ndchunk::{ChunkSpec, ChunkedArray, Chunks};
+use ndchunk::{ChunkSpec, ChunkedArray, Chunks, Error};
 use std::fmt::Debug;
 
 /// One shape with two different chunkings of it.
@@ -230,6 +230,35 @@ pub fn ctx<D>(case: &Case, what: &str) -> String {
         case.alt,
         std::any::type_name::<D>()
     )
+}
+
+/// Whether `err` is the integer overflow of `op` computed in `ty`, inside
+/// the `TaskFailed` naming its block.
+pub fn is_overflow(err: &Error, op: &str, ty: &str) -> bool {
+    match err {
+        Error::TaskFailed { task, source } => !task.is_empty() && is_overflow(source, op, ty),
+        Error::Overflow { op: o, ty: t } => *o == op && *t == ty,
+        _ => false,
+    }
+}
+
+/// `got` is `expected` exactly, or, when `expected` is `None` (the exact
+/// result does not fit its type), the overflow of `op` in `ty`.
+#[track_caller]
+pub fn assert_exact_or_overflow<T: PartialEq + Debug, D: Dimension>(
+    got: ndchunk::Result<Array<T, D>>,
+    expected: Option<Array<T, D>>,
+    (op, ty): (&str, &str),
+    what: &str,
+) {
+    match (got, expected) {
+        (Ok(g), Some(e)) => assert_same(&g, &e, what),
+        (Err(err), None) => assert!(
+            is_overflow(&err, op, ty),
+            "{what}: expected an overflow of `{op}` in {ty}, got {err}"
+        ),
+        (g, e) => panic!("{what}: got {g:?}, expected {e:?} (None: an overflow)"),
+    }
 }
 
 /// Equal shapes and equal elements, NaN equal to NaN.

@@ -4,7 +4,7 @@
 //! shared, not copied.
 
 use crate::array::ChunkedArray;
-use crate::chunks::Chunks;
+use crate::chunks::{AxisChunks, Chunks};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::kernel::blocks::BlockFn;
@@ -14,7 +14,8 @@ use ndarray::{Axis, Dimension};
 /// The arrays joined along `axis`, as ndarray's `concatenate`: the other
 /// axes must have equal lengths. Output blocks along `axis` are the inputs'
 /// blocks, in order; along the other axes all inputs are rechunked to the
-/// common refinement of their chunks. No input, an axis out of range or
+/// common refinement of their chunks. No input, arrays of different
+/// numbers of axes (possible with `IxDyn`), an axis out of range or
 /// mismatched shapes are errors naming the array and the shapes.
 ///
 /// ```
@@ -32,6 +33,7 @@ pub fn concatenate<T: Element, D: Dimension>(
     arrays: &[&ChunkedArray<T, D>],
 ) -> Result<ChunkedArray<T, D>> {
     let (k, first) = (axis.index(), first("concatenate", arrays)?);
+    check_ranks(arrays)?;
     if k >= first.ndim() {
         return Err(Error::AxisOutOfBounds {
             op: "concatenate",
@@ -59,8 +61,9 @@ pub fn concatenate<T: Element, D: Dimension>(
 /// The arrays, all of one shape, stacked along a new axis `axis`, as
 /// ndarray's `stack`: block `i` along the new axis is array `i`'s blocks,
 /// shared. Along the other axes all inputs are rechunked to the common
-/// refinement of their chunks. No input, an axis out of range or
-/// different shapes are errors naming the array and the shapes.
+/// refinement of their chunks. No input, arrays of different numbers of
+/// axes, an axis out of range or different shapes are errors naming the
+/// array and the shapes.
 ///
 /// ```
 /// use ndchunk::prelude::*;
@@ -76,6 +79,7 @@ pub fn stack<T: Element, D: Dimension>(
     arrays: &[&ChunkedArray<T, D>],
 ) -> Result<ChunkedArray<T, D::Larger>> {
     let (k, first) = (axis.index(), first("stack", arrays)?);
+    check_ranks(arrays)?;
     if k > first.ndim() {
         return Err(Error::AxisOutOfBounds {
             op: "stack",
@@ -95,6 +99,19 @@ fn first<'a, T: Element, D: Dimension>(
         .first()
         .copied()
         .ok_or_else(|| Error::invalid("arrays", format!("{op} needs at least one array, got none")))
+}
+
+/// Every array with as many axes as the first one (`IxDyn` arrays may differ).
+fn check_ranks<T: Element, D: Dimension>(arrays: &[&ChunkedArray<T, D>]) -> Result<()> {
+    let expected = arrays[0].ndim();
+    match arrays.iter().find(|a| a.ndim() != expected) {
+        None => Ok(()),
+        Some(a) => Err(Error::RankMismatch {
+            argument: "arrays",
+            expected,
+            got: a.ndim(),
+        }),
+    }
 }
 
 /// Every array's `kept` shape equal to the first one's.
@@ -137,59 +154,58 @@ fn join<T: Element, D: Dimension, E: Dimension>(
         Join::Concatenate => c.remove_axis(k),
         Join::Stack => c.clone(),
     };
-    let common = arrays[1..]
-        .iter()
-        .fold(shared(arrays[0].chunks()), |acc, a| {
-            acc.refine(&shared(a.chunks()))
-        });
+    let mut common = shared(arrays[0].chunks());
+    for a in &arrays[1..] {
+        common = common.refine(&shared(a.chunks()))?;
+    }
     let inputs: Vec<ChunkedArray<T, D>> = arrays
         .iter()
-        .map(|a| {
-            let mut sizes = common.sizes().to_vec();
-            if how == Join::Concatenate {
-                sizes.insert(k, a.chunks().sizes()[k].clone());
-            }
-            a.rechunk(Chunks::from_sizes(sizes))
+        .map(|a| match how {
+            Join::Concatenate => a.rechunk(common.insert_axis(k, a.chunks().axis(k).clone())),
+            Join::Stack => a.rechunk(common.clone()),
         })
         .collect();
-    // Along the joined axis: which input, and which of its blocks (none
-    // for a new axis), each output block is.
-    let mut pieces: Vec<(usize, Option<usize>)> = Vec::new();
-    let mut lengths = Vec::new();
-    for (i, a) in inputs.iter().enumerate() {
-        match how {
-            Join::Stack => {
-                pieces.push((i, None));
-                lengths.push(1);
-            }
-            // An array empty along the axis adds no block.
-            Join::Concatenate if a.shape()[k] > 0 => {
-                let sizes = &a.chunks().sizes()[k];
-                pieces.extend((0..sizes.len()).map(|j| (i, Some(j))));
-                lengths.extend_from_slice(sizes);
-            }
-            Join::Concatenate => {}
+    // The inputs along the joined axis, in order: an array empty along it
+    // adds no block; when all are, the first array's empty block is it.
+    let mut joined: Vec<usize> = (0..inputs.len())
+        .filter(|&i| how == Join::Stack || inputs[i].shape()[k] > 0)
+        .collect();
+    if joined.is_empty() {
+        joined.push(0);
+    }
+    let blocks_of = |i: usize| match how {
+        Join::Concatenate => inputs[i].chunks().num_blocks_on(k),
+        Join::Stack => 1,
+    };
+    // firsts[p]: the output block (along `k`) where joined input p starts.
+    let firsts: Vec<usize> = joined
+        .iter()
+        .scan(0, |at, &i| {
+            let first = *at;
+            *at += blocks_of(i);
+            Some(first)
+        })
+        .collect();
+    let axis = match how {
+        Join::Concatenate => {
+            let parts: Vec<&AxisChunks> =
+                joined.iter().map(|&i| inputs[i].chunks().axis(k)).collect();
+            AxisChunks::concat(&parts)?
         }
-    }
-    if pieces.is_empty() {
-        // All empty along the axis: one empty block, the first array's.
-        pieces.push((0, Some(0)));
-        lengths.push(0);
-    }
-    let mut sizes = common.sizes().to_vec();
-    sizes.insert(k, lengths);
-    let chunks = Chunks::from_sizes(sizes);
+        Join::Stack => AxisChunks::uniform(joined.len(), 1),
+    };
+    let chunks = common.insert_axis(k, axis);
     let shape = chunks.shape();
     let reads = move |index: &[usize]| {
-        let (i, j) = pieces[index[k]];
+        let p = firsts.partition_point(|&f| f <= index[k]) - 1;
         let mut at = index.to_vec();
-        match j {
-            Some(j) => at[k] = j,
-            None => {
+        match how {
+            Join::Concatenate => at[k] -= firsts[p],
+            Join::Stack => {
                 at.remove(k);
             }
         }
-        vec![(i, at)]
+        vec![(joined[p], at)]
     };
     let compute = move |_: &[usize], blocks: &[&Block<T>]| {
         Ok(match how {
@@ -203,5 +219,5 @@ fn join<T: Element, D: Dimension, E: Dimension>(
     };
     let kernel = BlockFn::new(label, chunks, reads, compute).keyed(format!("{label}({k})"));
     let nodes = inputs.iter().map(|a| a.node.clone()).collect();
-    Ok(ChunkedArray::from_block_fn(shape, kernel, nodes))
+    ChunkedArray::from_block_fn(shape, kernel, nodes).into_result()
 }

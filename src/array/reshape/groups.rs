@@ -10,8 +10,14 @@
 //! the output's trailing axes are one block each. As in dask's
 //! `reshape_rechunk`, merging trailing axes shrinks the leading axis' blocks
 //! so a block keeps about its size.
+//!
+//! Regular chunkings stay regular (a reshape of a huge uniform grid lists
+//! nothing); irregular leading axes are listed, at most
+//! [`size::MAX_LISTED`] blocks.
 
-use crate::chunks::Chunks;
+use crate::chunks::{AxisChunks, Chunks};
+use crate::error::Result;
+use crate::size;
 
 /// How a reshape is done block by block.
 pub(super) struct BlockReshape {
@@ -26,19 +32,19 @@ pub(super) struct BlockReshape {
 
 /// The block reshape of an array of `shape` chunked as `chunks` into `new`,
 /// a shape with the same number of elements.
-pub(super) fn plan(shape: &[usize], chunks: &Chunks, new: &[usize]) -> BlockReshape {
+pub(super) fn plan(shape: &[usize], chunks: &Chunks, new: &[usize]) -> Result<BlockReshape> {
     if shape.contains(&0) {
         // No element: one (empty) block on each side.
-        return BlockReshape {
+        return Ok(BlockReshape {
             input: Chunks::single(shape),
             output: Chunks::single(new),
             leads: Vec::new(),
-        };
+        });
     }
     let ins: Vec<usize> = (0..shape.len()).filter(|&k| shape[k] != 1).collect();
     let outs: Vec<usize> = (0..new.len()).filter(|&k| new[k] != 1).collect();
-    let mut input = chunks.sizes().to_vec();
-    let mut output: Vec<Vec<usize>> = new.iter().map(|&n| vec![n]).collect();
+    let mut input: Vec<AxisChunks> = (0..shape.len()).map(|k| chunks.axis(k).clone()).collect();
+    let mut output: Vec<AxisChunks> = new.iter().map(|&n| AxisChunks::whole(n)).collect();
     let mut leads = Vec::new();
     let (mut i, mut o) = (0, 0);
     // The products of `ins` and `outs` are equal, so both end together.
@@ -61,28 +67,48 @@ pub(super) fn plan(shape: &[usize], chunks: &Chunks, new: &[usize]) -> BlockResh
         let inner_out: usize = group_out[1..].iter().map(|&k| new[k]).product();
         // Leading blocks must be multiples of `step` for their runs to end
         // on whole rows of the output's trailing axes.
-        let step = inner_out / gcd(inner_in, inner_out);
-        let lead = if group_in[1..].iter().all(|&k| input[k].len() == 1) {
-            round_down(&input[lead_in], step)
+        let g = gcd(inner_in, inner_out);
+        let step = inner_out / g;
+        let lead = if group_in[1..].iter().all(|&k| input[k].num_blocks() == 1) {
+            round_down(&input[lead_in], step)?
         } else {
-            let block: usize = group_in
-                .iter()
-                .map(|&k| input[k].iter().copied().max().unwrap_or(1))
-                .product();
-            uniform(shape[lead_in], (block / inner_in / step * step).max(step))
+            let block: usize = group_in.iter().map(|&k| input[k].widest().max(1)).product();
+            AxisChunks::uniform(shape[lead_in], (block / inner_in / step * step).max(step))
         };
         for &k in &group_in[1..] {
-            input[k] = vec![shape[k]];
+            input[k] = AxisChunks::whole(shape[k]);
         }
-        output[lead_out] = lead.iter().map(|&c| c * inner_in / inner_out).collect();
+        // c * inner_in / inner_out, exact for c a multiple of step.
+        output[lead_out] = scaled(&lead, inner_in / g, step)?;
         input[lead_in] = lead;
         leads.push((lead_in, lead_out));
     }
-    BlockReshape {
-        input: Chunks::from_sizes(input),
-        output: Chunks::from_sizes(output),
+    Ok(BlockReshape {
+        input: Chunks::from_axes(input),
+        output: Chunks::from_axes(output),
         leads,
+    })
+}
+
+/// Every block length of `axis` (a multiple of `div`) divided by `div`, then
+/// times `mul`: in that order nothing overflows, the scaled axis being an
+/// axis of the output, whose length fits.
+fn scaled(axis: &AxisChunks, mul: usize, div: usize) -> Result<AxisChunks> {
+    let scale = |n: usize| n / div * mul;
+    match axis.as_regular() {
+        Some((first, chunk, len)) => {
+            Ok(AxisChunks::regular(scale(first), scale(chunk), scale(len)))
+        }
+        None => Ok(AxisChunks::from_sizes(
+            listed(axis)?.into_iter().map(scale).collect(),
+        )),
     }
+}
+
+/// The block lengths of an irregular `axis`, listed.
+fn listed(axis: &AxisChunks) -> Result<Vec<usize>> {
+    size::listed("shape", "blocks of a reshaped axis", axis.num_blocks())?;
+    Ok(axis.sizes())
 }
 
 fn gcd(a: usize, b: usize) -> usize {
@@ -93,9 +119,28 @@ fn gcd(a: usize, b: usize) -> usize {
     }
 }
 
-/// `sizes` with every block boundary moved down to a multiple of `step`
-/// (blocks that vanish are merged into their neighbour).
-fn round_down(sizes: &[usize], step: usize) -> Vec<usize> {
+/// `axis` with every block boundary moved down to a multiple of `step`
+/// (blocks that vanish are merged into their neighbour; the axis length is
+/// a multiple of `step`).
+fn round_down(axis: &AxisChunks, step: usize) -> Result<AxisChunks> {
+    if let Some((first, chunk, len)) = axis.as_regular() {
+        if chunk % step == 0 {
+            // Boundaries at first + k * chunk all move down by first % step;
+            // the first one vanishes when it moves to 0.
+            let first = first / step * step;
+            return Ok(match first {
+                0 => AxisChunks::uniform(len, chunk),
+                _ => AxisChunks::regular(first, chunk, len),
+            });
+        }
+    }
+    Ok(AxisChunks::from_sizes(round_down_sizes(
+        &listed(axis)?,
+        step,
+    )))
+}
+
+fn round_down_sizes(sizes: &[usize], step: usize) -> Vec<usize> {
     let mut out = Vec::with_capacity(sizes.len());
     let (mut at, mut cut) = (0, 0);
     for &n in sizes {
@@ -109,27 +154,18 @@ fn round_down(sizes: &[usize], step: usize) -> Vec<usize> {
     out
 }
 
-/// Blocks of `c` along an axis of `len`, the last one shorter.
-fn uniform(len: usize, c: usize) -> Vec<usize> {
-    let mut out = vec![c; len / c];
-    if len % c != 0 {
-        out.push(len % c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn sizes(c: &Chunks) -> Vec<Vec<usize>> {
-        c.sizes().to_vec()
+        c.sizes()
     }
 
     #[test]
     fn merging_axes_keeps_leading_blocks_when_the_rest_is_whole() {
         let c = Chunks::from_sizes(vec![vec![2, 4], vec![5]]);
-        let p = plan(&[6, 5], &c, &[30]);
+        let p = plan(&[6, 5], &c, &[30]).unwrap();
         assert_eq!(sizes(&p.input), vec![vec![2, 4], vec![5]]);
         assert_eq!(sizes(&p.output), vec![vec![10, 20]]);
         assert_eq!(p.leads, vec![(0, 0)]);
@@ -138,7 +174,7 @@ mod tests {
     #[test]
     fn splitting_an_axis_rounds_blocks_to_whole_rows() {
         let c = Chunks::from_sizes(vec![vec![5, 7]]);
-        let p = plan(&[12], &c, &[3, 4]);
+        let p = plan(&[12], &c, &[3, 4]).unwrap();
         assert_eq!(sizes(&p.input), vec![vec![4, 8]]);
         assert_eq!(sizes(&p.output), vec![vec![1, 2], vec![4]]);
     }
@@ -147,7 +183,7 @@ mod tests {
     fn split_trailing_axes_are_merged_and_the_lead_shrinks() {
         // Blocks of 10 x 10 = 100 elements; rows of 100 make the lead 1.
         let c = Chunks::from_sizes(vec![vec![10; 10], vec![10; 10]]);
-        let p = plan(&[100, 100], &c, &[10_000]);
+        let p = plan(&[100, 100], &c, &[10_000]).unwrap();
         assert_eq!(sizes(&p.input), vec![vec![1; 100], vec![100]]);
         assert_eq!(sizes(&p.output), vec![vec![100; 100]]);
     }
@@ -155,7 +191,7 @@ mod tests {
     #[test]
     fn length_one_axes_are_left_out_of_groups() {
         let c = Chunks::from_sizes(vec![vec![2, 2], vec![1], vec![3, 3]]);
-        let p = plan(&[4, 1, 6], &c, &[1, 4, 6, 1]);
+        let p = plan(&[4, 1, 6], &c, &[1, 4, 6, 1]).unwrap();
         assert_eq!(sizes(&p.input), sizes(&c));
         assert_eq!(
             sizes(&p.output),
@@ -167,7 +203,7 @@ mod tests {
     #[test]
     fn a_group_of_several_axes_on_both_sides() {
         let c = Chunks::from_sizes(vec![vec![3, 1], vec![6]]);
-        let p = plan(&[4, 6], &c, &[6, 4]);
+        let p = plan(&[4, 6], &c, &[6, 4]).unwrap();
         // 6 input elements per leading index, 4 per output one: leads of 2.
         assert_eq!(sizes(&p.input), vec![vec![2, 2], vec![6]]);
         assert_eq!(sizes(&p.output), vec![vec![3, 3], vec![4]]);

@@ -16,10 +16,11 @@
 //!
 //! Both plans read the same input blocks for the same outputs, in output
 //! order, so neither holds more of the input than the blocks a column of
-//! outputs needs.
+//! outputs needs. Planning lists block lengths, so a grid with more blocks
+//! along an axis than [`size::MAX_LISTED`] is rechunked directly.
 
 use crate::chunks::{Chunks, AUTO_BLOCK_BYTES};
-use crate::kernel::assemble::overlaps;
+use crate::size;
 use std::cmp::Ordering;
 
 /// What an edge costs, in bytes copied: a task dependency and a piece copied
@@ -32,11 +33,18 @@ pub(super) fn steps(input: &Chunks, output: &Chunks, itemsize: usize) -> Vec<Chu
     if input == output {
         return Vec::new();
     }
+    let listable = |c: &Chunks| (0..c.ndim()).all(|a| c.num_blocks_on(a) <= size::MAX_LISTED);
+    if !(listable(input) && listable(output)) {
+        return vec![output.clone()];
+    }
     let limit = AUTO_BLOCK_BYTES
         .max(block_bytes(input, itemsize))
         .max(block_bytes(output, itemsize));
     let mid = intermediate(input, output, itemsize, limit);
-    let bytes = input.shape().iter().product::<usize>() * itemsize;
+    let bytes = input
+        .shape()
+        .into_iter()
+        .fold(itemsize, usize::saturating_mul);
     let cost = |edges: usize, copies: usize| {
         edges
             .saturating_mul(EDGE_BYTES)
@@ -52,13 +60,11 @@ pub(super) fn steps(input: &Chunks, output: &Chunks, itemsize: usize) -> Vec<Chu
 }
 
 /// Number of (output block, input block) pairs that overlap: the edges of
-/// a direct rechunk. The axes multiply.
+/// a direct rechunk, along an axis the blocks of the common refinement. The
+/// axes multiply.
 pub(super) fn edges(input: &Chunks, output: &Chunks) -> usize {
-    input
-        .sizes()
-        .iter()
-        .zip(output.sizes())
-        .map(|(a, b)| overlaps(a, b).iter().map(ExactSizeIterator::len).sum())
+    (0..input.ndim())
+        .map(|a| input.axis(a).refined_blocks(output.axis(a)))
         .fold(1, usize::saturating_mul)
 }
 
@@ -79,9 +85,9 @@ fn widest(sizes: &[usize]) -> usize {
 
 fn block_bytes(chunks: &Chunks, itemsize: usize) -> usize {
     chunks
-        .sizes()
-        .iter()
-        .map(|s| widest(s))
+        .widest()
+        .into_iter()
+        .map(|w| w.max(1))
         .fold(itemsize, usize::saturating_mul)
 }
 
@@ -89,7 +95,7 @@ fn block_bytes(chunks: &Chunks, itemsize: usize) -> usize {
 /// coarser, as far as `limit` bytes per block allows.
 fn intermediate(input: &Chunks, output: &Chunks, itemsize: usize, limit: usize) -> Chunks {
     let (from, to) = (input.sizes(), output.sizes());
-    let mut sizes = from.to_vec();
+    let mut sizes = from.clone();
     let mut coarser: Vec<usize> = (0..sizes.len())
         .filter(|&a| to[a].len() < from[a].len())
         .collect();
