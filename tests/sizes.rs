@@ -295,8 +295,9 @@ fn a_huge_uniform_grid_is_described_in_constant_memory() {
         assert_eq!(x.chunks().block_start(0, (1 << 40) - 1), (1 << 40) - 1);
         assert_eq!(format!("{:?}", x.chunks()), "(1x1099511627776)");
         let shown = x.to_string();
+        // Printing never lowers the plan (which would be too large here).
         assert!(
-            shown.contains("chunks=(1x1099511627776)") && shown.contains("too large"),
+            shown.contains("chunks=(1x1099511627776)") && shown.contains("op=zeros"),
             "{shown}"
         );
         assert_eq!(x.nbytes(), 8 << 40);
