@@ -11,9 +11,10 @@
 
 use super::graph::Graph;
 use super::{Node, Op};
+use crate::chunks::Region;
 use crate::error::{Error, Result};
 use crate::kernel::fused::Expr;
-use crate::view::ViewMap;
+use crate::view::{Strided, ViewMap};
 
 /// The longest chain of operations fused into one task.
 const MAX_FUSED_DEPTH: usize = 48;
@@ -29,6 +30,38 @@ pub(super) struct Slot {
 pub(super) struct Fused {
     pub expr: Expr,
     pub slots: Vec<Slot>,
+}
+
+/// Where a fused tree reads a stored node: the node, the block (C order)
+/// and how to read it.
+pub(super) struct SlotRead {
+    pub node: usize,
+    pub block: usize,
+    pub read: Strided,
+}
+
+impl Fused {
+    /// The stored blocks this tree reads for output `region`, and how.
+    pub fn slot_reads(&self, graph: &Graph, region: &Region) -> Result<Vec<SlotRead>> {
+        self.slots
+            .iter()
+            .map(|slot| {
+                let read = match &slot.view {
+                    Some(view) => view.read(region),
+                    None => Strided::region(region),
+                };
+                let chunks = &graph.nodes[slot.node].chunks;
+                let block = chunks
+                    .block_containing(&read.input_region())
+                    .ok_or_else(|| Error::internal("a fused read straddles stored blocks"))?;
+                Ok(SlotRead {
+                    node: slot.node,
+                    block: chunks.ravel(&block),
+                    read: read.relative_to(&chunks.block_offset(&block)),
+                })
+            })
+            .collect()
+    }
 }
 
 pub(super) struct Plan {

@@ -1,25 +1,24 @@
-//! From the optimized plan to block tasks.
+//! Pass 4, lowering: from the culled plan to block tasks.
 //!
 //! Stored nodes get one task per block. The reductions of a node share one
 //! task per block of it (folding every strip into each of their folders),
 //! then each reduction merges its partials in a fixed tree of `fan_in`-way
 //! combine tasks, so the result does not depend on which task finishes first.
 //!
-//! Only the blocks some output needs get a task (culling), and the
-//! bookkeeping is per needed block, not per block of the grid: a slice of a
-//! huge array lowers to a few tasks. A graph needing more tasks than
-//! [`size::MAX_LISTED`] is an error, not an allocation that aborts.
+//! Only the blocks [`cull`] found needed get a task, and the bookkeeping is
+//! per needed block, not per block of the grid: a slice of a huge array
+//! lowers to a few tasks.
 
 use super::blockmap::BlockMap;
-use super::cse;
 use super::fuse::{Fused, Plan};
+use super::graph::reduced_blocks;
+use super::{cse, cull};
 use super::{Node, Op};
-use crate::chunks::{Chunks, Region};
+use crate::chunks::Region;
 use crate::error::{Error, Result};
 use crate::exec::{Task, TaskGraph, TaskName, Value};
 use crate::kernel::fused::{self, Reduction};
 use crate::kernel::SinkKernel;
-use crate::size;
 use crate::view::Strided;
 use std::sync::Arc;
 
@@ -71,11 +70,11 @@ pub(crate) fn lower(roots: &[Arc<Node>], fan_in: usize) -> Result<Lowered> {
             .collect::<Result<_>>()?,
         needed: Vec::new(),
         needed_pass: Vec::new(),
-        listed: 0,
         blocks: (0..n).map(|_| BlockMap::default()).collect(),
         passes: (0..n).map(|_| None).collect(),
     };
-    builder.find_needed()?;
+    let needed = cull::needed(&plan, &builder.store_trees, &builder.pass_trees)?;
+    (builder.needed, builder.needed_pass) = (needed.stored, needed.pass);
     for i in 0..n {
         if plan.stored[i] {
             builder.store(i)?;
@@ -110,25 +109,15 @@ struct Builder<'p> {
     store_trees: Vec<Option<Arc<Fused>>>,
     /// The fused tree feeding the shared reduction pass over each node.
     pass_trees: Vec<Option<Arc<Fused>>>,
-    /// Which blocks of each stored node some output needs (graph culling).
+    /// Which blocks of each stored node some output needs (from culling).
     needed: Vec<BlockMap<()>>,
     /// Which blocks of each node its reductions' shared pass needs.
     needed_pass: Vec<BlockMap<()>>,
-    /// Blocks marked needed so far, in both: the block tasks to make.
-    listed: usize,
     /// Task of each needed block of each stored node (C-order number).
     blocks: Vec<BlockMap<usize>>,
     /// Task of the shared reduction pass over each needed block of a node
     /// (`None` until its first reduction is lowered).
     passes: Vec<Option<BlockMap<usize>>>,
-}
-
-/// Where a value lies in the block grid of a stored node: the node, the
-/// block (C order) and how to read it.
-struct SlotRead {
-    node: usize,
-    block: usize,
-    read: Strided,
 }
 
 impl Builder<'_> {
@@ -161,157 +150,6 @@ impl Builder<'_> {
                 self.plan.graph.nodes[i].label()
             ))
         })
-    }
-
-    /// Walk the plan from the outputs back to the leaves, marking the blocks
-    /// each needed block reads: a slice of a huge array computes only the
-    /// blocks it overlaps.
-    fn find_needed(&mut self) -> Result<()> {
-        let graph = &self.plan.graph;
-        let n = graph.nodes.len();
-        let sized = |i: usize, present: bool| {
-            BlockMap::new(graph.nodes[i].chunks.num_blocks() * usize::from(present))
-        };
-        self.needed = (0..n).map(|i| sized(i, self.plan.stored[i])).collect();
-        self.needed_pass = (0..n)
-            .map(|i| sized(i, self.pass_trees[i].is_some()))
-            .collect();
-        for &r in &graph.roots {
-            self.need_all(r)?;
-        }
-        // Consumers come after their inputs: walking backwards settles a
-        // node's needs before its inputs are visited. A node's pass reads
-        // the node itself, so it is marked first.
-        for i in (0..n).rev() {
-            let node = &graph.nodes[i];
-            if let Some(tree) = self.pass_trees[i].clone() {
-                for b in self.needed_pass[i].keys() {
-                    self.mark_tree(&tree, &node.chunks, b)?;
-                }
-            }
-            for b in self.needed[i].keys() {
-                self.mark_reads(i, b)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Room for `n` more block tasks, checked before they are listed: an
-    /// error past [`size::MAX_LISTED`].
-    fn room_for(&self, n: usize) -> Result<()> {
-        size::listed("graph", "block tasks", self.listed.saturating_add(n)).map(|_| ())
-    }
-
-    /// Count a block newly marked needed (`new`) as one more task.
-    fn count(&mut self, new: bool) -> Result<()> {
-        self.listed += usize::from(new);
-        self.room_for(0)
-    }
-
-    /// Mark block `b` of stored node `i` needed.
-    fn need(&mut self, i: usize, b: usize) -> Result<()> {
-        if !self.plan.stored[i] {
-            return Err(Error::internal(format!(
-                "a block of {} is read but it is not stored",
-                self.plan.graph.nodes[i].label()
-            )));
-        }
-        let new = self.needed[i].insert(b, ());
-        self.count(new)
-    }
-
-    /// Mark every block of stored node `i` needed (checked before listing them).
-    fn need_all(&mut self, i: usize) -> Result<()> {
-        let blocks = self.plan.graph.nodes[i].chunks.num_blocks();
-        self.room_for(blocks)?;
-        for b in 0..blocks {
-            self.need(i, b)?;
-        }
-        Ok(())
-    }
-
-    /// Mark the stored blocks `tree` reads for block `b` of `chunks`.
-    fn mark_tree(&mut self, tree: &Fused, chunks: &Chunks, b: usize) -> Result<()> {
-        // A tree computed from leaves alone reads nothing (most big graphs).
-        if tree.slots.is_empty() {
-            return Ok(());
-        }
-        let region = chunks.block_region(&chunks.unravel(b));
-        for slot in self.slot_reads(tree, &region)? {
-            self.need(slot.node, slot.block)?;
-        }
-        Ok(())
-    }
-
-    /// Mark what block `b` of stored node `i` reads.
-    fn mark_reads(&mut self, i: usize, b: usize) -> Result<()> {
-        let graph = &self.plan.graph;
-        let node = &graph.nodes[i];
-        let inputs = &graph.inputs[i];
-        let index = node.chunks.unravel(b);
-        match &node.op {
-            Op::Source(_) | Op::Map(_) | Op::View(_) => {
-                let tree = self.store_trees[i]
-                    .clone()
-                    .ok_or_else(|| Error::internal("stored node without a tree"))?;
-                self.mark_tree(&tree, &node.chunks, b)?;
-            }
-            Op::Reduce { axis, .. } => {
-                let p = inputs[0];
-                let column = reduced_blocks(&graph.nodes[p].chunks, *axis, &index);
-                self.room_for(column.len())?;
-                for j in column {
-                    let new = self.needed_pass[p].insert(j, ());
-                    self.count(new)?;
-                }
-            }
-            // A call reads every input, each a single value.
-            Op::Call(_) => {
-                for &p in inputs {
-                    self.need_all(p)?;
-                }
-            }
-            // Block `b` is the value of input `b`: a part no result reads
-            // (a file nobody sliced into) is never loaded.
-            Op::Parts => {
-                let p = *inputs
-                    .get(b)
-                    .ok_or_else(|| Error::internal("from_delayed block without its part"))?;
-                self.need_all(p)?;
-            }
-            Op::BlockOf(at) => {
-                let p = inputs[0];
-                let j = graph.nodes[p].chunks.ravel(at);
-                self.need(p, j)?;
-            }
-            Op::Blocks(kernel) => {
-                for (k, at) in kernel.reads(&index) {
-                    let (p, j) = self.input_block(i, k, &at)?;
-                    self.need(p, j)?;
-                }
-            }
-            // A sink consumes every block of its input.
-            Op::Sink(_) => self.need_all(inputs[0])?,
-            Op::Stored(_) | Op::Invalid(_) => {}
-        }
-        Ok(())
-    }
-
-    /// Input `k` of block node `i` and the C-order number of its block `at`,
-    /// checked: a kernel naming a block that does not exist is a bug.
-    fn input_block(&self, i: usize, k: usize, at: &[usize]) -> Result<(usize, usize)> {
-        let graph = &self.plan.graph;
-        let p = *graph.inputs[i].get(k).ok_or_else(|| {
-            Error::internal(format!("{} reads input {k}", graph.nodes[i].label()))
-        })?;
-        let grid = graph.nodes[p].chunks.grid();
-        if at.len() != grid.len() || at.iter().zip(&grid).any(|(a, g)| a >= g) {
-            return Err(Error::internal(format!(
-                "{} reads block {at:?} of a grid {grid:?}",
-                graph.nodes[i].label()
-            )));
-        }
-        Ok((p, graph.nodes[p].chunks.ravel(at)))
     }
 
     fn store(&mut self, i: usize) -> Result<()> {
@@ -416,7 +254,7 @@ impl Builder<'_> {
                         .reads(&index)
                         .into_iter()
                         .map(|(k, at)| {
-                            let (p, j) = self.input_block(i, k, &at)?;
+                            let (p, j) = self.plan.graph.input_block(i, k, &at)?;
                             self.task(p, j)
                         })
                         .collect::<Result<Vec<_>>>()?;
@@ -478,32 +316,10 @@ impl Builder<'_> {
         }
     }
 
-    /// The stored blocks a fused tree reads for output `region`, and how.
-    fn slot_reads(&self, fused: &Fused, region: &Region) -> Result<Vec<SlotRead>> {
-        fused
-            .slots
-            .iter()
-            .map(|slot| {
-                let read = match &slot.view {
-                    Some(view) => view.read(region),
-                    None => Strided::region(region),
-                };
-                let chunks = &self.plan.graph.nodes[slot.node].chunks;
-                let block = chunks
-                    .block_containing(&read.input_region())
-                    .ok_or_else(|| Error::internal("a fused read straddles stored blocks"))?;
-                Ok(SlotRead {
-                    node: slot.node,
-                    block: chunks.ravel(&block),
-                    read: read.relative_to(&chunks.block_offset(&block)),
-                })
-            })
-            .collect()
-    }
-
     /// The tasks a fused tree needs for output `region`, and how to read each.
     fn reads(&self, fused: &Fused, region: &Region) -> Result<(Vec<usize>, Vec<Strided>)> {
-        self.slot_reads(fused, region)?
+        fused
+            .slot_reads(&self.plan.graph, region)?
             .into_iter()
             .map(|slot| Ok((self.task(slot.node, slot.block)?, slot.read)))
             .collect::<Result<Vec<_>>>()
@@ -603,22 +419,4 @@ fn block_bytes(node: &Node, index: &[usize]) -> usize {
         .block_shape(index)
         .iter()
         .fold(node.dtype.itemsize(), |bytes, &n| bytes.saturating_mul(n))
-}
-
-/// The blocks of a reduction's input (C order) merged into output block
-/// `out`: all of them, or the column along `axis`.
-fn reduced_blocks<'a>(
-    input: &'a Chunks,
-    axis: Option<usize>,
-    out: &'a [usize],
-) -> impl ExactSizeIterator<Item = usize> + 'a {
-    let count = axis.map_or_else(|| input.num_blocks(), |k| input.num_blocks_on(k));
-    (0..count).map(move |j| match axis {
-        None => j,
-        Some(k) => {
-            let mut index = out.to_vec();
-            index.insert(k, j);
-            input.ravel(&index)
-        }
-    })
 }

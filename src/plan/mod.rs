@@ -3,7 +3,7 @@
 //! executor, one file each, in this order:
 //!
 //! ```text
-//! Node DAG ──cse──▶ Graph ──fuse──▶ Plan (stored / fused) ──lower──▶ exec::TaskGraph
+//! Node DAG ──cse──▶ Graph ──fuse──▶ Plan ──cull──▶ needed blocks ──lower──▶ exec::TaskGraph
 //! ```
 //!
 //! 1. [`cse`]: collect the DAG into an indexed graph, merging common
@@ -11,8 +11,9 @@
 //! 2. [`fuse`]: decide which nodes are stored (one task per block) and which
 //!    are fused into their consumers' tasks, and group reductions into
 //!    shared passes;
-//! 3. [`lower`]: cull the blocks no output needs, then emit one task per
-//!    needed block (and the combine trees of reductions, and sinks).
+//! 3. [`cull`]: mark the blocks some output needs;
+//! 4. [`lower`]: emit one task per needed block (and the combine trees of
+//!    reductions, and the tasks of sinks).
 //!
 //! Typed behaviour (how to read a stored block of `f64`, how to fold `i32`s
 //! into a sum) is reached through the kernel traits below; the plan itself
@@ -20,6 +21,7 @@
 
 mod blockmap;
 mod cse;
+mod cull;
 mod dot;
 mod explain;
 mod fuse;
