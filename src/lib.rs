@@ -50,8 +50,10 @@ mod plan;
 mod size;
 mod view;
 
+#[allow(deprecated)]
+pub use array::select;
 pub use array::{
-    concatenate, random, select, stack, tensordot, BlockInfo, ChunkedArray, Dot, IntoOperand,
+    concatenate, random, stack, tensordot, where_cond, BlockInfo, ChunkedArray, Dot, IntoOperand,
 };
 pub use boundary::Boundary;
 pub use chunks::{ChunkSpec, Chunks};
@@ -67,7 +69,7 @@ pub use options::{parse_bytes, Options};
 /// types, so one `use` line is enough to build, compute and compare arrays.
 pub mod prelude {
     pub use crate::{
-        compute, concatenate, select, stack, tensordot, BlockInfo, Boundary, ChunkSpec,
+        compute, concatenate, stack, tensordot, where_cond, BlockInfo, Boundary, ChunkSpec,
         ChunkedArray, Chunks, Compute, Error, Observer, Options, Scheduler,
     };
     pub use ndarray::{

@@ -11,7 +11,7 @@ mod common;
 
 use common::{assert_same, chunked, ctx, floats, ints, positive, typed, Case};
 use ndarray::{Array, Dimension, Zip};
-use ndchunk::{select, ChunkedArray, Chunks, Error};
+use ndchunk::{where_cond, ChunkedArray, Chunks, Error};
 
 /// Floats with no zero (divisors).
 fn nonzero_floats(shape: &[usize], salt: u64) -> ndarray::ArrayD<f64> {
@@ -383,37 +383,37 @@ fn select_body<D: Dimension>(case: &Case) {
         let c = |what: &str| ctx::<D>(case, &format!("{what}, {label}"));
         let both = pick(&cond_ref, &a, &b);
         assert_same(
-            &select(&cond, &x, &y).compute().unwrap(),
+            &where_cond(&cond, &x, &y).compute().unwrap(),
             &both,
             &c("select(c, x, y)"),
         );
         assert_same(
-            &select(&cond, x.clone(), y.clone()).compute().unwrap(),
+            &where_cond(&cond, x.clone(), y.clone()).compute().unwrap(),
             &both,
             &c("select(c, x, y) owned"),
         );
         let swapped = pick(&cond_ref, &b, &a);
         assert_same(
-            &select(&cond, &y, &x).compute().unwrap(),
+            &where_cond(&cond, &y, &x).compute().unwrap(),
             &swapped,
             &c("select(c, y, x)"),
         );
         let scalar_b = cond_ref.mapv(|c| c);
         let scalar_b = pick(&scalar_b, &a, &a.mapv(|_| -1.5));
         assert_same(
-            &select(&cond, &x, -1.5).compute().unwrap(),
+            &where_cond(&cond, &x, -1.5).compute().unwrap(),
             &scalar_b,
             &c("select(c, x, s)"),
         );
         let scalar_a = pick(&cond_ref, &a.mapv(|_| 7.0), &b);
         assert_same(
-            &select(&cond, 7.0, &y).compute().unwrap(),
+            &where_cond(&cond, 7.0, &y).compute().unwrap(),
             &scalar_a,
             &c("select(c, s, y)"),
         );
         let scalars = cond_ref.mapv(|c| if c { 1.0 } else { 0.0 });
         assert_same(
-            &select(&cond, 1.0, 0.0).compute().unwrap(),
+            &where_cond(&cond, 1.0, 0.0).compute().unwrap(),
             &scalars,
             &c("select(c, 1, 0)"),
         );
@@ -422,7 +422,7 @@ fn select_body<D: Dimension>(case: &Case) {
         let x_main = chunked(&a, &case.chunks);
         let y_main = chunked(&b, &case.chunks);
         assert_same(
-            &select(&cond_alt, &x_main, &y_main).compute().unwrap(),
+            &where_cond(&cond_alt, &x_main, &y_main).compute().unwrap(),
             &both,
             &c("select with the condition chunked differently"),
         );
@@ -433,7 +433,7 @@ fn select_body<D: Dimension>(case: &Case) {
             .and(&n)
             .map_collect(|&c, &v| if c { v } else { 0 });
         assert_same(
-            &select(&cond, &xn, 0).compute().unwrap(),
+            &where_cond(&cond, &xn, 0).compute().unwrap(),
             &expected,
             &c("select i64"),
         );
@@ -647,7 +647,7 @@ fn chains_body<D: Dimension>(case: &Case) {
     assert_same(&expr.compute().unwrap(), &expr_ref, &c("three-input chain"));
 
     // Comparison, select and clip on the chain.
-    let sel = select(&expr.gt(0.0), &expr, -&expr).clip(0.0, 100.0);
+    let sel = where_cond(&expr.gt(0.0), &expr, -&expr).clip(0.0, 100.0);
     let sel_ref = expr_ref.mapv(|v| if v > 0.0 { v } else { -v }.clamp(0.0, 100.0));
     assert_same(
         &sel.compute().unwrap(),
@@ -670,8 +670,11 @@ fn chains_body<D: Dimension>(case: &Case) {
     let (g1, g2) = ndchunk::compute((&x.gt(1.0), &x.gt(2.0))).unwrap();
     assert_same(&g1, &a.mapv(|v| v > 1.0), &c("gt 1"));
     assert_same(&g2, &a.mapv(|v| v > 2.0), &c("gt 2"));
-    let (s1, s2) =
-        ndchunk::compute((&select(&x.gt(0.0), 1.0, 2.0), &select(&x.gt(0.0), 1.0, 3.0))).unwrap();
+    let (s1, s2) = ndchunk::compute((
+        &where_cond(&x.gt(0.0), 1.0, 2.0),
+        &where_cond(&x.gt(0.0), 1.0, 3.0),
+    ))
+    .unwrap();
     assert_same(
         &s1,
         &a.mapv(|v| if v > 0.0 { 1.0 } else { 2.0 }),
@@ -805,8 +808,11 @@ fn shape_mismatch_is_an_error_from_compute() {
         Err(Error::ShapeMismatch { op: "zip_with", .. })
     ));
     assert!(matches!(
-        select(&x.gt(0.0), &y, 0.0).compute(),
-        Err(Error::ShapeMismatch { op: "select", .. })
+        where_cond(&x.gt(0.0), &y, 0.0).compute(),
+        Err(Error::ShapeMismatch {
+            op: "where_cond",
+            ..
+        })
     ));
     assert!(matches!(
         (&x - &y).sum().compute(),

@@ -10,7 +10,7 @@ use approx::abs_diff_eq;
 use common::{partition, small_shape as shape};
 use ndarray::{ArrayD, ArrayViewD, Axis, Dimension, Ix0, IxDyn};
 use ndchunk::random::Rng;
-use ndchunk::{select, ChunkSpec, ChunkedArray, Chunks, Error, Options, Scheduler};
+use ndchunk::{where_cond, ChunkSpec, ChunkedArray, Chunks, Error, Options, Scheduler};
 use proptest::collection::vec;
 use proptest::prelude::*;
 
@@ -265,7 +265,7 @@ fn lazy_float_op(x: &Lazy<f64>, other: &Lazy<f64>, op: &FloatOp) -> Lazy<f64> {
         FloatOp::Abs => x.mapv(f64::abs),
         FloatOp::SqrtAbs => x.abs().sqrt(),
         FloatOp::Neg => -x,
-        FloatOp::Relu => select(&x.gt(0.0), x, 0.0),
+        FloatOp::Relu => where_cond(&x.gt(0.0), x, 0.0),
     }
 }
 

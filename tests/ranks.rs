@@ -7,7 +7,7 @@ mod common;
 use common::{assert_same, floats};
 use ndarray::{ArrayD, Axis, IxDyn};
 use ndchunk::delayed::delayed;
-use ndchunk::{concatenate, select, stack, tensordot, ChunkedArray, Chunks, Error};
+use ndchunk::{concatenate, stack, tensordot, where_cond, ChunkedArray, Chunks, Error};
 use std::fmt::Debug;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -95,7 +95,7 @@ fn elementwise_operations_of_different_ranks_broadcast_or_fail_cleanly() {
     for (what, result) in [
         ("+", (&x + &bad).compute()),
         ("zip_with", x.zip_with(&bad, |p, q| p + q).compute()),
-        ("select", select(&bad.gt(0.0), &x, 0.0).compute()),
+        ("where_cond", where_cond(&bad.gt(0.0), &x, 0.0).compute()),
     ] {
         let e = error_of(what, || result);
         assert!(matches!(e, Error::ShapeMismatch { .. }), "{what}: {e}");
@@ -103,7 +103,7 @@ fn elementwise_operations_of_different_ranks_broadcast_or_fail_cleanly() {
     let e = error_of("gt", || x.gt(&bad).compute());
     assert!(matches!(e, Error::ShapeMismatch { op: "gt", .. }), "{e}");
     // select with branches of other ranks, broadcast as numpy's where.
-    let picked = select(&x.gt(0.0), &y, &z).compute().unwrap();
+    let picked = where_cond(&x.gt(0.0), &y, &z).compute().unwrap();
     let mut expected = ArrayD::zeros(IxDyn(&[2, 3, 4]));
     ndarray::Zip::from(&mut expected)
         .and(&a)

@@ -17,7 +17,7 @@ use ndarray::{
     Zip,
 };
 use ndchunk::random::Rng;
-use ndchunk::{select, ChunkSpec, ChunkedArray, Chunks, Error};
+use ndchunk::{where_cond, ChunkSpec, ChunkedArray, Chunks, Error};
 use proptest::collection::vec;
 use proptest::prelude::*;
 
@@ -1063,32 +1063,32 @@ fn select_broadcasts_all_three_operands() {
     };
 
     assert_same(
-        &select(&c1, &x, &y).compute().unwrap(),
+        &where_cond(&c1, &x, &y).compute().unwrap(),
         &select3(&cond_a, &av, &bv),
         "select((m,1), (1,n), (m,n))",
     );
     assert_same(
-        &select(&c1, &y, &x).compute().unwrap(),
+        &where_cond(&c1, &y, &x).compute().unwrap(),
         &select3(&cond_a, &bv, &av),
         "select((m,1), (m,n), (1,n))",
     );
     assert_same(
-        &select(&c1, &x, &v).compute().unwrap(),
+        &where_cond(&c1, &x, &v).compute().unwrap(),
         &select3(&cond_a, &av, &vv),
         "select((m,1), (1,n), (n,))",
     );
     assert_same(
-        &select(&cf, &v, &x).compute().unwrap(),
+        &where_cond(&cf, &v, &x).compute().unwrap(),
         &select3(&cond_full, &vv, &av),
         "select((m,n), (n,), (1,n))",
     );
     assert_same(
-        &select(&c1, &x, -1.0).compute().unwrap(),
+        &where_cond(&c1, &x, -1.0).compute().unwrap(),
         &zip_ref(&cond_a, &av, |c, p| pick(c, p, -1.0)),
         "select((m,1), (1,n), scalar)",
     );
     assert_same(
-        &select(&cf, 2.0, &v).compute().unwrap(),
+        &where_cond(&cf, 2.0, &v).compute().unwrap(),
         &zip_ref(&cond_full, &vv, |c, q| pick(c, 2.0, q)),
         "select((m,n), scalar, (n,))",
     );
@@ -1096,12 +1096,12 @@ fn select_broadcasts_all_three_operands() {
     let cond = y.gt(&v);
     let expected_cond = zip_ref(&bv, &vv, |p, q| p > q);
     assert_same(
-        &select(&cond, &y, &v).compute().unwrap(),
+        &where_cond(&cond, &y, &v).compute().unwrap(),
         &select3(&expected_cond, &bv, &vv),
         "select(y > v, y, v)",
     );
     // The shape of the result is the broadcast of all three.
-    assert_eq!(select(&c1, &x, 0.0).shape(), &[m, n]);
+    assert_eq!(where_cond(&c1, &x, 0.0).shape(), &[m, n]);
 }
 
 /// 0-d operands: the mean of an array subtracted from it, in both orders,
@@ -1630,10 +1630,10 @@ fn incompatible_shapes_are_a_shape_mismatch() {
         // select: the condition against a branch.
         let cond = x.gt(0.0);
         assert_shape_mismatch(
-            select(&cond, &y, 0.0).compute(),
+            where_cond(&cond, &y, 0.0).compute(),
             sa,
             sb,
-            &what("select(cond, b, 0)"),
+            &what("where_cond(cond, b, 0)"),
         );
     }
     // Statically typed operands, both ranks.

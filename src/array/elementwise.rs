@@ -387,17 +387,18 @@ impl<T: Element + ScalarOperand, D: Dimension> IntoOperand<T, D> for T {
     }
 }
 
-/// `a` where `cond` is true, `b` elsewhere (numpy's `where`); `a` and `b`
-/// are arrays of `cond`'s shape or scalars.
+/// `a` where `cond` is true, `b` elsewhere: numpy's `where(cond, a, b)`
+/// (`where` is a Rust keyword; `where_cond` as in candle). `a` and `b` are
+/// arrays of `cond`'s shape (or broadcastable to it) or scalars.
 ///
 /// ```
 /// use ndchunk::prelude::*;
 /// let x = ChunkedArray::arange(-2.0, 3.0, 1.0, 2)?;
-/// let relu = ndchunk::select(&x.gt(0.0), &x, 0.0);
+/// let relu = ndchunk::where_cond(&x.gt(0.0), &x, 0.0);
 /// assert_eq!(relu.compute()?, array![0.0, 0.0, 0.0, 1.0, 2.0]);
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
-pub fn select<T: Element, D: Dimension>(
+pub fn where_cond<T: Element, D: Dimension>(
     cond: &ChunkedArray<bool, D>,
     a: impl IntoOperand<T, D>,
     b: impl IntoOperand<T, D>,
@@ -405,11 +406,34 @@ pub fn select<T: Element, D: Dimension>(
     let a = a.into_operand(cond.shape(), cond.chunks());
     let b = b.into_operand(cond.shape(), cond.chunks());
     // Three inputs through two binary kernels: (cond, a) zipped, then chosen against b.
-    let cond_a = cond.binary(&a, "select", Some("zip".into()), |c, a| (c, a));
-    cond_a.binary(
-        &b,
-        "select",
-        Some("select".into()),
-        |(c, a), b| if c { a } else { b },
-    )
+    let cond_a = cond.binary(&a, "where_cond", Some("zip".into()), |c, a| (c, a));
+    cond_a.binary(&b, "where_cond", Some("where_cond".into()), |(c, a), b| {
+        if c {
+            a
+        } else {
+            b
+        }
+    })
+}
+
+/// The old name of [`where_cond`]: it clashed with
+/// [`ChunkedArray::select`], which is numpy's `take`.
+///
+/// ```
+/// # #![allow(deprecated)]
+/// use ndchunk::prelude::*;
+/// let x = ChunkedArray::arange(-2.0, 3.0, 1.0, 2)?;
+/// assert_eq!(ndchunk::select(&x.gt(0.0), &x, 0.0).compute()?, array![0.0, 0.0, 0.0, 1.0, 2.0]);
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+#[deprecated(
+    since = "0.2.0",
+    note = "renamed `where_cond` (numpy's `where`); `x.select(axis, indices)` is numpy's `take`"
+)]
+pub fn select<T: Element, D: Dimension>(
+    cond: &ChunkedArray<bool, D>,
+    a: impl IntoOperand<T, D>,
+    b: impl IntoOperand<T, D>,
+) -> ChunkedArray<T, D> {
+    where_cond(cond, a, b)
 }

@@ -19,7 +19,9 @@ mod take;
 mod views;
 
 pub use blocks::BlockInfo;
-pub use elementwise::{select, IntoOperand};
+#[allow(deprecated)]
+pub use elementwise::select;
+pub use elementwise::{where_cond, IntoOperand};
 pub use linalg::{tensordot, Dot};
 pub use reshape::{concatenate, stack};
 
