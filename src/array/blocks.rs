@@ -27,6 +27,9 @@ pub struct BlockInfo {
     pub offset: Vec<usize>,
 }
 
+/// # Block functions
+///
+/// A closure on each block, as dask's `map_blocks`.
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// Apply `f` to every block, which it sees as an `ArrayView` with its
     /// [`BlockInfo`] (index in the grid, offset in the array), returning a

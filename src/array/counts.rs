@@ -30,6 +30,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     }
 }
 
+/// # Counts and histograms
 impl<T: Element + AsPrimitive<f64>, D: Dimension> ChunkedArray<T, D> {
     /// Histogram of all elements in `bins` equal bins over `range = (lo,
     /// hi)`, as numpy's `histogram(x, bins, range)`: the counts (lazy, one

@@ -19,6 +19,10 @@ fn resolve<T>(shape: &[usize], chunks: ChunkSpec) -> Result<Chunks> {
     chunks.resolve(shape, std::mem::size_of::<T>())
 }
 
+/// # Creating arrays
+///
+/// From ndarray arrays (no copy), constants, functions of the index and
+/// blocks; 1-D ranges below. Random arrays come from [`Rng`](crate::random::Rng).
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// Wrap an in-memory array, without copying it when it is in standard
     /// (row-major) layout, as every freshly made ndarray is; any other layout

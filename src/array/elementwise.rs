@@ -15,6 +15,11 @@ use num_traits::{AsPrimitive, Float};
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+/// # Elementwise operations
+///
+/// Maps, casts, comparisons and clipping; arithmetic operators (`+ - * / %`,
+/// unary `-`) between arrays and with scalars are implemented on the type.
+/// Chains of them fuse into one kernel per block.
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// `f` of every element, with a label and (for built-in operations) a
     /// sharing key.
@@ -325,6 +330,7 @@ float_fns! {
     tanh => T::tanh;
 }
 
+/// # Elementwise functions of floats
 impl<T: Float + Element, D: Dimension> ChunkedArray<T, D> {
     /// `x^n` elementwise, for an integer power.
     ///

@@ -92,6 +92,10 @@ fn absolute(len: usize, index: isize, axis: usize, what: &'static str) -> Result
     })
 }
 
+/// # Slicing and indexing
+///
+/// `s![]` slices and single indices; only the blocks a slice overlaps are
+/// computed.
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// The view `info` selects, written with ndarray's `s![]`: ranges, steps
     /// (negative steps walk the range backwards, as in ndarray), single

@@ -83,6 +83,7 @@ dot_impls! {
     Ix1, Ix1 => Ix0;
 }
 
+/// # Linear algebra (2-D)
 impl<T: Element> ChunkedArray<T, Ix2> {
     /// Matrix product with a matrix (`Ix2` result) or a vector (`Ix1`
     /// result), as ndarray's `dot`; see [`Dot`]. Blocks of the product are
@@ -113,6 +114,7 @@ impl<T: Element> ChunkedArray<T, Ix2> {
     }
 }
 
+/// # Linear algebra (1-D)
 impl<T: Element> ChunkedArray<T, Ix1> {
     /// Inner product with a vector (`Ix0` result) or vector-matrix product
     /// (`Ix1` result), as ndarray's `dot`; see [`Dot`].

@@ -3,6 +3,9 @@
 //! Every method here only records a plan node; `compute` lowers the plan and
 //! runs it. Nothing in this module knows about threads.
 
+// In the order of the rustdoc page of `ChunkedArray`: each file adds one
+// group of methods.
+mod basics;
 mod blocks;
 mod counts;
 mod create;
@@ -26,7 +29,7 @@ pub use linalg::{tensordot, Dot};
 pub use reshape::{concatenate, stack};
 
 use crate::chunks::Chunks;
-use crate::compute::{compute_with, Compute};
+use crate::compute::Compute;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::exec::Value;
@@ -34,13 +37,11 @@ use crate::kernel::blocks::BlockFn;
 use crate::kernel::sink::{Assemble, Assembled};
 use crate::kernel::SourceKernel;
 use crate::kernel::Typed;
-use crate::options::Options;
 use crate::plan::{Node, Op};
 use crate::size;
 use ndarray::{Array, Dimension};
 use std::fmt;
 use std::marker::PhantomData;
-use std::path::Path;
 use std::sync::Arc;
 
 /// A lazy n-dimensional array cut into blocks.
@@ -49,6 +50,16 @@ use std::sync::Arc;
 /// turns the plan into one task per block (fusing elementwise chains into
 /// the tasks that consume them) and runs the tasks on all cores. Cloning is
 /// cheap: it shares the plan.
+///
+/// **Start here**: wrap an ndarray array with [`from_array`](Self::from_array)
+/// (no copy) or make one with [`zeros`](Self::zeros), [`from_fn`](Self::from_fn)
+/// or a [`random::Rng`](crate::random::Rng); combine arrays with operators and
+/// [`mapv`](Self::mapv); reduce with [`sum`](Self::sum), [`mean_axis`](Self::mean_axis)
+/// ...; then [`compute`](Self::compute) (or [`ndchunk::compute`](crate::compute)
+/// for several results sharing their work). The methods below come in groups:
+/// creating arrays; shape, chunks and computing; elementwise operations;
+/// reductions; views and slicing; selecting along an axis; rechunking and
+/// reshaping; block functions; stencils; linear algebra; scans; counts.
 ///
 /// `T` is the element type, `D` the dimensionality (`Ix1`, `Ix2`, ... or `IxDyn`),
 /// as in ndarray.
@@ -132,145 +143,6 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             Op::Invalid(error) => Err(error.clone()),
             _ => Ok(self),
         }
-    }
-
-    /// The shape, as a slice (as ndarray's `shape()`).
-    pub fn shape(&self) -> &[usize] {
-        &self.node.shape
-    }
-
-    /// The shape as `D`'s pattern: `(rows, cols)` for a 2-D array.
-    pub fn dim(&self) -> D::Pattern {
-        let mut dim = D::zeros(self.ndim());
-        dim.slice_mut().copy_from_slice(self.shape());
-        dim.into_pattern()
-    }
-
-    /// Number of axes.
-    pub fn ndim(&self) -> usize {
-        self.node.shape.len()
-    }
-
-    /// Number of elements (as ndarray's `len()`). Valid arrays have at most
-    /// `isize::MAX`; the count saturates for the shape an invalid array was
-    /// asked with (its error comes from `compute`).
-    pub fn len(&self) -> usize {
-        size::elements("shape", &self.node.shape).unwrap_or(usize::MAX)
-    }
-
-    /// True when the array has no element.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// How the array is cut into blocks.
-    pub fn chunks(&self) -> &Chunks {
-        &self.node.chunks
-    }
-
-    /// Number of blocks.
-    pub fn num_blocks(&self) -> usize {
-        self.node.chunks.num_blocks()
-    }
-
-    /// Bytes the array would take in memory, were it computed whole (it
-    /// saturates as [`len`](Self::len) does).
-    pub fn nbytes(&self) -> usize {
-        self.len().saturating_mul(std::mem::size_of::<T>())
-    }
-
-    /// Number of block tasks `compute` would run, after optimization.
-    ///
-    /// ```
-    /// use ndchunk::prelude::*;
-    /// let x = ChunkedArray::<f64, _>::ones((100, 100), (50, 50))?;
-    /// assert_eq!((&x + 1.0).num_tasks()?, 4);      // fused: one task per block
-    /// assert_eq!((&x + 1.0).sum().num_tasks()?, 5); // 4 partials + 1 combine
-    /// # Ok::<(), ndchunk::Error>(())
-    /// ```
-    pub fn num_tasks(&self) -> Result<usize> {
-        crate::compute::num_tasks(self)
-    }
-
-    /// Compute the whole array with the default [`Options`]: on the current
-    /// rayon pool, all of its threads.
-    ///
-    /// ```
-    /// use ndchunk::prelude::*;
-    /// let a = array![[1.0, 2.0], [3.0, 4.0]];
-    /// let x = ChunkedArray::from_array(a.clone(), (1, 2))?;
-    /// assert_eq!((&x * 10.0).compute()?, a * 10.0);
-    /// # Ok::<(), ndchunk::Error>(())
-    /// ```
-    pub fn compute(&self) -> Result<Array<T, D>> {
-        compute_with(self, &Options::default())
-    }
-
-    /// Compute with chosen [`Options`] (thread count, scheduler, fan-in).
-    pub fn compute_with(&self, options: &Options) -> Result<Array<T, D>> {
-        compute_with(self, options)
-    }
-
-    /// Compute the blocks and keep them in memory: the returned array reads
-    /// them instead of recomputing its plan (dask's `persist`).
-    ///
-    /// ```
-    /// use ndchunk::prelude::*;
-    /// let x = ndchunk::random::Rng::seed(1).standard_normal(1000, 100)?;
-    /// let kept = x.persist()?;
-    /// assert_eq!(kept.compute()?, x.compute()?);
-    /// assert_eq!(kept.num_tasks()?, 10);
-    /// # Ok::<(), ndchunk::Error>(())
-    /// ```
-    pub fn persist(&self) -> Result<ChunkedArray<T, D>> {
-        self.persist_with(&Options::default())
-    }
-
-    /// [`persist`](Self::persist) with chosen [`Options`].
-    pub fn persist_with(&self, options: &Options) -> Result<ChunkedArray<T, D>> {
-        let blocks = crate::compute::compute_blocks(std::slice::from_ref(&self.node), options)?
-            .pop()
-            .ok_or_else(|| Error::internal("persist computed no array"))?;
-        Ok(Self::new(
-            self.node.shape.clone(),
-            self.node.chunks.clone(),
-            Op::Stored(Arc::new(blocks)),
-            vec![],
-        ))
-    }
-
-    /// The optimized logical plan as text: which nodes are stored, which are
-    /// fused into their consumers, which reductions share a pass.
-    ///
-    /// ```
-    /// use ndchunk::prelude::*;
-    /// let x = ndchunk::random::Rng::seed(0).standard_normal((100, 100), (50, 50))?;
-    /// let plan = (&x * 2.0).sum().explain();
-    /// assert!(plan.contains("sum [reduce]") && plan.contains("[fused]"));
-    /// # Ok::<(), ndchunk::Error>(())
-    /// ```
-    pub fn explain(&self) -> String {
-        crate::compute::explain(std::slice::from_ref(&self.node))
-    }
-
-    /// The block task graph in Graphviz DOT (render with `dot -Tsvg`).
-    ///
-    /// ```
-    /// use ndchunk::prelude::*;
-    /// let x = ChunkedArray::<f64, _>::ones(10, 5)?;
-    /// let dot = x.sum().visualize();
-    /// assert!(dot.starts_with("digraph") && dot.contains("->"));
-    /// # Ok::<(), ndchunk::Error>(())
-    /// ```
-    pub fn visualize(&self) -> String {
-        crate::compute::visualize(std::slice::from_ref(&self.node))
-    }
-
-    /// Write the task graph to `path`: DOT text for `.dot`/`.gv`, or an image
-    /// rendered by Graphviz's `dot` for `.svg`, `.png` and `.pdf` (an error
-    /// saying so when `dot` is not installed).
-    pub fn visualize_to(&self, path: impl AsRef<Path>) -> Result<()> {
-        crate::compute::write_dot(&self.visualize(), path.as_ref())
     }
 }
 

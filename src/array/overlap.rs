@@ -13,6 +13,7 @@ use crate::kernel::Block;
 use crate::size;
 use ndarray::{Array, ArrayView, Dimension, IntoDimension, Slice};
 
+/// # Stencils: blocks with halos
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// [`map_blocks`](Self::map_blocks) with a halo: `f` sees every block
     /// grown by `depth[axis]` elements on both sides of every axis, taken

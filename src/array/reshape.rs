@@ -20,6 +20,7 @@ use crate::kernel::rechunk::rechunk;
 use crate::kernel::Block;
 use ndarray::{Dimension, IntoDimension, IxDyn};
 
+/// # Rechunking and reshaping
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// The same array cut into other blocks (dask's `rechunk`). Each new
     /// block is copied out of the old blocks overlapping it; a new block that

@@ -34,6 +34,7 @@ impl Scan {
     }
 }
 
+/// # Scans
 impl<T: Element + Accumulate, D: Dimension> ChunkedArray<T, D> {
     /// Cumulative sum along `axis` (numpy's `cumsum(x, axis)`): element `i`
     /// along the axis is the sum of elements `0..=i`, in the element's sum

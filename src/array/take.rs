@@ -17,6 +17,7 @@ struct Group {
     local: Vec<usize>,
 }
 
+/// # Selecting along an axis
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// The elements at `indices` along `axis`, in that order: the result's
     /// axis has `indices.len()` elements, element `i` being this array's

@@ -30,6 +30,9 @@ pub(crate) fn broadcast_shapes(
         .collect()
 }
 
+/// # Views: transposes, axes and broadcasting
+///
+/// Read through strides, never copied.
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// This array through `view`, with `shape` (no check). A view of a
     /// view becomes one view of the inner view's input.

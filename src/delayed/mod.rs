@@ -364,6 +364,7 @@ impl<T: Clone + Send + Sync + 'static> Compute for &Delayed<T> {
     }
 }
 
+/// # Blocks as delayed values
 impl<T: Element, D: Dimension + 'static> ChunkedArray<T, D> {
     /// The blocks as delayed values, in a grid shaped like the block grid:
     /// each is computed (with what it depends on) only when asked for.

@@ -2,7 +2,7 @@
 //! with ndchunk — a progress bar ([`Progress`]), a Chrome trace-event file
 //! ([`Trace`]) and a per-operation table ([`Profile`]).
 //!
-//! The quickest way in is through [`Options`](crate::Options):
+//! The quickest way in is through [`Options`]:
 //! `.progress(true)`, `.trace("run.json")`, `.profile(true)`. Attach the
 //! types here yourself with [`Options::observer`](crate::Options::observer)
 //! to read their results in code:
