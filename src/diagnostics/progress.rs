@@ -32,7 +32,7 @@ pub struct Progress {
     total: AtomicUsize,
     done: Mutex<TasksDone>,
     running: Arc<AtomicBool>,
-    drawer: Mutex<Option<(ProgressBar, JoinHandle<()>)>>,
+    drawer: Mutex<Option<JoinHandle<Option<ProgressBar>>>>,
 }
 
 impl Progress {
@@ -55,19 +55,18 @@ impl Progress {
     pub fn total(&self) -> usize {
         self.total.load(Ordering::Relaxed)
     }
+}
 
-    fn bar(&self) -> ProgressBar {
-        let bar = ProgressBar::with_draw_target(
-            Some(self.total() as u64),
-            ProgressDrawTarget::stderr_with_hz(10),
-        );
-        let style = ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} tasks ({eta} left)",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-        bar.set_style(style);
-        bar
-    }
+/// The bar of a run of `total` tasks, on stderr.
+fn new_bar(total: usize) -> ProgressBar {
+    let bar =
+        ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr_with_hz(10));
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} tasks ({eta} left)",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
 }
 
 impl Observer for Progress {
@@ -81,28 +80,36 @@ impl Observer for Progress {
         if !std::io::stderr().is_terminal() {
             return;
         }
-        let bar = self.bar();
         self.running.store(true, Ordering::Release);
-        let (done, running, drawn) = (run.done.clone(), self.running.clone(), bar.clone());
+        let (done, running, total) = (run.done.clone(), self.running.clone(), run.tasks);
+        // The bar appears after the first redraw interval: a compute that
+        // ends sooner draws nothing (no flash, no cost).
         let drawer = std::thread::Builder::new()
             .name("ndchunk-progress".into())
             .spawn(move || {
-                while running.load(Ordering::Acquire) {
-                    drawn.set_position(done.get() as u64);
+                let mut bar: Option<ProgressBar> = None;
+                loop {
                     std::thread::park_timeout(REDRAW);
+                    if !running.load(Ordering::Acquire) {
+                        return bar;
+                    }
+                    bar.get_or_insert_with(|| new_bar(total))
+                        .set_position(done.get() as u64);
                 }
             });
         if let Ok(handle) = drawer {
-            *lock(&self.drawer) = Some((bar, handle));
+            *lock(&self.drawer) = Some(handle);
         }
     }
 
     fn compute_end(&self, run: &ComputeEnd) {
         self.running.store(false, Ordering::Release);
         let drawer = lock(&self.drawer).take();
-        if let Some((bar, handle)) = drawer {
+        if let Some(handle) = drawer {
             handle.thread().unpark();
-            let _ = handle.join();
+            let Ok(Some(bar)) = handle.join() else {
+                return;
+            };
             bar.set_position(self.done() as u64);
             if run.ok {
                 bar.finish();
