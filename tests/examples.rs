@@ -106,3 +106,57 @@ fn every_example_answers_help_and_refuses_unknown_flags() {
         assert!(out.stdout.is_empty(), "{name} ran anyway");
     }
 }
+
+#[test]
+fn mean_normal_runs_with_progress_trace_profile_and_a_memory_limit() {
+    let exe = examples_dir().join(format!("mean_normal{}", std::env::consts::EXE_SUFFIX));
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mean_normal.rs");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if modified(&exe) < modified(&source) {
+        println!(
+            "SKIPPED: mean_normal is not built, or older than its source; `cargo test` builds it"
+        );
+        return;
+    }
+    let trace =
+        std::env::temp_dir().join(format!("ndchunk-mean-normal-{}.json", std::process::id()));
+    let out = Command::new(&exe)
+        .args([
+            "--size",
+            "600",
+            "--chunk",
+            "200",
+            "--threads",
+            "2",
+            "--progress",
+            "--profile",
+        ])
+        .args(["--memory-limit", "4MB", "--trace"])
+        .arg(&trace)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("memory limit") && stdout.contains("trace"),
+        "{stdout}"
+    );
+    // The profile table, on stderr: the shared pass over the 9 blocks.
+    assert!(
+        stderr.contains("operation") && stderr.contains("partial"),
+        "{stderr}"
+    );
+    let json = std::fs::read_to_string(&trace).unwrap();
+    std::fs::remove_file(&trace).ok();
+    assert!(json.starts_with("{\"displayTimeUnit\"") && json.contains("\"ph\":\"X\""));
+    // A bad limit is refused before anything runs.
+    let out = Command::new(&exe)
+        .args(["--memory-limit", "lots"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--memory-limit"));
+}
