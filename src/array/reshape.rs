@@ -7,7 +7,6 @@
 
 mod concat;
 mod groups;
-mod rechunk_plan;
 
 pub use concat::{concatenate, stack};
 
@@ -53,7 +52,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
                 return ChunkedArray::invalid(self.shape().to_vec(), e, vec![self.node.clone()])
             }
         };
-        rechunk_plan::steps(self.chunks(), &target, itemsize)
+        crate::plan::rechunk_steps(self.chunks(), &target, itemsize)
             .into_iter()
             .fold(self.clone(), |array, step| {
                 let kernel = rechunk::<T>(array.chunks(), &step);

@@ -103,8 +103,9 @@ pub struct TaskEvent<'a> {
     pub worker: usize,
     /// Estimated bytes of the value it makes.
     pub bytes: usize,
-    /// Bytes of values the executor holds right after this event (values
-    /// made and not yet freed, plus the outputs of running tasks).
+    /// Bytes the executor counts as held right after this event: values
+    /// made and not yet freed, the outputs and strip buffers of running
+    /// tasks, and 2 KiB of bookkeeping per task of the run.
     pub live_bytes: usize,
     /// Time since the run started, at this event.
     pub at: Duration,

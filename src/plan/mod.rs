@@ -15,6 +15,9 @@
 //! 4. [`lower`]: emit one task per needed block (and the combine trees of
 //!    reductions, and the tasks of sinks).
 //!
+//! [`rechunk`] is the one decision taken when an operation is recorded: the
+//! chunkings a rechunk goes through (directly or via an intermediate).
+//!
 //! Typed behaviour (how to read a stored block of `f64`, how to fold `i32`s
 //! into a sum) is reached through the kernel traits below; the plan itself
 //! only moves `Arc<dyn Any>` values around.
@@ -27,10 +30,12 @@ mod explain;
 mod fuse;
 mod graph;
 mod lower;
+mod rechunk;
 
 pub(crate) use dot::{dot_escape, to_dot};
 pub(crate) use explain::explain;
 pub(crate) use lower::{lower, Lowered};
+pub(crate) use rechunk::steps as rechunk_steps;
 
 use crate::chunks::Chunks;
 use crate::error::Error;

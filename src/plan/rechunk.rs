@@ -29,7 +29,7 @@ const EDGE_BYTES: usize = 64 << 10;
 
 /// The chunkings a rechunk from `input` to `output` goes through, `output`
 /// last; empty when they are equal. `itemsize` is an element's size in bytes.
-pub(super) fn steps(input: &Chunks, output: &Chunks, itemsize: usize) -> Vec<Chunks> {
+pub(crate) fn steps(input: &Chunks, output: &Chunks, itemsize: usize) -> Vec<Chunks> {
     if input == output {
         return Vec::new();
     }
