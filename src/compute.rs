@@ -100,8 +100,11 @@ pub(crate) fn compute_blocks(roots: &[Arc<Node>], options: &Options) -> Result<V
         cancel: options.cancel.clone(),
     };
     let result = execute(lowered.tasks, &config);
-    diagnostics.finish()?;
+    // The trace and profile are written also for a failed run; the run's
+    // own error comes first.
+    let written = diagnostics.finish();
     let mut values = result?.into_iter();
+    written?;
     Ok(counts
         .iter()
         .map(|&n| values.by_ref().take(n).collect())

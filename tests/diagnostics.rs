@@ -285,3 +285,32 @@ fn parse_bytes_reads_units() {
         assert!(e.to_string().contains("bytes"), "{text}: {e}");
     }
 }
+
+#[test]
+fn a_failed_run_still_writes_its_trace_and_reports_its_own_error() {
+    let path =
+        std::env::temp_dir().join(format!("ndchunk-failed-trace-{}.json", std::process::id()));
+    let x = ChunkedArray::<f64, _>::ones(40, 10).unwrap();
+    let bad = x.map_blocks(|b, info| {
+        if info.index == [1] {
+            panic!("bad block");
+        }
+        b.to_owned()
+    });
+    let options = Options::default().threads(1).trace(&path);
+    let err = bad.sum().compute_with(&options).unwrap_err();
+    assert!(err.to_string().contains("bad block"), "{err}");
+    let json: Json = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    std::fs::remove_file(&path).ok();
+    let failed: Vec<&Json> = json["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["args"]["failed"] == true)
+        .collect();
+    assert_eq!(failed.len(), 1, "{json}");
+    // When the trace cannot be written either, the run's error comes first.
+    let unwritable = Options::default().trace("/nonexistent-dir/ndchunk/trace.json");
+    let err = bad.sum().compute_with(&unwritable).unwrap_err();
+    assert!(err.to_string().contains("bad block"), "{err}");
+}
