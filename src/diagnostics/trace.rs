@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::lock::lock;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// Records every task of a run as a Chrome trace event: one complete event
@@ -49,13 +49,9 @@ impl Trace {
         Trace::default()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Vec<Event>> {
-        lock(&self.events)
-    }
-
     /// The trace as Chrome trace-event JSON (times in microseconds).
     pub fn to_json(&self) -> String {
-        let events = self.lock();
+        let events = lock(&self.events);
         let mut out = String::from("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
         let mut workers: Vec<usize> = events.iter().map(|e| e.worker).collect();
         workers.sort_unstable();
@@ -134,7 +130,7 @@ fn json_escape(text: &str) -> String {
 
 impl Observer for Trace {
     fn compute_start(&self, _run: &ComputeStart) {
-        self.lock().clear();
+        lock(&self.events).clear();
         lock(&self.live).clear();
     }
 
@@ -152,7 +148,7 @@ impl Observer for Trace {
             bytes: task.bytes,
             failed: task.failed,
         };
-        self.lock().push(event);
+        lock(&self.events).push(event);
         lock(&self.live).push((task.at, task.live_bytes));
     }
 }

@@ -12,7 +12,7 @@ use super::state::State;
 use super::Value;
 use crate::error::Result;
 use crate::lock::lock;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 struct Gate {
     /// Consumers whose inputs are all done, in the order they became ready.
@@ -49,10 +49,6 @@ pub(super) fn run_bounded(state: State, limit: usize) -> Result<Vec<Value>> {
 }
 
 impl<'s> Bounded<'s> {
-    fn lock(&self) -> MutexGuard<'_, Gate> {
-        lock(&self.gate)
-    }
-
     /// Whether `bytes` more fit next to what is held, keeping `room` free.
     fn fits(&self, bytes: usize, room: usize) -> bool {
         self.state.live().saturating_add(bytes).saturating_add(room) <= self.limit
@@ -63,7 +59,7 @@ impl<'s> Bounded<'s> {
     where
         's: 'a,
     {
-        let mut gate = self.lock();
+        let mut gate = lock(&self.gate);
         while gate.running < self.state.threads {
             let Some(task) = self.choose(&mut gate) else {
                 break;
@@ -73,7 +69,7 @@ impl<'s> Bounded<'s> {
             scope.spawn(move |s| {
                 let ready = self.state.run_reserved(task);
                 {
-                    let mut gate = self.lock();
+                    let mut gate = lock(&self.gate);
                     gate.running -= 1;
                     gate.ready.extend(ready);
                 }
