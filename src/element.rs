@@ -277,3 +277,105 @@ arange_float!(f32 f64);
 pub(crate) fn is_nan<T: PartialOrd>(x: &T) -> bool {
     x.partial_cmp(x).is_none()
 }
+
+/// Elements that Zarr and `.npy` stores hold: `bool`, `i8` to `i64`, `u8`
+/// to `u64`, `f32` and `f64` (sealed: the stores' own traits, from `zarrs`
+/// and `ndarray-npy`, are what reads and writes them).
+///
+/// The element type of an array read from a store must be the store's data
+/// type exactly: opening a `float32` array as `f64` is an error naming both,
+/// never a silent conversion.
+///
+/// ```
+/// use ndchunk::element::StoreElement;
+/// assert_eq!(<f64 as StoreElement>::DTYPE, "float64");
+/// assert_eq!(<bool as StoreElement>::DTYPE, "bool");
+/// ```
+pub trait StoreElement:
+    Element
+    + zarrs::array::ElementOwned
+    + ndarray_npy::ReadableElement
+    + ndarray_npy::WritableElement
+    + ndarray_npy::ViewElement
+    + ndarray_npy::ViewMutElement
+    + sealed::Sealed
+{
+    /// The data type's name, the same in Zarr v3 and numpy (`"float64"`).
+    const DTYPE: &'static str;
+    /// The Zarr v2 (numpy array-protocol) type string, little-endian
+    /// (`"<f8"`).
+    const V2_DTYPE: &'static str;
+    /// The fill value `value` as this type, when it is one exactly
+    /// (`None` for `0.5` as an integer, or `2.0` as a `bool`).
+    fn from_fill(value: f64) -> Option<Self>;
+    /// The element as a JSON fill value (Zarr metadata).
+    fn to_json(self) -> serde_json::Value;
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+macro_rules! store_int {
+    ($($t:ty => $name:literal, $v2:literal;)*) => {$(
+        impl sealed::Sealed for $t {}
+        impl StoreElement for $t {
+            const DTYPE: &'static str = $name;
+            const V2_DTYPE: &'static str = $v2;
+            fn from_fill(value: f64) -> Option<Self> {
+                let cast = value as $t;
+                (cast as f64 == value).then_some(cast)
+            }
+            fn to_json(self) -> serde_json::Value {
+                serde_json::Value::from(self)
+            }
+        }
+    )*};
+}
+
+store_int! {
+    i8 => "int8", "|i1"; i16 => "int16", "<i2"; i32 => "int32", "<i4"; i64 => "int64", "<i8";
+    u8 => "uint8", "|u1"; u16 => "uint16", "<u2"; u32 => "uint32", "<u4"; u64 => "uint64", "<u8";
+}
+
+macro_rules! store_float {
+    ($($t:ty => $name:literal, $v2:literal;)*) => {$(
+        impl sealed::Sealed for $t {}
+        impl StoreElement for $t {
+            const DTYPE: &'static str = $name;
+            const V2_DTYPE: &'static str = $v2;
+            fn from_fill(value: f64) -> Option<Self> {
+                let cast = value as $t;
+                (value.is_nan() || cast as f64 == value).then_some(cast)
+            }
+            fn to_json(self) -> serde_json::Value {
+                // JSON has no NaN or infinities: Zarr spells them as strings.
+                if self.is_nan() {
+                    "NaN".into()
+                } else if self.is_infinite() {
+                    if self > 0.0 { "Infinity" } else { "-Infinity" }.into()
+                } else {
+                    serde_json::Value::from(self as f64)
+                }
+            }
+        }
+    )*};
+}
+
+store_float! { f32 => "float32", "<f4"; f64 => "float64", "<f8"; }
+
+impl sealed::Sealed for bool {}
+impl StoreElement for bool {
+    const DTYPE: &'static str = "bool";
+    const V2_DTYPE: &'static str = "|b1";
+    fn from_fill(value: f64) -> Option<Self> {
+        match value {
+            0.0 => Some(false),
+            1.0 => Some(true),
+            _ => None,
+        }
+    }
+    fn to_json(self) -> serde_json::Value {
+        self.into()
+    }
+}

@@ -142,6 +142,20 @@ pub enum Error {
         /// The operating system's message.
         message: String,
     },
+    /// A store (a Zarr array, a `.npy` file) cannot be opened, read or
+    /// written as asked: a missing path, a data type that is not the
+    /// element type, a region outside the array, a chunk that does not
+    /// decode.
+    #[error("store {path}, {key}: {reason}")]
+    Store {
+        /// The store (the directory of a Zarr hierarchy with the array's
+        /// path in it, or the `.npy` file).
+        path: String,
+        /// What in the store: a chunk key (`c/0/1`), `metadata`, `region`.
+        key: String,
+        /// What went wrong, with what was expected.
+        reason: String,
+    },
     /// A task's inputs and output together need more bytes than the memory
     /// limit of [`Options::memory_limit`](crate::Options::memory_limit).
     #[error("task {task} needs {needed} bytes (its inputs, output and scratch), more than the memory limit of {limit} bytes; raise the limit or use smaller blocks")]

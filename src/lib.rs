@@ -43,6 +43,7 @@ pub mod diagnostics;
 pub mod element;
 mod error;
 mod exec;
+pub mod io;
 mod kernel;
 mod lock;
 mod options;
@@ -68,6 +69,7 @@ pub use options::{parse_bytes, Options};
 /// Re-exports ndarray's `Array`, `Axis`, `array!`, `s!` and dimension
 /// types, so one `use` line is enough to build, compute and compare arrays.
 pub mod prelude {
+    pub use crate::io::{zarr_attributes, Codec, StoreElement, Written, ZarrFormat, ZarrOptions};
     pub use crate::{
         compute, concatenate, stack, tensordot, where_cond, BlockInfo, Boundary, ChunkSpec,
         ChunkedArray, Chunks, Compute, Error, Observer, Options, Scheduler,

@@ -62,7 +62,7 @@ fn a_hundred_million_tenths_sum_to_the_correctly_rounded_result() {
 #[test]
 fn alternating_magnitudes_keep_the_small_terms() {
     let n = 10_000_000;
-    let value = |i: usize| if i % 2 == 0 { 1e8 } else { 1e-8 };
+    let value = |i: usize| if i.is_multiple_of(2) { 1e8 } else { 1e-8 };
     // Exact: n/2 * 1e8 is an integer well inside f64's exact range; the small
     // terms add up to n/2 * 1e-8 with a relative error of 1e-16; one rounding.
     let exact = (n / 2) as f64 * 1e8 + (n / 2) as f64 * 1e-8;

@@ -10,7 +10,7 @@ fn data(shape: &[usize], nan_every: usize) -> ArrayD<f64> {
     let mut k = 0usize;
     ArrayD::from_shape_simple_fn(IxDyn(shape), || {
         k += 1;
-        if nan_every > 0 && k % nan_every == 0 {
+        if nan_every > 0 && k.is_multiple_of(nan_every) {
             f64::NAN
         } else {
             ((k * 7919) % 1009) as f64 / 97.0 - 5.0

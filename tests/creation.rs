@@ -632,7 +632,7 @@ fn chunk_validation_errors_name_axis_and_numbers() {
 fn blocks_of(len: usize, c: Option<usize>) -> Vec<usize> {
     let c = c.unwrap_or(len).clamp(1, len.max(1));
     let mut sizes = vec![c; len / c];
-    if len % c != 0 || len == 0 {
+    if !len.is_multiple_of(c) || len == 0 {
         sizes.push(len % c);
     }
     sizes
@@ -877,11 +877,11 @@ fn typed_dimensions_from_creation() {
     assert_eq!(computed.dim(), (3, 4));
     assert_eq!(x.dim(), (3, 4));
     let v: ChunkedArray<f64, ndarray::Ix1> = x.sum_axis(Axis(0));
-    assert_eq!(v.compute().unwrap(), Array1::zeros(4));
+    assert_eq!(v.compute().unwrap(), Array1::<f64>::zeros(4));
     let d = ChunkedArray::<f64, IxDyn>::zeros(IxDyn(&[3, 4]), IxDyn(&[2, 2])).unwrap();
     assert_eq!(d.dim(), IxDyn(&[3, 4]));
     assert_eq!(
         d.sum_axis(Axis(1)).compute().unwrap(),
-        ArrayD::zeros(IxDyn(&[3]))
+        ArrayD::<f64>::zeros(IxDyn(&[3]))
     );
 }

@@ -565,7 +565,7 @@ fn integer_division_by_zero_is_an_error() -> R {
     // Nothing is left broken.
     assert_eq!(
         (&x / 7).sum().compute()?.into_scalar(),
-        (0..100).map(|v| v / 7).sum()
+        (0..100).map(|v| v / 7).sum::<i64>()
     );
     Ok(())
 }

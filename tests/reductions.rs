@@ -692,8 +692,14 @@ fn empty_arrays() {
 fn reductions_along_an_empty_axis() {
     let x = ChunkedArray::<f64, _>::ones((3, 0, 4), (2, 2, 2)).unwrap();
     // Along the empty axis: a full result of identities, or an error.
-    assert_eq!(x.sum_axis(Axis(1)).compute().unwrap(), Array::zeros((3, 4)));
-    assert_eq!(x.prod_axis(Axis(1)).compute().unwrap(), Array::ones((3, 4)));
+    assert_eq!(
+        x.sum_axis(Axis(1)).compute().unwrap(),
+        Array::<f64, _>::zeros((3, 4))
+    );
+    assert_eq!(
+        x.prod_axis(Axis(1)).compute().unwrap(),
+        Array::<f64, _>::ones((3, 4))
+    );
     assert!(x
         .mean_axis(Axis(1))
         .compute()
@@ -716,7 +722,7 @@ fn reductions_along_an_empty_axis() {
     );
     assert_eq!(
         x.count_nonzero_axis(Axis(1)).compute().unwrap(),
-        Array::zeros((3, 4))
+        Array::<usize, _>::zeros((3, 4))
     );
     for (op, result) in [
         ("min", x.min_axis(Axis(1)).compute().map(|_| ())),

@@ -20,6 +20,7 @@ mod reshape;
 mod scan;
 mod take;
 mod views;
+mod zarr;
 
 pub use blocks::BlockInfo;
 #[allow(deprecated)]

@@ -54,6 +54,13 @@ impl<T> Clone for Delayed<T> {
     }
 }
 
+/// Shows what computing it runs (`Delayed(to_zarr(/data/x))`).
+impl<T> std::fmt::Debug for Delayed<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Delayed({})", self.node.label())
+    }
+}
+
 /// A call's function on its inputs' values.
 type CallFn = dyn Fn(&[Value]) -> Result<Value> + Send + Sync;
 
@@ -175,7 +182,7 @@ pub fn shared<T: Send + Sync + 'static>(value: T) -> Delayed<T> {
 }
 
 impl<T: Send + Sync + 'static> Delayed<T> {
-    fn from_node(node: Arc<Node>) -> Self {
+    pub(crate) fn from_node(node: Arc<Node>) -> Self {
         Delayed {
             node,
             _type: PhantomData,

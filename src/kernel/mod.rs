@@ -26,6 +26,8 @@ pub(crate) mod sink;
 pub(crate) mod sources;
 mod typed;
 pub(crate) mod view_source;
+pub(crate) mod written;
+pub(crate) mod zarr;
 pub(crate) mod ziggurat;
 
 pub(crate) use contract::{
