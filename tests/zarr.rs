@@ -534,3 +534,20 @@ fn options_reach_the_metadata() {
         ArrayD::<f32>::zeros(IxDyn(&[4, 6]))
     );
 }
+
+#[test]
+fn the_memory_limit_counts_the_chunks_a_task_decodes() {
+    let dir = Scratch::new("limit");
+    let x = ChunkedArray::<f64, _>::ones((1000, 1000), (500, 1000)).unwrap();
+    x.to_zarr(dir.path(), "x", ZarrOptions::default())
+        .unwrap()
+        .compute()
+        .unwrap();
+    let y = ChunkedArray::<f64, IxDyn>::from_zarr(dir.path(), "x").unwrap();
+    // A sum holds one decoded chunk (4 MB) per task, not just strips.
+    let tight = Options::default().memory_limit(2 << 20);
+    let err = y.sum().compute_with(&tight).unwrap_err();
+    assert!(matches!(err, Error::MemoryLimit { .. }), "{err}");
+    let enough = Options::default().memory_limit(16 << 20);
+    assert_eq!(y.sum().compute_with(&enough).unwrap().into_scalar(), 1e6);
+}

@@ -90,6 +90,12 @@ pub(crate) trait SourceKernel: Send + Sync {
     fn whole_blocks_only(&self) -> bool {
         false
     }
+    /// Whether [`open`](Self::open) holds its whole region at once (a store
+    /// decodes whole chunks) rather than making strips as they are asked
+    /// for: the memory limit then counts the region's bytes too.
+    fn buffers_region(&self) -> bool {
+        false
+    }
     /// A source for `region` (absolute coordinates) lying in block `block`.
     fn open(&self, region: &Region, block: &[usize]) -> Result<AnySource>;
     /// Whether [`open_view`](Self::open_view) works: the values can be read

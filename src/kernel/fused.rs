@@ -42,14 +42,21 @@ pub(crate) enum Expr {
 }
 
 impl Expr {
-    /// Bytes of the strip buffers one evaluation holds: a strip of every
-    /// node of the tree.
-    pub fn scratch_bytes(&self) -> usize {
+    /// Bytes one evaluation over a region of `elements` holds besides its
+    /// output: a strip of every node of the tree, and the whole region of
+    /// sources that read it at once (stores decode whole chunks).
+    pub fn scratch_bytes(&self, elements: usize) -> usize {
         let mut bytes = 0_usize;
         let mut stack = vec![self];
         while let Some(expr) = stack.pop() {
             let itemsize = match expr {
                 Expr::Read { dtype, .. } => dtype.itemsize(),
+                Expr::Source {
+                    kernel, itemsize, ..
+                } if kernel.buffers_region() => {
+                    bytes = bytes.saturating_add(elements.saturating_mul(*itemsize));
+                    *itemsize
+                }
                 Expr::Source { itemsize, .. } | Expr::SourceView { itemsize, .. } => *itemsize,
                 Expr::Map { itemsize, args, .. } => {
                     stack.extend(args);

@@ -171,10 +171,10 @@ impl Builder<'_> {
                 let fused = self.store_trees[i]
                     .clone()
                     .ok_or_else(|| Error::internal("stored node without a tree"))?;
-                let scratch = fused.expr.scratch_bytes();
                 for b in wanted {
                     let index = node.chunks.unravel(b);
                     let region = node.chunks.block_region(&index);
+                    let scratch = fused.expr.scratch_bytes(region.len());
                     let (deps, reads) = self.reads(&fused, &region)?;
                     let bytes = block_bytes(&node, &index);
                     let (fused, dtype) = (fused.clone(), node.dtype.clone());
@@ -345,12 +345,12 @@ impl Builder<'_> {
             .clone()
             .ok_or_else(|| Error::internal("reduced node without a pass tree"))?;
         let reductions = Arc::new(reductions);
-        let scratch = fused.expr.scratch_bytes();
         let needed = std::mem::take(&mut self.needed_pass[input]).keys();
         let mut pass = BlockMap::new(node.chunks.num_blocks());
         for b in needed {
             let index = node.chunks.unravel(b);
             let region = node.chunks.block_region(&index);
+            let scratch = fused.expr.scratch_bytes(region.len());
             let (deps, reads) = self.reads(&fused, &region)?;
             let bytes = reductions.iter().fold(0_usize, |sum, (_, axis)| {
                 let kept = region.len() / axis.map_or(region.len(), |k| region.shape[k]).max(1);

@@ -104,6 +104,10 @@ impl<T: StoreElement> SourceKernel for ZarrSource<T> {
         false
     }
 
+    fn buffers_region(&self) -> bool {
+        true
+    }
+
     fn open(&self, region: &Region, _block: &[usize]) -> Result<AnySource> {
         let values = self.array.read::<T>(region)?.into_shared();
         let all = Strided::region(&Region {
