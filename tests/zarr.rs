@@ -414,7 +414,8 @@ fn bad_stores_paths_types_and_regions_are_errors_naming_them() {
     assert!(err.to_string().contains("overwrite"), "{err}");
     // Regions: out of bounds, wrong shape, wrong rank, wrong type.
     let small = ChunkedArray::<u32, _>::zeros((2, 3), 2).unwrap();
-    let regions: [&[std::ops::Range<usize>]; 3] = [&[5..7, 0..3], &[0..2, 0..4], &[0..2]];
+    #[allow(clippy::single_range_in_vec_init)] // one range for a 2-D array is the fault tested
+    let regions: [&[std::ops::Range<usize>]; 3] = [&[5..7, 0..3], &[0..2, 0..4], &[0..2usize][..]];
     for region in regions {
         let err = small.to_zarr_region(dir.path(), "x", region).unwrap_err();
         assert!(err.to_string().contains("region"), "{region:?}: {err}");
