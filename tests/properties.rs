@@ -68,7 +68,7 @@ enum Base {
     Array,
     /// `from_fn` reading the generated values (not cheap: stored when shared).
     FromFn,
-    /// A random draw (whole blocks only: stored when re-chunked).
+    /// A random draw (its values do not depend on the chunking).
     Random(u64),
 }
 

@@ -1806,7 +1806,7 @@ fn transposes_of_in_memory_arrays_are_read_in_place() {
 }
 
 #[test]
-fn transposes_of_random_arrays_store_the_random_array() {
+fn transposes_of_random_arrays_draw_in_place() {
     let x = Rng::seed(12).standard_normal((60, 60), (25, 40)).unwrap();
     let s = (&x + &x.t()).sum();
     let plan = s.explain();
@@ -1814,8 +1814,10 @@ fn transposes_of_random_arrays_store_the_random_array() {
         .lines()
         .filter(|l| l.contains("random."))
         .collect::<Vec<_>>();
+    // Values are drawn by element index, so a transpose draws its elements
+    // directly: nothing is stored.
     assert!(!random.is_empty(), "{plan}");
-    assert!(random.iter().all(|l| l.contains("[stored]")), "{plan}");
+    assert!(!plan.contains("[stored]"), "{plan}");
     let a = x.compute().unwrap();
     let e = (&a + &a.t()).sum();
     let v = s.compute().unwrap().into_scalar();

@@ -101,8 +101,8 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// (negative steps walk the range backwards, as in ndarray), single
     /// indices that drop their axis and `NewAxis`. Nothing is copied, and
     /// only the blocks the slice overlaps are ever computed: a corner of a
-    /// huge random array draws one block. An index or bound out of range is
-    /// an error from `compute`.
+    /// huge random array draws only the corner's values. An index or bound
+    /// out of range is an error from `compute`.
     ///
     /// ```
     /// use ndchunk::prelude::*;
@@ -113,7 +113,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     ///
     /// let big = ndchunk::random::Rng::seed(7).standard_normal((100_000, 100_000), (1000, 1000))?;
     /// let corner = big.slice(s![..10, ..10]);
-    /// assert_eq!(corner.num_tasks()?, 2); // one random block drawn, one slice of it
+    /// assert_eq!(corner.num_tasks()?, 1); // one task drawing the 100 values
     /// assert_eq!(corner.compute()?.dim(), (10, 10));
     /// # Ok::<(), ndchunk::Error>(())
     /// ```

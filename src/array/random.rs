@@ -1,13 +1,32 @@
 //! Reproducible random arrays.
 //!
-//! Every block has its own Xoshiro256++ stream, seeded from the seed, the
-//! array's draw number and the block's index, so values are the same on any
-//! number of threads and in any task order, and blocks are drawn in parallel
-//! without sharing a generator. Normal samples come from our own ziggurat
-//! (the method `rand_distr` uses, with a fast path small enough to inline),
-//! uniform ones from `rand`'s `Uniform`. The same seed, the same sequence of draws and the same chunks
-//! give bit-identical arrays; a different chunking gives different (equally
-//! valid) values, as in dask.
+//! The value of every element is a function of the seed, the array's draw
+//! number and the element's index only, never of the chunking, the slicing,
+//! the thread count or the scheduler: the same array cut into other blocks,
+//! or a slice of it, has the same values, and `x.slice(s![..10, ..10])` of a
+//! 100000² random array draws 100 values.
+//!
+//! # How the values are defined
+//! Element `i` (its index in C order over the whole array) of the `d`-th
+//! array drawn from `Rng::seed(s)` (`d = 0, 1, ...` in the order of the
+//! calls) owns the sequence of 32-bit words of the Philox4x32-10 blocks
+//! (Salmon et al., SC 2011; passes TestU01's BigCrush)
+//!
+//! ```text
+//! philox4x32_10(counter = [i mod 2^32, i div 2^32, k, d], key = [s mod 2^32, s div 2^32]),  k = 0, 1, 2, ...
+//! ```
+//!
+//! taken four words per block in order; a 64-bit draw is two words, low
+//! first, and one that would straddle two blocks starts the next block. The
+//! element is sampled from its own sequence alone:
+//! - `standard_normal`: the ziggurat of Marsaglia and Tsang with 256 layers
+//!   (the tables of `rand_distr`; [`StandardNormal`] has the method);
+//!   `normal(m, s)` is `m + s * standard_normal`;
+//! - `uniform(low, high)` and `integers(low, high)`: `rand` 0.10's
+//!   `Uniform::new(low, high)` on the sequence.
+//!
+//! Another implementation of Philox (Random123, numpy's `randomgen`) gives
+//! the same words; the tests pin golden values.
 
 use super::ChunkedArray;
 use crate::chunks::ChunkSpec;
@@ -71,10 +90,17 @@ impl Rng {
         let shape = shape.into_dimension().slice().to_vec();
         let chunks = chunks.into().resolve(&shape, std::mem::size_of::<T>())?;
         let stream = self.draws.fetch_add(1, Ordering::Relaxed);
+        let draw = u32::try_from(stream).map_err(|_| {
+            Error::invalid(
+                "rng",
+                format!("draw {stream} is past the 2^32 draws one seed holds: use another seed"),
+            )
+        })?;
         let kernel = RandomKernel {
             dist,
             seed: self.seed,
-            stream,
+            draw,
+            shape: shape.clone(),
             label: format!("random.{what}(seed={}, draw={stream})", self.seed),
             _elem: PhantomData,
         };

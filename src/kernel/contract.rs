@@ -85,11 +85,6 @@ pub(crate) trait SourceKernel: Send + Sync {
     }
     /// Cheaper to compute again than to store when several consumers need it.
     fn cheap(&self) -> bool;
-    /// Only whole blocks of the node's own chunking can be produced (random
-    /// streams are per block).
-    fn whole_blocks_only(&self) -> bool {
-        false
-    }
     /// Whether [`open`](Self::open) holds its whole region at once (a store
     /// decodes whole chunks) rather than making strips as they are asked
     /// for: the memory limit then counts the region's bytes too.

@@ -83,11 +83,6 @@ impl Expr {
                 let block = chunks
                     .block_containing(region)
                     .ok_or_else(|| Error::internal("a fused source read straddles its blocks"))?;
-                if kernel.whole_blocks_only() && chunks.block_region(&block) != *region {
-                    return Err(Error::internal(
-                        "a per-block source was asked for part of a block",
-                    ));
-                }
                 kernel.open(region, &block)
             }
             Expr::Map { kernel, args, .. } => {

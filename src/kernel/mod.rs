@@ -17,6 +17,7 @@ pub(crate) mod fused;
 pub(crate) mod linalg;
 pub(crate) mod overlap;
 pub(crate) mod pairwise;
+pub(crate) mod philox;
 pub(crate) mod random;
 pub(crate) mod rechunk;
 pub(crate) mod reduce;

@@ -164,7 +164,6 @@ impl Plan {
             }
             addressable[i] = stored[i]
                 || match &graph.nodes[i].op {
-                    Op::Source(kernel) => !kernel.whole_blocks_only(),
                     Op::Map(_) => inputs.iter().all(|&j| addressable[j]),
                     _ => true,
                 };
