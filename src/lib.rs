@@ -33,6 +33,8 @@
 //! next compute works as before.
 
 #![warn(missing_docs)]
+// The only unsafe code maps `.npy` files (`kernel::npy`), allowed there.
+#![deny(unsafe_code)]
 
 mod array;
 mod boundary;

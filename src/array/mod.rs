@@ -12,6 +12,7 @@ mod create;
 mod elementwise;
 mod index;
 mod linalg;
+mod npy;
 mod ops;
 mod overlap;
 pub mod random;
@@ -31,13 +32,15 @@ pub use reshape::{concatenate, stack};
 
 use crate::chunks::Chunks;
 use crate::compute::Compute;
+use crate::delayed::Delayed;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::exec::Value;
 use crate::kernel::blocks::BlockFn;
 use crate::kernel::sink::{Assemble, Assembled};
-use crate::kernel::SourceKernel;
+use crate::kernel::written::Written;
 use crate::kernel::Typed;
+use crate::kernel::{SinkKernel, SourceKernel};
 use crate::plan::{Node, Op};
 use crate::size;
 use ndarray::{Array, Dimension};
@@ -145,6 +148,21 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             _ => Ok(self),
         }
     }
+}
+
+/// The lazy receipt of `sink` consuming every block of `input`: a write to
+/// a store (`to_zarr`, `to_npy`).
+fn written_by<T: Element, D: Dimension>(
+    sink: impl SinkKernel + 'static,
+    input: &ChunkedArray<T, D>,
+) -> Delayed<Written> {
+    Delayed::from_node(Node::new(
+        vec![],
+        Chunks::single(&[]),
+        Typed::<()>::ops(),
+        Op::Sink(Arc::new(sink)),
+        vec![input.node.clone()],
+    ))
 }
 
 impl<T: Element, D: Dimension> Compute for &ChunkedArray<T, D> {

@@ -1,15 +1,13 @@
 //! Zarr stores: `from_zarr`, `from_zarr_with_chunks`, `to_zarr`,
 //! `to_zarr_region` (see [`crate::io`]).
 
-use super::ChunkedArray;
+use super::{written_by, ChunkedArray};
 use crate::chunks::{AxisChunks, ChunkSpec, Chunks};
 use crate::delayed::Delayed;
 use crate::element::StoreElement;
 use crate::error::Result;
 use crate::io::{self, Written, ZarrOptions};
 use crate::kernel::zarr::{ZarrArray, ZarrSource, ZarrTarget, ZarrWrite};
-use crate::kernel::{SinkKernel, Typed};
-use crate::plan::{Node, Op};
 use ndarray::{Dimension, IxDyn};
 use std::ops::Range;
 use std::path::Path;
@@ -289,18 +287,4 @@ fn check_region(array: &ZarrArray, region: &[Range<usize>], shape: &[usize]) -> 
         ));
     }
     Ok(region.iter().map(|r| r.start).collect())
-}
-
-/// The lazy receipt of `sink` consuming every block of `input`.
-fn written_by<T: StoreElement, D: Dimension>(
-    sink: impl SinkKernel + 'static,
-    input: &ChunkedArray<T, D>,
-) -> Delayed<Written> {
-    Delayed::from_node(Node::new(
-        vec![],
-        Chunks::single(&[]),
-        Typed::<()>::ops(),
-        Op::Sink(Arc::new(sink)),
-        vec![input.node.clone()],
-    ))
 }

@@ -15,6 +15,7 @@ mod cursor;
 pub(crate) mod elementwise;
 pub(crate) mod fused;
 pub(crate) mod linalg;
+pub(crate) mod npy;
 pub(crate) mod overlap;
 pub(crate) mod pairwise;
 pub(crate) mod philox;
