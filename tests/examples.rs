@@ -160,3 +160,64 @@ fn mean_normal_runs_with_progress_trace_profile_and_a_memory_limit() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--memory-limit"));
 }
+
+#[test]
+fn out_of_core_writes_reads_and_removes_its_store_unless_kept() {
+    let exe = examples_dir().join(format!("out_of_core{}", std::env::consts::EXE_SUFFIX));
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/out_of_core.rs");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if modified(&exe) < modified(&source) {
+        println!(
+            "SKIPPED: out_of_core is not built, or older than its source; `cargo test` builds it"
+        );
+        return;
+    }
+    let store =
+        std::env::temp_dir().join(format!("ndchunk-out-of-core-test-{}", std::process::id()));
+    let run = |keep: bool| {
+        let mut command = Command::new(&exe);
+        command
+            .args(["--n", "300", "--chunk", "70", "--threads", "2"])
+            .arg("--store")
+            .arg(&store);
+        if keep {
+            command.arg("--keep");
+        }
+        let out = command.output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    let stdout = run(false);
+    for expected in ["write:", "read:", "MB/s", "std", "peak RSS", "agree"] {
+        assert!(stdout.contains(expected), "no `{expected}` in:\n{stdout}");
+    }
+    // 5 x 5 chunks of x, 5 of the column sums; x read twice (once for the
+    // mean and the column sums, once for x - mean), never held.
+    assert!(
+        stdout.contains("25 files") && stdout.contains("5 chunks"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("x read 2.00 times"), "{stdout}");
+    assert!(!store.exists(), "the store was not deleted without --keep");
+
+    run(true);
+    let kept = |array: &str| store.join(array).join("zarr.json").is_file();
+    assert!(
+        kept("x") && kept("sum0"),
+        "the store was not kept with --keep"
+    );
+    // A store that is not empty is refused before anything runs.
+    let out = Command::new(&exe)
+        .arg("--store")
+        .arg(&store)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&store).ok();
+    assert!(!out.status.success() && out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
+}

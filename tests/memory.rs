@@ -77,3 +77,31 @@ fn stored_intermediates_are_freed_after_their_last_reader() {
     });
     assert!(peak < 5 * BLOCK_BYTES, "peak {peak} bytes on 2 threads");
 }
+
+#[test]
+fn an_array_read_after_its_own_reduction_is_read_again_not_held() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    // `x - x.mean()` needs the mean of all of x before its first block:
+    // storing x for it would hold all 8 blocks (64 MB). A source that is not
+    // cheap (a user closure, a Zarr store) is computed again instead.
+    let f = |(i, j): (usize, usize)| (i * 7 + j) as f64 % 13.0;
+    let x = ChunkedArray::from_fn((8000, 1000), (1000, 1000), f).unwrap();
+    let std = (&x - &x.mean()).std(0.0);
+    let plan = std.explain();
+    assert!(!plan.contains("[stored]"), "{plan}");
+    let (got, peak) = peak_during(|| {
+        std.compute_with(&Options::default().scheduler(Scheduler::Sync))
+            .unwrap()
+            .into_scalar()
+    });
+    let a = Array2::from_shape_fn((8000, 1000), f);
+    let expected = (&a - a.mean().unwrap()).std(0.0);
+    assert!(
+        (got - expected).abs() < 1e-12 * expected,
+        "{got} vs {expected}"
+    );
+    assert!(
+        peak < BLOCK_BYTES,
+        "peak {peak} bytes: a block of x ({BLOCK_BYTES} bytes) was held"
+    );
+}

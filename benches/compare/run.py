@@ -13,6 +13,7 @@ printed comes from one of these runs.
     python3 benches/compare/run.py --quick          # smoke test at small sizes
     python3 benches/compare/run.py --only W1,W3 --runs 5
     python3 benches/compare/run.py --skip-python    # Rust implementations only
+    python3 benches/compare/run.py --only IO --io-n 4000   # the Zarr rows, small
 
 Implementations
   ndchunk   this crate: the `compare` example (benches/compare/workloads.rs),
@@ -42,7 +43,18 @@ Workloads (N = 10000, chunks 1000 x 1000 unless noted)
        NumPy and dask get OPENBLAS_NUM_THREADS (and OMP_/MKL_) = the number of
        cores ndchunk uses, and dask multiplies numpy chunks of the same size
   GRAPH  build and lower ones((10000, 10000), (10, 10)).sum(): ~1.1 M tasks
-What is timed: the in-memory input of W3/W4/W5/W7 (the same hash of the index
+  IO-W   write an N x N standard-normal array (N = 20000 unless --io-n,
+         3.2 GB) to a new Zarr v3 store with zstd level 1, chunks 1000 x 1000;
+         dask writes with zarr-python (da.to_zarr)
+  IO-R   reopen that store, y = x - x.mean(), y.std(), and x.sum(axis=0)
+         written to a second array of the store, in one compute; both
+         implementations read the same store, written by ndchunk before the
+         rounds (so their results must agree)
+What is timed: the IO rows time the compute (the write, or the reads and
+the write of the sums); their stores live in one temporary directory
+(honours TMPDIR: IO-W needs twice the store's size free, about 6 GB at N =
+20000, plus 6 GB for the two inputs of IO-R), removed at the end. The
+in-memory input of W3/W4/W5/W7 (the same hash of the index
 everywhere, so their results must agree exactly) and the lazy random arrays of
 ndchunk and dask are made before the clock starts; drawing the samples is the
 job itself for the eager, rayon and NumPy versions of W1, W2, W8 and W9.
@@ -61,8 +73,13 @@ generating N*N samples at the measured rate; W3/W4/W7 the read bandwidth it
 achieves (8 N^2 bytes / time) as a fraction of the measured one; W5 µs/task;
 MATMUL the GFLOP/s (2 N^3 / time) of ndchunk and of NumPy (OpenBLAS).
 
-Needs Linux, Python 3.8+, a Rust toolchain, NumPy and dask (installed with
-pip if missing, unless --skip-python).
+After the rounds, with IO-R and Python, an interoperability check: zarr-python
+opens the store ndchunk wrote and sums columns of x itself, against the
+column sums ndchunk and dask wrote; ndchunk reads a store dask wrote with
+zarr-python, and its std and column sums are compared with dask's.
+
+Needs Linux, Python 3.8+, a Rust toolchain, NumPy, dask and zarr-python 3
+(installed with pip if missing, unless --skip-python).
 """
 
 import argparse
@@ -70,15 +87,18 @@ import importlib.util
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 MAIN_ROWS = ["W1", "W2", "W3", "W4a", "W4b", "W5", "W7", "W8", "W9", "MATMUL"]
-SELECTABLE = MAIN_ROWS + ["GRAPH"]
+IO_ROWS = ["IO-W", "IO-R"]
+SELECTABLE = MAIN_ROWS + ["GRAPH"] + IO_ROWS
 RUST_IMPLS = ["ndchunk", "eager", "rayon"]
 PY_IMPLS = ["numpy", "dask"]
 TIMEOUT = 3600  # seconds, per process
@@ -94,6 +114,8 @@ DESCRIPTION = {
     "W8": "max of uniform(0, 1)",
     "W9": "y = x - x.mean(); y.std()",
     "MATMUL": "(a @ b).sum(), in memory",
+    "IO-W": "write N x N normal to Zarr (zstd 1)",
+    "IO-R": "reopen; (x - x.mean()).std(),<br>x.sum(axis=0) to Zarr",
 }
 
 # Each Python case runs this, then `N, C = ...`, then its snippet.
@@ -134,6 +156,12 @@ def make_input(N):
 def make_input_b(N):
     # `input_b` in workloads.rs: the same hash with i and j swapped.
     return make_input(N).T.copy()
+def read_bytes():
+    # Bytes returned by the process's read calls (rchar): the disk or the page cache.
+    with open("/proc/self/io") as f:
+        for line in f:
+            if line.startswith("rchar:"):
+                return int(line.split()[1])
 def blas_threads():
     import os
     return int(os.environ.get("OPENBLAS_NUM_THREADS", "0")) or None
@@ -294,6 +322,53 @@ report(time.perf_counter() - t, r, threads=blas_threads())
 }
 
 
+DASK_IO = {
+    "IO-W": DASK_RNG + """
+import zarr
+from zarr.codecs import ZstdCodec
+x = rng.standard_normal((N, N), chunks=(C, C))
+t = time.perf_counter()
+da.to_zarr(x, STORE, component="x", compressors=[ZstdCodec(level=1)])
+report(time.perf_counter() - t, float(x.nbytes), rng=RNG)
+""",
+    "IO-R": """
+import dask, dask.array as da, zarr
+x = da.from_zarr(STORE, component="x")
+std = (x - x.mean()).std()
+write = da.to_zarr(x.sum(axis=0), STORE, component="sum0-dask", compute=False, overwrite=True)
+before = read_bytes()
+t = time.perf_counter()
+r, _ = dask.compute(std, write, scheduler="threads")
+seconds = time.perf_counter() - t
+read = read_bytes() - before
+s = zarr.open_array(STORE, path="sum0-dask", mode="r")[:]
+report(seconds, r, sum0_sum=float(s.sum()), sum0_first=float(s[0]), sum0_last=float(s[-1]),
+       read_bytes=read)
+""",
+}
+PY_SNIPPETS.update({("dask", w): snippet for w, snippet in DASK_IO.items()})
+
+# zarr-python's own reading of a store after both IO-R runs on it: the
+# metadata of x, column sums of its first C columns, and the sums ndchunk
+# and dask wrote.
+INTEROP = r"""
+import json, zarr, numpy as np
+x = zarr.open_array(STORE, path="x", mode="r")
+meta = x.metadata.to_dict()
+nd = zarr.open_array(STORE, path="sum0-ndchunk", mode="r")[:]
+dk = zarr.open_array(STORE, path="sum0-dask", mode="r")[:]
+direct = x[:, :C].sum(axis=0)
+print(json.dumps({
+    "zarr": zarr.__version__, "format": meta["zarr_format"], "dtype": str(x.dtype),
+    "shape": list(x.shape), "chunks": list(x.chunks),
+    "codecs": [c["name"] for c in meta["codecs"]], "corner": x[0, :2].tolist(),
+    "direct_vs_ndchunk": float(np.abs(direct - nd[:C]).max()),
+    "dask_vs_ndchunk": float(np.abs(dk - nd).max()),
+    "scale": float(np.abs(nd).max()),
+}))
+"""
+
+
 class Case(tuple):
     """(impl, workload, n, chunk, threads): one process to run `runs + 1` times."""
 
@@ -316,11 +391,11 @@ def sizes(quick):
     if quick:
         return dict(
             n=2000, c=500, w5=(300, 10), w8=(4000, 1000), w9=[2000], matmul=(1000, 250),
-            scale=[1000, 2000, 4000], graph=(2000, 10), bw=10000,
+            scale=[1000, 2000, 4000], graph=(2000, 10), bw=10000, io=(2000, 500),
         )
     return dict(
         n=10000, c=1000, w5=(1000, 10), w8=(20000, 2000), w9=[10000, 40000], matmul=(4000, 1000),
-        scale=[5000, 10000, 20000, 40000], graph=(10000, 10), bw=10000,
+        scale=[5000, 10000, 20000, 40000], graph=(10000, 10), bw=10000, io=(20000, 1000),
     )
 
 
@@ -331,6 +406,8 @@ def main_size(sz, workload):
         return sz["w8"]
     if workload == "MATMUL":
         return sz["matmul"]
+    if workload in IO_ROWS:
+        return sz["io"]
     return sz["n"], sz["c"]
 
 
@@ -373,15 +450,23 @@ def plan_cases(selected, sz, skip_python):
             add("dask", "W9", sz["w9"][0], sz["c"])
     if "GRAPH" in selected:
         add("ndchunk", "GRAPH", *sz["graph"])
+    for w in IO_ROWS:
+        if w in selected:
+            add("ndchunk", w, *sz["io"])
+            if not skip_python:
+                add("dask", w, *sz["io"])
     return list(cases)
 
 
-def run_case(case, binary):
-    """Run the case once in a fresh process: its JSON line, as a dict."""
+def run_case(case, binary, store=None):
+    """Run the case once in a fresh process (the IO rows on the Zarr store
+    `store`): its JSON line, as a dict."""
     if case.impl in RUST_IMPLS + ["limit"]:
         argv = [binary, case.workload, "--impl", case.impl, "--n", str(case.n), "--chunk", str(case.chunk)]
         if case.threads:
             argv += ["--threads", str(case.threads)]
+        if store:
+            argv += ["--store", store]
     else:
         snippet = PY_SNIPPETS.get((case.impl, case.workload))
         if snippet is None:
@@ -389,6 +474,7 @@ def run_case(case, binary):
         code = (
             PREAMBLE
             + f"N, C = {case.n}, {case.chunk}\nWORKLOAD, IMPL = {case.workload!r}, {case.impl!r}\n"
+            + f"STORE = {store!r}\n"
             + snippet
         )
         argv = [sys.executable, "-c", code]
@@ -425,15 +511,105 @@ def build(args):
 
 
 def ensure_python_deps():
-    probe = [sys.executable, "-c", "import numpy, dask, dask.array"]
+    # zarr-python 3 writes and reads Zarr v3 (the IO rows).
+    probe = [sys.executable, "-c",
+             "import numpy, dask, dask.array, zarr; assert int(zarr.__version__.split('.')[0]) >= 3"]
     if subprocess.run(probe, capture_output=True).returncode == 0:
         return
-    print("run.py: numpy and/or dask.array are missing; installing them with "
-          f"`{sys.executable} -m pip install numpy dask[array]`", file=sys.stderr)
-    subprocess.run([sys.executable, "-m", "pip", "install", "numpy", "dask[array]"], check=True)
+    packages = ["numpy", "dask[array]", "zarr>=3"]
+    print("run.py: numpy, dask.array and/or zarr-python 3 are missing; installing them with "
+          f"`{sys.executable} -m pip install {' '.join(packages)}`", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "pip", "install", *packages], check=True)
     importlib.invalidate_caches()
     if subprocess.run(probe, capture_output=True).returncode != 0:
-        sys.exit("run.py: numpy/dask still cannot be imported after pip install; use --skip-python")
+        sys.exit("run.py: numpy/dask/zarr still cannot be imported after pip install; use --skip-python")
+
+
+class IoStores:
+    """The Zarr stores of the IO rows, all in one temporary directory: a new
+    one for every IO-W run (deleted after it), and the inputs of IO-R, one
+    written by each implementation before the rounds."""
+
+    def __init__(self):
+        self.root = tempfile.mkdtemp(prefix="ndchunk-compare-io-")
+        self.count = 0
+        self.inputs = {}  # impl -> (store, JSON line of the write)
+
+    def fresh(self, impl):
+        self.count += 1
+        return os.path.join(self.root, f"w-{impl}-{self.count}")
+
+    def input(self, impl):
+        return os.path.join(self.root, f"input-{impl}")
+
+    def write_input(self, impl, n, c, binary):
+        """Write the IO-R input of `impl` (untimed here: not a measured run)."""
+        store = self.input(impl)
+        out = run_case(Case(impl, "IO-W", n, c), binary, store)
+        out["disk_bytes"] = dir_bytes(os.path.join(store, "x"))
+        self.inputs[impl] = (store, out)
+
+    def remove(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def dir_bytes(path):
+    """The apparent size of the files under `path`: what a store holds on disk."""
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
+
+
+def run_io_case(case, binary, io):
+    """run_case for an IO row: IO-W into a new store (its size on disk
+    recorded, then deleted), IO-R on the store ndchunk wrote."""
+    if case.workload == "IO-R":
+        return run_case(case, binary, io.input("ndchunk"))
+    store = io.fresh(case.impl)
+    try:
+        out = run_case(case, binary, store)
+        out["disk_bytes"] = dir_bytes(os.path.join(store, "x"))
+        return out
+    finally:
+        shutil.rmtree(store, ignore_errors=True)
+
+
+def interop(io, n, c, binary, res):
+    """Lines of the interoperability check (after the rounds)."""
+
+    def check(store):
+        code = f"STORE, C = {store!r}, {c}\n" + INTEROP
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT)
+        if proc.returncode != 0:
+            raise RuntimeError(" ".join(proc.stderr.strip().splitlines()[-3:]))
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    def line(who, store, nd, dk):
+        z = check(store)
+        tol = 1e-9 * max(1.0, z["scale"])
+        std_diff = abs(nd["result"] - dk["result"])
+        agree = z["direct_vs_ndchunk"] <= tol and z["dask_vs_ndchunk"] <= tol and std_diff <= 1e-9
+        return (f"- {who}: zarr-python {z['zarr']} opens x: Zarr v{z['format']}, {z['dtype']}, shape "
+                f"{z['shape']}, chunks {z['chunks']}, codecs {'+'.join(z['codecs'])}, x[0, :2] = "
+                f"{z['corner'][0]:.6f}, {z['corner'][1]:.6f}. Column sums of x[:, :{c}] read by zarr-python "
+                f"vs ndchunk's sum0: max |diff| {z['direct_vs_ndchunk']:.2e}; dask's sum0 vs ndchunk's "
+                f"(all {n}): max |diff| {z['dask_vs_ndchunk']:.2e} (largest |sum| {z['scale']:.1f}); "
+                f"std ndchunk {nd['result']:.12f}, dask {dk['result']:.12f} — "
+                + ("all agree" if agree else "**DISAGREE**"))
+
+    lines = []
+    try:
+        # ndchunk's store: the last IO-R runs of both wrote their sums into it.
+        nd, dk = res.last(Case("ndchunk", "IO-R", n, c)), res.last(Case("dask", "IO-R", n, c))
+        if not (nd and dk):
+            raise RuntimeError("IO-R did not run in both implementations")
+        lines.append(line("zarr-python and dask read the store ndchunk wrote", io.input("ndchunk"), nd, dk))
+        # dask's store (written with zarr-python), read by ndchunk.
+        dask_store = io.input("dask")
+        nd = run_case(Case("ndchunk", "IO-R", n, c), binary, dask_store)
+        dk = run_case(Case("dask", "IO-R", n, c), binary, dask_store)
+        lines.append(line("ndchunk reads the store dask wrote (da.to_zarr)", dask_store, nd, dk))
+    except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError, KeyError) as e:
+        lines.append("- interoperability check FAILED: " + " ".join(str(e).split())[:300])
+    return lines
 
 
 # ------------------------------------------------------------------ output
@@ -594,9 +770,10 @@ def git_state():
 
 
 def python_versions():
-    code = "import numpy, dask, platform; print(platform.python_version(), numpy.__version__, dask.__version__)"
+    code = ("import numpy, dask, zarr, platform; "
+            "print(platform.python_version(), numpy.__version__, dask.__version__, zarr.__version__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split()
-    return out if len(out) == 3 else None
+    return out if len(out) == 4 else None
 
 
 def result_checks(res, cases, selected, sz):
@@ -622,7 +799,38 @@ def result_checks(res, cases, selected, sz):
             agree = all(abs(v - vals[0]) <= 1e-9 * max(1.0, abs(vals[0])) for v in vals)
             text += " — " + ("all agree" if agree else "**DISAGREE**")
         lines.append(f"- {w}: {text}")
+    if "IO-R" in selected:
+        # Both read the same store: the results must agree.
+        got = [(case.impl, res.last(case)) for case in cases
+               if case.workload == "IO-R" and res.ok(case)]
+        if got:
+            text = "; ".join(f"{name} std {r['result']:.12f}, sum of sum0 {r['sum0_sum']:.10g}"
+                             for name, r in got)
+            std0, sum0 = got[0][1]["result"], got[0][1]["sum0_sum"]
+            scale = max(1.0, abs(sum0), abs(got[0][1]["sum0_first"]) * sz["io"][0])
+            agree = all(abs(r["result"] - std0) <= 1e-9 and abs(r["sum0_sum"] - sum0) <= 1e-9 * scale
+                        for _, r in got)
+            lines.append(f"- IO-R: {text} — " + ("all agree" if agree else "**DISAGREE**"))
     return lines
+
+
+def io_throughput(w, res, cases, n, input_disk):
+    """The throughput cell of an IO row: MB/s (10^6 bytes/s) of each implementation."""
+    parts = []
+    for case in cases:
+        if not res.ok(case):
+            continue
+        t = res.median(case)
+        raw = 8 * n * n / t / 1e6
+        if w == "IO-W":
+            disk = res.median(case, "disk_bytes")
+            parts.append(f"{case.impl}: {raw:.0f} MB/s raw, {disk / t / 1e6:.0f} MB/s on disk "
+                         f"({fmt_bytes(disk)})")
+        else:
+            read = res.median(case, "read_bytes")
+            passes = f", x read {read / input_disk:.2f} times" if read and input_disk else ""
+            parts.append(f"{case.impl}: {raw:.0f} MB/s of x{passes}")
+    return "<br>".join(parts) or "n/a"
 
 
 def main():
@@ -633,7 +841,11 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="measured runs per case, after one warm-up (default 3)")
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: N=2000, W8 at 4000, W9 at 2000 only, scale 1000..4000")
-    parser.add_argument("--only", help="comma-separated workloads: W1,W2,W3,W4 (=W4a,W4b),W4a,W4b,W5,W7,W8,W9,MATMUL,GRAPH")
+    parser.add_argument("--only", help="comma-separated workloads: W1,W2,W3,W4 (=W4a,W4b),W4a,W4b,W5,W7,W8,W9,"
+                        "MATMUL,GRAPH,IO (=IO-W,IO-R),IO-W,IO-R")
+    parser.add_argument("--io-n", type=int,
+                        help="side of the IO rows' array (default 20000; with --quick 2000); chunks "
+                             "1000 x 1000 (--quick: 500 x 500)")
     parser.add_argument("--skip-python", action="store_true", help="skip the NumPy and dask cases")
     parser.add_argument("--bin", help="use this built `compare` example instead of building it")
     args = parser.parse_args()
@@ -647,20 +859,46 @@ def main():
             name = name.strip().upper().replace("W4A", "W4a").replace("W4B", "W4b")
             if name == "W4":
                 selected |= {"W4a", "W4b"}
+            elif name == "IO":
+                selected |= set(IO_ROWS)
             elif name in SELECTABLE:
                 selected.add(name)
             else:
-                parser.error(f"--only: unknown workload {name!r} (choose from {', '.join(SELECTABLE)}, W4)")
+                parser.error(f"--only: unknown workload {name!r} (choose from {', '.join(SELECTABLE)}, W4, IO)")
+    if args.io_n is not None and args.io_n < 1:
+        parser.error("--io-n must be at least 1")
 
     if not args.skip_python:
         ensure_python_deps()
     binary = build(args)
     sz = sizes(args.quick)
+    if args.io_n:
+        sz["io"] = (args.io_n, min(sz["io"][1], args.io_n))
     cases = plan_cases(selected, sz, args.skip_python)
+    io = IoStores()
+    try:
+        run_all(args, selected, sz, cases, binary, io)
+    finally:
+        io.remove()
 
+
+def run_all(args, selected, sz, cases, binary, io):
+    """The rounds, then the tables."""
     res = Results()
     load_before, psi_before = os.getloadavg(), cpu_pressure()
     started = time.time()
+    if "IO-R" in selected:
+        # The input of IO-R, written once: by ndchunk (both read it), and by
+        # dask for the interoperability check.
+        for impl in ["ndchunk"] + ([] if args.skip_python else ["dask"]):
+            try:
+                io.write_input(impl, *sz["io"], binary)
+            except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as e:
+                message = "FAILED: writing the input store: " + " ".join(str(e).split())[:200]
+                for case in cases:
+                    if case.workload == "IO-R" and (impl == "ndchunk" or case.impl == impl):
+                        res.status[case] = message
+                print(f"IO-R input of {impl}: {message}", file=sys.stderr)
     rounds = args.runs + 1
     for r in range(rounds):
         tag = "warm-up" if r == 0 else f"run {r}/{args.runs}"
@@ -669,7 +907,7 @@ def main():
                 continue
             t0 = time.perf_counter()
             try:
-                out = run_case(case, binary)
+                out = run_io_case(case, binary, io) if case.workload in IO_ROWS else run_case(case, binary)
             except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as e:
                 res.status[case] = "FAILED: " + " ".join(str(e).split())[:200]
                 print(f"[{tag}] {case.label()}: FAILED {e}", file=sys.stderr)
@@ -685,6 +923,9 @@ def main():
                   file=sys.stderr)
     elapsed = time.time() - started
     load_after, psi_after = os.getloadavg(), cpu_pressure()
+    interop_lines = []
+    if "IO-R" in selected and not args.skip_python:
+        interop_lines = interop(io, *sz["io"], binary, res)
 
     # ------------------------------------------------------------- main table
     limits = {c.workload: c for c in cases if c.impl == "limit"}
@@ -694,9 +935,10 @@ def main():
           f"interleaved rounds)\n")
     print("Each cell: job wall time, median (min-max) · peak RSS of the process (VmHWM, "
           "median) · time relative to ndchunk in the same row.\n")
-    print("| workload | ndchunk | eager ndarray (1 thread) | rayon (hand-written) | numpy (eager) "
-          "| dask.array (threads) | ndchunk vs machine limit |")
-    print("|---|---|---|---|---|---|---|")
+    if selected & set(MAIN_ROWS):
+        print("| workload | ndchunk | eager ndarray (1 thread) | rayon (hand-written) | numpy (eager) "
+              "| dask.array (threads) | ndchunk vs machine limit |")
+        print("|---|---|---|---|---|---|---|")
     for w in MAIN_ROWS:
         if w not in selected:
             continue
@@ -720,6 +962,26 @@ def main():
         cells.append(limit_column(w, res, nd, sz, limits) if res.ok(nd) else "n/a")
         size = f"N={n}, chunks {c}x{c}"
         print(f"| **{w}** {DESCRIPTION[w]}<br>{size} | " + " | ".join(cells) + " |")
+
+    # --------------------------------------------------------------- IO table
+    io_rows = [w for w in IO_ROWS if w in selected]
+    if io_rows:
+        n, c = sz["io"]
+        input_disk = io.inputs.get("ndchunk", (None, {}))[1].get("disk_bytes")
+        print(f"\n### Zarr stores: N={n} ({fmt_bytes(8 * n * n)} of f64), chunks {c}x{c}, "
+              "Zarr v3, zstd level 1\n")
+        print("| workload | ndchunk | dask + zarr-python (threads) | throughput |")
+        print("|---|---|---|---|")
+        for w in io_rows:
+            nd, dk = Case("ndchunk", w, n, c), Case("dask", w, n, c)
+            ref = res.median(nd) if res.ok(nd) else None
+            cells = [res.cell(nd), res.cell(dk, ref, py_skip), io_throughput(w, res, [nd, dk], n, input_disk)]
+            print(f"| **{w}** {DESCRIPTION[w]} | " + " | ".join(cells) + " |")
+        if "IO-R" in selected and input_disk:
+            print(f"\nIO-R reads one store written by ndchunk before the rounds ({fmt_bytes(input_disk)} "
+                  "on disk); \"x read k times\" is the bytes the compute read from files (rchar) over "
+                  "that size. Nothing drops the page cache between runs: a store that fits in free "
+                  "memory is read from the cache.")
 
     # ------------------------------------------------------------ scale table
     scale_rows = []
@@ -791,6 +1053,9 @@ def main():
     if checks:
         print("\nResults of the last run (random workloads differ by generator; in-memory ones must agree):\n")
         print("\n".join(checks))
+    if interop_lines:
+        print("\nInteroperability (after the rounds, untimed):\n")
+        print("\n".join(interop_lines))
     failures = [f"- {c.label()}: {s}" for c, s in res.status.items() if s.startswith("FAILED")]
     if failures:
         print("\nFailures:\n")
@@ -800,7 +1065,8 @@ def main():
     print()
     print(f"Machine: {os.cpu_count()} logical CPUs, {cpu_model()}, {mem_total()} RAM, {platform.platform()}.")
     if versions:
-        print(f"Python {versions[0]}, NumPy {versions[1]}, dask {versions[2]}; ndchunk at {git_state()}.")
+        print(f"Python {versions[0]}, NumPy {versions[1]}, dask {versions[2]}, zarr-python {versions[3]}; "
+              f"ndchunk at {git_state()}.")
     else:
         print(f"Python {platform.python_version()}; ndchunk at {git_state()}.")
     print(f"Load average (1/5/15 min) before {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, "

@@ -7,6 +7,8 @@
 //! target/release/examples/compare W1 --impl ndchunk
 //! target/release/examples/compare W3 --impl rayon --n 4000 --chunk 500 --threads 1
 //! target/release/examples/compare gen --impl limit
+//! target/release/examples/compare IO-W --impl ndchunk --n 2000 --store /tmp/io-store
+//! target/release/examples/compare IO-R --impl ndchunk --n 2000 --store /tmp/io-store
 //! target/release/examples/compare --help
 //! ```
 //!
@@ -21,7 +23,11 @@
 //! of W3, W4, W5 and W7, and the lazy random array of ndchunk) are made
 //! before the clock starts, and a tiny compute on the same thread pool warms
 //! the pool first. Drawing the samples is part of the job for the eager and
-//! rayon versions of W1, W2, W8 and W9, as it is for NumPy. `tasks` (the
+//! rayon versions of W1, W2, W8 and W9, as it is for NumPy. The IO rows
+//! time their compute: the write (IO-W), or the reads and the write of the
+//! column sums (IO-R, whose store was written before by another process);
+//! opening the store and building the plan come before the clock, reading
+//! the written sums back (for the result) after it. `tasks` (the
 //! ndchunk task count, from `num_tasks`) is counted after the clock stops.
 //! `peak_rss` is the process's `VmHWM` from `/proc/self/status`, read at the
 //! end, so it includes the input.
@@ -34,11 +40,13 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "\
 usage: compare <workload> --impl <ndchunk|eager|rayon|limit> [--n N] [--chunk C] [--threads T]
+               [--store DIR]
 
 workloads (defaults: N = 10000, C = 1000, unless noted):
   W1           mean of an N x N standard-normal array
@@ -53,6 +61,11 @@ workloads (defaults: N = 10000, C = 1000, unless noted):
   MATMUL       (a @ b).sum() of two in-memory N x N arrays (N = 4000, C = 1000);
                the product is computed whole, the sum only avoids a transfer
   GRAPH        build and lower ones((N, N), (C, C)).sum(); ndchunk only (C = 10)
+  IO-W         write an N x N normal array to DIR/x, Zarr v3 with zstd level 1,
+               chunks C x C; ndchunk only                     (N = 20000)
+  IO-R         read DIR/x; y = x - x.mean(); y.std(0), and x.sum_axis(Axis(0))
+               written to DIR/sum0-ndchunk, in one compute; ndchunk only
+               (N = 20000; N and C are only reported: the store has them)
   gen          limit: N*N standard-normal samples, summed, on all threads
   gen_uniform  limit: the same with uniform(0, 1) samples
   bw           limit: parallel sum of an in-memory N*N f64 array (best of 5)
@@ -65,11 +78,14 @@ options:
   --chunk C    side of the square chunks (rayon: rows per generator/task)
   --threads T  threads (ndchunk: Options::threads; rayon, limit: a pool of T);
                default: all cores. eager is single-threaded and ignores it.
+  --store DIR  the Zarr store of IO-W (a new array x in it) and IO-R (reads x)
   --help       print this help and exit
 
 prints one JSON line:
   {\"workload\", \"impl\", \"n\", \"chunk\", \"threads\", \"seconds\", \"result\",
-   \"tasks\", \"peak_rss\", ...workload-specific extras}";
+   \"tasks\", \"peak_rss\", ...workload-specific extras}
+  IO-R extras: sum0_sum, sum0_first, sum0_last (the written column sums, read
+  back) and read_bytes (bytes the compute read from files: /proc/self/io rchar)";
 
 const SEED: u64 = 42;
 
@@ -86,6 +102,8 @@ enum Workload {
     W9,
     Matmul,
     Graph,
+    IoW,
+    IoR,
     Gen,
     GenUniform,
     Bw,
@@ -106,6 +124,8 @@ impl Workload {
             "w9" => Workload::W9,
             "matmul" => Workload::Matmul,
             "graph" => Workload::Graph,
+            "io-w" => Workload::IoW,
+            "io-r" => Workload::IoR,
             "gen" => Workload::Gen,
             "gen_uniform" => Workload::GenUniform,
             "bw" => Workload::Bw,
@@ -127,6 +147,8 @@ impl Workload {
             Workload::W9 => "W9",
             Workload::Matmul => "MATMUL",
             Workload::Graph => "GRAPH",
+            Workload::IoW => "IO-W",
+            Workload::IoR => "IO-R",
             Workload::Gen => "gen",
             Workload::GenUniform => "gen_uniform",
             Workload::Bw => "bw",
@@ -141,6 +163,7 @@ impl Workload {
             Workload::W8 => (20_000, 2_000),
             Workload::Matmul => (4_000, 1_000),
             Workload::Graph => (10_000, 10),
+            Workload::IoW | Workload::IoR => (20_000, 1_000),
             _ => (10_000, 1_000),
         }
     }
@@ -181,6 +204,7 @@ struct Args {
     n: usize,
     chunk: usize,
     threads: Option<usize>,
+    store: Option<PathBuf>,
 }
 
 enum Parsed {
@@ -191,7 +215,7 @@ enum Parsed {
 fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
     let mut workload = None;
     let mut imp = None;
-    let (mut n, mut chunk, mut threads) = (None, None, None);
+    let (mut n, mut chunk, mut threads, mut store) = (None, None, None, None);
     while let Some(arg) = argv.next() {
         if arg == "--help" || arg == "-h" {
             return Ok(Parsed::Help);
@@ -211,7 +235,10 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> 
         };
         // Named before a value is looked for: `--nn 5` is an unknown option,
         // not a missing value.
-        if !matches!(flag.as_str(), "--impl" | "--n" | "--chunk" | "--threads") {
+        if !matches!(
+            flag.as_str(),
+            "--impl" | "--n" | "--chunk" | "--threads" | "--store"
+        ) {
             return Err(format!("unknown option `{flag}`"));
         }
         let value = match inline {
@@ -228,11 +255,13 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> 
             }
             "--n" => n = Some(positive(&flag, &value)?),
             "--chunk" => chunk = Some(positive(&flag, &value)?),
+            "--store" => store = Some(PathBuf::from(value)),
             _ => threads = Some(positive(&flag, &value)?),
         }
     }
-    let workload =
-        workload.ok_or("missing the workload (W1 ... W9, MATMUL, GRAPH, gen, gen_uniform, bw)")?;
+    let workload = workload.ok_or(
+        "missing the workload (W1 ... W9, MATMUL, GRAPH, IO-W, IO-R, gen, gen_uniform, bw)",
+    )?;
     let imp = imp.ok_or("missing `--impl`")?;
     let (dn, dc) = workload.defaults();
     let (n, chunk) = (n.unwrap_or(dn), chunk.unwrap_or(dc));
@@ -245,6 +274,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> 
         n,
         chunk,
         threads,
+        store,
     }))
 }
 
@@ -345,18 +375,27 @@ fn timed<R>(f: impl FnOnce() -> R) -> (f64, R) {
     (start.elapsed().as_secs_f64(), r)
 }
 
-/// The process's peak resident set size in bytes (`VmHWM`, Linux).
-fn peak_rss() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kib = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))?
+/// A field of `/proc/self/status` or `/proc/self/io` (Linux), as a number.
+fn proc_field(file: &str, field: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/self/{file}")).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix(field))?
         .trim()
         .trim_end_matches("kB")
         .trim()
-        .parse::<u64>()
-        .ok()?;
-    Some(kib * 1024)
+        .parse()
+        .ok()
+}
+
+/// The process's peak resident set size in bytes (`VmHWM`, Linux).
+fn peak_rss() -> Option<u64> {
+    proc_field("status", "VmHWM:").map(|kib| kib * 1024)
+}
+
+/// Bytes the process's `read` calls returned so far (`rchar`, Linux): from
+/// the disk or the page cache alike.
+fn read_bytes() -> Option<u64> {
+    proc_field("io", "rchar:")
 }
 
 fn main() -> ExitCode {
@@ -582,11 +621,54 @@ fn ndchunk_job(args: &Args) -> ndchunk::Result<Option<Outcome>> {
                 .tasks(tasks)
                 .extra("us_per_task", s / tasks as f64 * 1e6)
         }
+        Workload::IoW => {
+            let store = store_of(args)?;
+            let write =
+                normal()?.to_zarr(store, "x", ZarrOptions::default().codec(Codec::Zstd(1)))?;
+            let (s, r) = timed(|| write.compute_with(&opts));
+            Outcome::new(s, r?.bytes as f64).tasks(ndchunk::num_tasks(&write)?)
+        }
+        Workload::IoR => {
+            let store = store_of(args)?;
+            let x = ChunkedArray::<f64, _>::from_zarr(store, "x")?;
+            let std = (&x - &x.mean()).std(0.0);
+            let sums = x.sum_axis(Axis(0)).to_zarr(
+                store,
+                "sum0-ndchunk",
+                ZarrOptions::default().overwrite(true),
+            )?;
+            let before = read_bytes();
+            let (s, r) = timed(|| ndchunk::compute_with((&std, &sums), &opts));
+            let read = read_bytes().zip(before).map(|(a, b)| a - b);
+            let (std_value, _) = r?;
+            let tasks = ndchunk::num_tasks((&std, &sums))?;
+            let back = ChunkedArray::<f64, _>::from_zarr(store, "sum0-ndchunk")?.compute()?;
+            let back = back.as_slice().expect("a fresh array is contiguous");
+            let mut outcome = Outcome::new(s, scalar(std_value))
+                .tasks(tasks)
+                .extra("sum0_sum", back.iter().sum())
+                .extra("sum0_first", back[0])
+                .extra("sum0_last", back[back.len() - 1]);
+            if let Some(bytes) = read {
+                outcome = outcome.extra("read_bytes", bytes as f64);
+            }
+            outcome
+        }
         Workload::Gen | Workload::GenUniform | Workload::Bw | Workload::BwBlocked => {
             return Ok(None)
         }
     };
     Ok(Some(outcome))
+}
+
+/// The `--store` of an IO workload.
+fn store_of(args: &Args) -> ndchunk::Result<&Path> {
+    args.store
+        .as_deref()
+        .ok_or_else(|| ndchunk::Error::InvalidArgument {
+            argument: "--store",
+            reason: format!("{} needs --store DIR", args.workload.name()),
+        })
 }
 
 // ----------------------------------------------------------------- eager
@@ -633,6 +715,8 @@ fn eager_job(args: &Args) -> Option<Outcome> {
             timed(|| a.dot(&b).sum().into())
         }
         Workload::Graph
+        | Workload::IoW
+        | Workload::IoR
         | Workload::Gen
         | Workload::GenUniform
         | Workload::Bw
@@ -753,6 +837,8 @@ fn rayon_job(args: &Args) -> Option<Outcome> {
         }),
         Workload::Matmul
         | Workload::Graph
+        | Workload::IoW
+        | Workload::IoR
         | Workload::Gen
         | Workload::GenUniform
         | Workload::Bw

@@ -3,11 +3,12 @@
 //! A node is *stored* (one task per block, values kept until their last reader
 //! ran) when it is requested, when it is a reduction, when it is already in
 //! memory, when several consumers read it and it is not cheaper to compute
-//! again than to keep, or when a consumer cuts it into different blocks that
-//! it cannot produce piecewise (random streams are per block). Every other
-//! node is *fused* into the tasks of its consumers: evaluated strip by strip
-//! inside them, never stored. All reductions of one input share one pass over
-//! each of its blocks.
+//! again than to keep (unless keeping it would mean holding all of it: when
+//! a reader needs a reduction of it first, as `x - x.mean()` does), or when a
+//! consumer cuts it into different blocks that it cannot produce piecewise
+//! (random streams are per block). Every other node is *fused* into the tasks
+//! of its consumers: evaluated strip by strip inside them, never stored. All
+//! reductions of one input share one pass over each of its blocks.
 
 use super::graph::Graph;
 use super::{Node, Op};
@@ -64,6 +65,26 @@ impl Fused {
     }
 }
 
+/// Whether a reader of node `i` (not a reduction) needs a reduction of `i`
+/// first, as `x - x.mean()` does. Stored, every block of `i` would be held
+/// until that reduction has seen them all: the whole array, however large.
+/// Computed (read) again instead, nothing is held.
+fn read_after_own_reduction(graph: &Graph, i: usize) -> bool {
+    let n = graph.nodes.len();
+    // Nodes are in topological order: a node's inputs come before it.
+    let mut from_i = vec![false; n];
+    let mut after_reduction = vec![false; n];
+    from_i[i] = true;
+    for k in i + 1..n {
+        let inputs = &graph.inputs[k];
+        from_i[k] = inputs.iter().any(|&j| from_i[j]);
+        after_reduction[k] =
+            inputs.iter().any(|&j| after_reduction[j]) || (from_i[k] && is_reduce(&graph.nodes[k]));
+    }
+    (i + 1..n)
+        .any(|k| graph.inputs[k].contains(&i) && !is_reduce(&graph.nodes[k]) && after_reduction[k])
+}
+
 pub(super) struct Plan {
     pub graph: Graph,
     pub stored: Vec<bool>,
@@ -104,7 +125,7 @@ impl Plan {
                         .filter(|&&c| !is_reduce(&nodes[c]))
                         .count();
                     let reduced = consumers[i].iter().any(|&c| is_reduce(&nodes[c]));
-                    if reads + usize::from(reduced) > 1 {
+                    if reads + usize::from(reduced) > 1 && !read_after_own_reduction(&graph, i) {
                         stored[i] = true;
                     }
                 }
