@@ -46,6 +46,7 @@ pub(crate) fn counter(index: u64, k: u32, draw: u32) -> [u32; 4] {
 
 /// The first block (`k = 0`) of each element of `indices`: `out[j]` for
 /// element `indices[j]` (the two have one length).
+#[allow(unsafe_code)] // calling the AVX2 path once the CPU is known to have it
 pub(crate) fn first_blocks(key: [u32; 2], draw: u32, indices: &[u64], out: &mut [[u32; 4]]) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
@@ -68,6 +69,7 @@ fn scalar(key: [u32; 2], draw: u32, indices: &[u64], out: &mut [[u32; 4]]) {
 }
 
 #[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)] // unaligned SIMD loads and stores of local arrays
 mod avx2 {
     use super::{M0, M1, ROUNDS, W0, W1};
     use std::arch::x86_64::*;

@@ -6,8 +6,8 @@
 //! again than to keep (unless keeping it would mean holding all of it: when
 //! a reader needs a reduction of it first, as `x - x.mean()` does), or when a
 //! consumer cuts it into different blocks that it cannot produce piecewise
-//! (random streams are per block). Every other node is *fused* into the tasks
-//! of its consumers: evaluated strip by strip inside them, never stored. All
+//! (a chain over stored blocks). Every other node is *fused* into the tasks of
+//! its consumers: evaluated strip by strip inside them, never stored. All
 //! reductions of one input share one pass over each of its blocks.
 
 use super::graph::Graph;

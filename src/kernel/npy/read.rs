@@ -61,6 +61,11 @@ impl<T: StoreElement> SourceKernel for NpySource<T> {
         true
     }
 
+    /// The region is copied out of the mapping whole.
+    fn buffers_region(&self) -> bool {
+        true
+    }
+
     fn open(&self, region: &Region, _block: &[usize]) -> Result<AnySource> {
         let values = self.file.read::<T>(region)?;
         let all = Strided::region(&Region {
