@@ -153,7 +153,7 @@ fn extremes_do_not_depend_on_the_combine_fan_in() -> R {
 // Pinned random values and their statistics
 // ---------------------------------------------------------------------------
 
-const INTEGERS: [i64; 4] = [18, 83, 61, 72];
+const INTEGERS: [i64; 4] = [18, 7, 83, 6];
 
 #[test]
 fn golden_random_values() -> R {
@@ -166,20 +166,21 @@ fn golden_random_values() -> R {
         bits(&normal.compute()?),
         [
             13816466108800904686,
+            13824107357196396878,
             13828705466923080998,
-            4604804050712516554,
-            4603126505696931866
+            13818003770945972773
         ]
     );
     // Computed independently with randomgen's Philox (numpy ecosystem):
-    // Philox(key=42, counter=i + (1 << 96) - 1, number=4, width=32), words
-    // w0 | w1 << 32 as rand's uniform in [0, 1).
+    // block (j, 0, 1) = Philox(key=42, counter=j + (1 << 96) - 1, number=4,
+    // width=32).random_raw(4); element i takes w0 | w1 << 32 of block i // 2
+    // when even, w2 | w3 << 32 when odd, as rand's uniform in [0, 1).
     assert_eq!(
         bits(&uniform.compute()?),
         [
             4603524326506104946,
-            4600045334159679840,
-            4603512131714027478
+            4605246502114853694,
+            4600045334159679840
         ]
     );
     assert_eq!(integers.compute()?.to_vec(), INTEGERS);
@@ -188,7 +189,7 @@ fn golden_random_values() -> R {
         let (i, u, n) = ndchunk::compute_with((&integers, &uniform, &normal), &options)?;
         assert_eq!(i.to_vec(), INTEGERS);
         assert_eq!(bits(&u)[0], 4603524326506104946);
-        assert_eq!(bits(&n)[3], 4603126505696931866);
+        assert_eq!(bits(&n)[3], 13818003770945972773);
     }
     Ok(())
 }

@@ -9,16 +9,19 @@
 //! # How the values are defined
 //! Element `i` (its index in C order over the whole array) of the `d`-th
 //! array drawn from `Rng::seed(s)` (`d = 0, 1, ...` in the order of the
-//! calls) owns the sequence of 32-bit words of the Philox4x32-10 blocks
-//! (Salmon et al., SC 2011; passes TestU01's BigCrush)
+//! calls) owns a sequence of random words made by Philox4x32-10 (Salmon et
+//! al., SC 2011; passes TestU01's BigCrush) under the key
+//! `[s mod 2^32, s div 2^32]`, where `B(j, k)` is the block (four 32-bit
+//! words `w0..w3`) of counter `[j mod 2^32, j div 2^32, k, d]`:
 //!
 //! ```text
-//! philox4x32_10(counter = [i mod 2^32, i div 2^32, k, d], key = [s mod 2^32, s div 2^32]),  k = 0, 1, 2, ...
+//! first 64-bit word:  w0 | w1 << 32 of B(i div 2, 0) for even i,  w2 | w3 << 32 for odd i
+//! then:               the words of B(i, 1), B(i, 2), ... in order
 //! ```
 //!
-//! taken four words per block in order; a 64-bit draw is two words, low
-//! first, and one that would straddle two blocks starts the next block. The
-//! element is sampled from its own sequence alone:
+//! A 64-bit draw is an aligned pair of words, low first (an odd word left
+//! before it is skipped). The element is sampled from its own sequence
+//! alone:
 //! - `standard_normal`: the ziggurat of Marsaglia and Tsang with 256 layers
 //!   (the tables of `rand_distr`; [`StandardNormal`] has the method);
 //!   `normal(m, s)` is `m + s * standard_normal`;
@@ -32,13 +35,13 @@ use super::ChunkedArray;
 use crate::chunks::ChunkSpec;
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::kernel::random::RandomKernel;
+use crate::kernel::random::{RandomKernel, SampleElement, Sequence};
 use crate::kernel::ziggurat::ScaledNormal;
 pub use crate::kernel::ziggurat::StandardNormal;
 use ndarray::{Dimension, IntoDimension};
 use num_traits::{Float, PrimInt};
 use rand::distr::uniform::SampleUniform;
-use rand::distr::{Distribution, Uniform};
+use rand::distr::Uniform;
 use std::fmt::Debug;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -84,7 +87,7 @@ impl Rng {
     ) -> Result<ChunkedArray<T, Sh::Dim>>
     where
         T: Element,
-        D: Distribution<T> + Clone + Send + Sync + 'static,
+        D: SampleElement<T>,
         Sh: IntoDimension,
     {
         let shape = shape.into_dimension().slice().to_vec();
@@ -178,7 +181,8 @@ impl Rng {
         Sh: IntoDimension,
     {
         let dist = uniform_between(low, high)?;
-        self.draw(shape, chunks, dist, format!("uniform({low:?}, {high:?})"))
+        let label = format!("uniform({low:?}, {high:?})");
+        self.draw(shape, chunks, Sequence(dist), label)
     }
 
     /// Uniform integers of the half-open range `[low, high)`.
@@ -203,7 +207,8 @@ impl Rng {
         Sh: IntoDimension,
     {
         let dist = uniform_between(low, high)?;
-        self.draw(shape, chunks, dist, format!("integers({low:?}, {high:?})"))
+        let label = format!("integers({low:?}, {high:?})");
+        self.draw(shape, chunks, Sequence(dist), label)
     }
 }
 
