@@ -22,7 +22,7 @@ impl<T: StoreElement> ChunkedArray<T, IxDyn> {
     ///
     /// `T` must be the store's data type exactly; anything else, a missing
     /// store or a path that is not an array is an
-    /// [`Error::Store`] naming the store.
+    /// [`Error::Store`](crate::Error::Store) naming the store.
     ///
     /// ```
     /// use ndchunk::prelude::*;
