@@ -87,7 +87,7 @@ dot_impls! {
 impl<T: Element> ChunkedArray<T, Ix2> {
     /// Matrix product with a matrix (`Ix2` result) or a vector (`Ix1`
     /// result), as ndarray's `dot`; see [`Dot`]. Blocks of the product are
-    /// computed in parallel with matrixmultiply (`f32`, `f64`), summed along
+    /// computed in parallel with the `gemm` crate (`f32`, `f64`), summed along
     /// the inner axis in a fixed order: bit-identical on any thread count.
     /// Integer products are in the element's sum type, checked (see [`Dot`]).
     ///

@@ -1,8 +1,8 @@
 //! The block kernel of `dot` and `tensordot`: each output block is a sum of
 //! matrix products of (parts of) input blocks, in the element's sum type,
-//! accumulated in place: by ndarray's `general_mat_mul` (matrixmultiply) for
-//! `f32`/`f64`, by a checked loop for integers (an overflow is an error,
-//! never a wrapped value).
+//! accumulated in place: by the `gemm` crate's kernels (AVX2 or AVX-512,
+//! chosen at run time, one thread each) for `f32`/`f64`, by a checked loop
+//! for integers (an overflow is an error, never a wrapped value).
 //!
 //! The contracted axes of the two inputs may be chunked differently: they are
 //! cut at every boundary of either (the common refinement), and each piece
@@ -17,7 +17,6 @@ use crate::chunks::{AxisChunks, Chunks};
 use crate::element::{Accumulate, Accumulator};
 use crate::error::{Error, Result};
 use crate::size;
-use ndarray::linalg::general_mat_mul;
 use ndarray::{
     Array2, ArrayView2, ArrayViewD, Axis, CowArray, Ix2, IxDyn, LinalgScalar, Order, Slice,
 };
@@ -265,8 +264,8 @@ impl Contraction {
             let b = self.operand(&blocks[product.b_at], &product.combo, false);
             let (a, b) = (matrix(&a, (rows, len))?, matrix(&b, (len, cols))?);
             if float_kernel::<S>() {
-                let beta = if i == 0 { S::zero() } else { S::one() };
-                general_mat_mul(S::one(), &a, &b, beta, &mut out);
+                // The first product overwrites the zeros, the others add.
+                float_mat_mul(a.view(), b.view(), &mut out, i > 0);
             } else {
                 overflow |= checked_mat_mul(a.view(), b.view(), &mut out);
             }
@@ -315,12 +314,56 @@ fn to_sum<T: Accumulate>(block: &Block<T>) -> Block<T::Sum> {
     }
 }
 
-/// Whether products of `S` go to matrixmultiply: `f32` and `f64`, which
-/// ndarray's `general_mat_mul` picks out the same way. Their arithmetic
+/// Whether products of `S` go to `gemm`: `f32` and `f64`, whose arithmetic
 /// rounds and cannot wrap; every other type takes the checked loop.
 fn float_kernel<S: 'static>() -> bool {
     let s = TypeId::of::<S>();
     s == TypeId::of::<f32>() || s == TypeId::of::<f64>()
+}
+
+/// `out = a · b`, or `out += a · b` when `accumulate`, for `S` = `f32` or
+/// `f64` (checked by [`float_kernel`]), on one thread.
+#[allow(unsafe_code)] // gemm takes raw parts; every one comes from a live view
+fn float_mat_mul<S: LinalgScalar>(
+    a: ArrayView2<S>,
+    b: ArrayView2<S>,
+    out: &mut Array2<S>,
+    accumulate: bool,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    debug_assert_eq!((b.nrows(), out.dim()), (k, (m, n)));
+    let ([a_rs, a_cs], [b_rs, b_cs]) = (
+        [a.strides()[0], a.strides()[1]],
+        [b.strides()[0], b.strides()[1]],
+    );
+    let [out_rs, out_cs] = [out.strides()[0], out.strides()[1]];
+    // SAFETY: the pointers and strides are those of `a`, `b` and `out`, which
+    // are alive and of the dimensions passed; `out` is borrowed mutably, so
+    // it overlaps neither input; `S` is f32 or f64, the types gemm dispatches.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            out.as_mut_ptr(),
+            out_cs,
+            out_rs,
+            accumulate,
+            a.as_ptr(),
+            a_cs,
+            a_rs,
+            b.as_ptr(),
+            b_cs,
+            b_rs,
+            S::one(),
+            S::one(),
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
 }
 
 /// `out += a · b` in checked arithmetic; whether a product or a partial sum
