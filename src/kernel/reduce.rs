@@ -204,7 +204,10 @@ pub(crate) fn run_folders<T: Element>(
                 .map_err(|_| Error::internal("folder of an unexpected element type"))
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut buf = Vec::with_capacity(super::STRIP);
+    // A strip is never longer than the block: a small block gets a small
+    // buffer (a STRIP-sized one costs more to allocate than a tiny task).
+    let len = shape.iter().product::<usize>();
+    let mut buf = Vec::with_capacity(super::STRIP.min(len));
     let mut start = 0;
     for n in super::strips(shape) {
         let mut folded = Ok(());

@@ -198,6 +198,8 @@ fn row_offset(rows: &Odometer, strides: &[isize], base: isize) -> isize {
 
 impl<T: Element> StripSource<T> for ViewSource<T> {
     fn fill(&mut self, out: &mut Vec<T>, mut n: usize) {
+        // One allocation of the strip, not a doubling per row.
+        out.reserve(n);
         let array = self.array.clone();
         let data = array
             .as_slice()
