@@ -10,6 +10,8 @@
 //!
 //! Compare with NumPy/dask: `python3 benches/compare/run.py --only W1,W2`.
 
+mod support;
+
 use ndchunk::prelude::*;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -68,13 +70,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
         memory_limit: None,
     };
     while let Some(arg) = args.next() {
-        // Accept both `--flag value` and `--flag=value`.
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_string(), Some(value.to_string()))
-            }
-            _ => (arg.clone(), None),
-        };
+        let (flag, inline) = support::split_flag(&arg);
         match flag.as_str() {
             "--help" | "-h" => return Ok(Parsed::Help),
             "--progress" => {
@@ -93,22 +89,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
         ) {
             return Err(format!("unknown argument `{arg}`"));
         }
-        let value = match inline {
-            Some(v) => v,
-            None => args
-                .next()
-                .ok_or_else(|| format!("`{flag}` needs a value"))?,
-        };
+        let value = support::flag_value(&flag, inline, &mut args)?;
         match flag.as_str() {
-            "--size" => parsed.size = positive(&flag, &value)?,
-            "--chunk" => parsed.chunk = positive(&flag, &value)?,
-            "--threads" => parsed.threads = Some(positive(&flag, &value)?),
+            "--size" => parsed.size = support::positive(&flag, &value)?,
+            "--chunk" => parsed.chunk = support::positive(&flag, &value)?,
+            "--threads" => parsed.threads = Some(support::positive(&flag, &value)?),
             "--trace" => parsed.trace = Some(value),
-            "--memory-limit" => {
-                parsed.memory_limit = Some(
-                    ndchunk::parse_bytes(&value).map_err(|e| format!("`--memory-limit`: {e}"))?,
-                )
-            }
+            "--memory-limit" => parsed.memory_limit = Some(support::bytes(&flag, &value)?),
             _ => {
                 parsed.seed = value.parse().map_err(|_| {
                     format!(
@@ -131,15 +118,6 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
         ));
     }
     Ok(Parsed::Run(parsed))
-}
-
-fn positive(flag: &str, value: &str) -> Result<usize, String> {
-    match value.parse::<usize>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!(
-            "`{flag}` expects a whole number of at least 1, got `{value}`"
-        )),
-    }
 }
 
 fn main() -> ExitCode {
@@ -295,19 +273,8 @@ fn bytes(n: usize) -> String {
 
 /// The process's peak resident set size (`VmHWM`), on Linux.
 fn peak_rss() -> String {
-    #[cfg(target_os = "linux")]
-    {
-        let kib = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|status| {
-                status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<usize>().ok())
-            });
-        if let Some(kib) = kib {
-            return format!("{:.1} MiB (VmHWM)", kib as f64 / 1024.0);
-        }
+    match support::peak_rss() {
+        Some(bytes) => format!("{:.1} MiB (VmHWM)", bytes as f64 / (1 << 20) as f64),
+        None => "n/a".to_string(),
     }
-    "n/a".to_string()
 }

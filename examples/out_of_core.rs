@@ -12,6 +12,8 @@
 //!
 //! Compare with dask + zarr-python: `python3 benches/compare/run.py --only IO`.
 
+mod support;
+
 use ndchunk::diagnostics::human_bytes;
 use ndchunk::prelude::*;
 use std::path::{Path, PathBuf};
@@ -74,13 +76,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
         progress: false,
     };
     while let Some(arg) = args.next() {
-        // Accept both `--flag value` and `--flag=value`.
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_string(), Some(value.to_string()))
-            }
-            _ => (arg.clone(), None),
-        };
+        let (flag, inline) = support::split_flag(&arg);
         match flag.as_str() {
             "--help" | "-h" => return Ok(Parsed::Help),
             "--keep" => {
@@ -94,21 +90,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
             "--n" | "--chunk" | "--threads" | "--memory-limit" | "--store" => {}
             _ => return Err(format!("unknown argument `{arg}`")),
         }
-        let value = match inline {
-            Some(v) => v,
-            None => args
-                .next()
-                .ok_or_else(|| format!("`{flag}` needs a value"))?,
-        };
+        let value = support::flag_value(&flag, inline, &mut args)?;
         match flag.as_str() {
-            "--n" => parsed.n = positive(&flag, &value)?,
-            "--chunk" => parsed.chunk = positive(&flag, &value)?,
-            "--threads" => parsed.threads = Some(positive(&flag, &value)?),
-            "--memory-limit" => {
-                parsed.memory_limit = Some(
-                    ndchunk::parse_bytes(&value).map_err(|e| format!("`--memory-limit`: {e}"))?,
-                )
-            }
+            "--n" => parsed.n = support::positive(&flag, &value)?,
+            "--chunk" => parsed.chunk = support::positive(&flag, &value)?,
+            "--threads" => parsed.threads = Some(support::positive(&flag, &value)?),
+            "--memory-limit" => parsed.memory_limit = Some(support::bytes(&flag, &value)?),
             _ => parsed.store = Some(PathBuf::from(value)),
         }
     }
@@ -129,15 +116,6 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
         ));
     }
     Ok(Parsed::Run(parsed))
-}
-
-fn positive(flag: &str, value: &str) -> Result<usize, String> {
-    match value.parse::<usize>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!(
-            "`{flag}` expects a whole number of at least 1, got `{value}`"
-        )),
-    }
 }
 
 /// The store directory: `--store`, or a fresh one in the temp dir. It must
@@ -260,7 +238,7 @@ fn run(args: &Args, store: &Path) -> Result<(), Box<dyn std::error::Error>> {
         ),
     );
     row("chunks", format!("{} files", written.chunks));
-    row("peak RSS", rss(peak_rss()));
+    row("peak RSS", rss(support::peak_rss()));
 
     // Read phase, one compute: the mean is computed once and shared by the
     // mean row, `x - mean` and the check below; the column sums join a pass
@@ -330,7 +308,7 @@ fn run(args: &Args, store: &Path) -> Result<(), Box<dyn std::error::Error>> {
         ),
     );
     let label = if reset { "peak RSS" } else { "peak RSS (run)" };
-    row(label, rss(peak_rss()));
+    row(label, rss(support::peak_rss()));
     if !agrees {
         return Err("the column sums read back do not add up to N² · mean".into());
     }
@@ -359,23 +337,6 @@ fn dir_bytes(dir: &Path) -> usize {
     })
 }
 
-/// A field of `/proc/self/status` or `/proc/self/io` (Linux), as a number.
-fn proc_field(file: &str, field: &str) -> Option<usize> {
-    let text = std::fs::read_to_string(format!("/proc/self/{file}")).ok()?;
-    text.lines()
-        .find_map(|l| l.strip_prefix(field))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
-}
-
-/// The process's peak resident set size in bytes (`VmHWM`, Linux).
-fn peak_rss() -> Option<usize> {
-    proc_field("status", "VmHWM:").map(|kib| kib * 1024)
-}
-
 /// Start the peak RSS afresh (Linux: `5` to `/proc/self/clear_refs`), so the
 /// read phase reports its own peak; false when that is not possible.
 fn reset_peak_rss() -> bool {
@@ -385,7 +346,7 @@ fn reset_peak_rss() -> bool {
 /// Bytes read by the process's `read` calls so far (`rchar`): the chunk
 /// files, whether they came from the disk or from the page cache.
 fn read_bytes() -> Option<usize> {
-    proc_field("io", "rchar:")
+    support::proc_field("io", "rchar:")
 }
 
 fn rss(bytes: Option<usize>) -> String {

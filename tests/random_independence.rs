@@ -1,8 +1,7 @@
 //! Random values are a function of (seed, draw, element index) only: the
 //! same for any chunking, slice, thread count and scheduler; a corner of a
-//! huge array draws only the corner. And their distribution: Kolmogorov-
-//! Smirnov and chi-square tests on uniform and normal samples, and the
-//! normal's tail frequencies at 4, 5 and 6 sigma.
+//! huge array draws only the corner. (Their distribution is checked in
+//! `random_quality.rs`.)
 
 use ndarray::{ArrayD, IxDyn, SliceInfoElem};
 use ndchunk::prelude::*;
@@ -123,106 +122,4 @@ fn the_corner_of_a_huge_array_draws_only_the_corner() {
         .unwrap();
     assert_eq!(corner, same);
     assert!(corner.iter().all(|v| v.is_finite()) && corner.std(0.0) > 0.3);
-}
-
-/// The standard normal's distribution function.
-fn phi(x: f64) -> f64 {
-    0.5 * erfc(-x / std::f64::consts::SQRT_2)
-}
-
-/// erfc by its continued fraction / series (Numerical Recipes' erfcc,
-/// relative error below 1.2e-7: ample for these tests).
-fn erfc(x: f64) -> f64 {
-    let z = x.abs();
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let poly = -z * z - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98
-                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-    let r = t * poly.exp();
-    if x >= 0.0 {
-        r
-    } else {
-        2.0 - r
-    }
-}
-
-/// The Kolmogorov-Smirnov statistic of `samples` against `cdf`.
-fn ks(mut samples: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    let n = samples.len() as f64;
-    samples
-        .iter()
-        .enumerate()
-        .map(|(i, &x)| {
-            let f = cdf(x);
-            (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
-        })
-        .fold(0.0, f64::max)
-}
-
-const N: usize = 1_000_000;
-
-#[test]
-fn uniform_and_normal_pass_kolmogorov_smirnov() {
-    // Critical value at the 0.1 % level: 1.95 / sqrt(n).
-    let critical = 1.95 / (N as f64).sqrt();
-    for seed in [1, 2, 3] {
-        let rng = Rng::seed(seed);
-        let u = rng
-            .uniform(0.0_f64, 1.0, N, 65_536)
-            .unwrap()
-            .compute()
-            .unwrap();
-        let d = ks(u.to_vec(), |x| x.clamp(0.0, 1.0));
-        assert!(d < critical, "seed {seed}: uniform D = {d}");
-        let z = rng.standard_normal(N, 70_000).unwrap().compute().unwrap();
-        let d = ks(z.to_vec(), phi);
-        assert!(d < critical, "seed {seed}: normal D = {d}");
-    }
-}
-
-#[test]
-fn uniform_passes_a_chi_square_test() {
-    // 1000 equiprobable bins: chi-square with 999 degrees of freedom has
-    // mean 999 and sd 44.7; 1200 is beyond 4.5 sd.
-    let bins = 1000;
-    let u = Rng::seed(11).uniform(0.0_f64, 1.0, N, 100_000).unwrap();
-    let (counts, _) = u.histogram(bins, (0.0, 1.0)).unwrap();
-    let counts = counts.compute().unwrap();
-    let expected = N as f64 / bins as f64;
-    let chi2: f64 = counts
-        .iter()
-        .map(|&c| (c as f64 - expected).powi(2) / expected)
-        .sum();
-    assert!(chi2 < 1200.0, "chi-square {chi2}");
-}
-
-#[test]
-fn normal_tails_at_4_5_and_6_sigma() {
-    // 2 * 10^8 samples, counted lazily.
-    let z = Rng::seed(21)
-        .standard_normal((20_000, 10_000), (2_000, 10_000))
-        .unwrap();
-    let n = 2e8;
-    let beyond = |s: f64| z.abs().gt(s).count_nonzero();
-    let (c4, c5, c6) = ndchunk::compute((&beyond(4.0), &beyond(5.0), &beyond(6.0))).unwrap();
-    for (sigma, count, p) in [
-        (4.0, c4.into_scalar(), 6.334_248_4e-5_f64),
-        (5.0, c5.into_scalar(), 5.733_031_4e-7),
-    ] {
-        let expected = p * n;
-        let sd = expected.sqrt();
-        assert!(
-            (count as f64 - expected).abs() < 5.0 * sd,
-            "beyond {sigma} sigma: {count}, expected {expected:.0} ± {sd:.0}"
-        );
-    }
-    // Expected 0.39 beyond 6 sigma: more than 6 has probability ~1e-7.
-    let c6 = c6.into_scalar();
-    assert!(c6 <= 6, "beyond 6 sigma: {c6}");
 }

@@ -1,6 +1,7 @@
-//! Statistical checks of the random arrays: moments, a chi-square test of the
-//! normal sampler against the exact distribution function on equiprobable
-//! bins, and the frequency of the ziggurat's tail.
+//! Statistical checks of the random arrays: moments, chi-square tests of the
+//! normal and uniform samplers on equiprobable bins, Kolmogorov-Smirnov
+//! tests of both, the frequency of the ziggurat's tail, and the normal's
+//! tail frequencies at 4, 5 and 6 sigma.
 
 use ndchunk::random::Rng;
 
@@ -126,4 +127,80 @@ fn normal_is_scaled_standard_normal() {
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(*y, 5.0 + 2.0 * x);
     }
+}
+
+/// The Kolmogorov-Smirnov statistic of `samples` against `cdf`.
+fn ks(mut samples: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let n = samples.len() as f64;
+    samples
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let f = cdf(x);
+            (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
+        })
+        .fold(0.0, f64::max)
+}
+
+const M: usize = 1_000_000;
+
+#[test]
+fn uniform_and_normal_pass_kolmogorov_smirnov() {
+    // Critical value at the 0.1 % level: 1.95 / sqrt(n).
+    let critical = 1.95 / (M as f64).sqrt();
+    for seed in [1, 2, 3] {
+        let rng = Rng::seed(seed);
+        let u = rng
+            .uniform(0.0_f64, 1.0, M, 65_536)
+            .unwrap()
+            .compute()
+            .unwrap();
+        let d = ks(u.to_vec(), |x| x.clamp(0.0, 1.0));
+        assert!(d < critical, "seed {seed}: uniform D = {d}");
+        let z = rng.standard_normal(M, 70_000).unwrap().compute().unwrap();
+        let d = ks(z.to_vec(), phi);
+        assert!(d < critical, "seed {seed}: normal D = {d}");
+    }
+}
+
+#[test]
+fn uniform_passes_a_chi_square_test() {
+    // 1000 equiprobable bins: chi-square with 999 degrees of freedom has
+    // mean 999 and sd 44.7; 1200 is beyond 4.5 sd.
+    let bins = 1000;
+    let u = Rng::seed(11).uniform(0.0_f64, 1.0, M, 100_000).unwrap();
+    let (counts, _) = u.histogram(bins, (0.0, 1.0)).unwrap();
+    let counts = counts.compute().unwrap();
+    let expected = M as f64 / bins as f64;
+    let chi2: f64 = counts
+        .iter()
+        .map(|&c| (c as f64 - expected).powi(2) / expected)
+        .sum();
+    assert!(chi2 < 1200.0, "chi-square {chi2}");
+}
+
+#[test]
+fn normal_tails_at_4_5_and_6_sigma() {
+    // 2 * 10^8 samples, counted lazily.
+    let z = Rng::seed(21)
+        .standard_normal((20_000, 10_000), (2_000, 10_000))
+        .unwrap();
+    let n = 2e8;
+    let beyond = |s: f64| z.abs().gt(s).count_nonzero();
+    let (c4, c5, c6) = ndchunk::compute((&beyond(4.0), &beyond(5.0), &beyond(6.0))).unwrap();
+    for (sigma, count, p) in [
+        (4.0, c4.into_scalar(), 6.334_248_4e-5_f64),
+        (5.0, c5.into_scalar(), 5.733_031_4e-7),
+    ] {
+        let expected = p * n;
+        let sd = expected.sqrt();
+        assert!(
+            (count as f64 - expected).abs() < 5.0 * sd,
+            "beyond {sigma} sigma: {count}, expected {expected:.0} ± {sd:.0}"
+        );
+    }
+    // Expected 0.39 beyond 6 sigma: more than 6 has probability ~1e-7.
+    let c6 = c6.into_scalar();
+    assert!(c6 <= 6, "beyond 6 sigma: {c6}");
 }

@@ -32,6 +32,9 @@
 //! `peak_rss` is the process's `VmHWM` from `/proc/self/status`, read at the
 //! end, so it includes the input.
 
+#[path = "../../examples/support/mod.rs"]
+mod support;
+
 use ndarray::{Array1, Array2, Axis};
 use ndchunk::prelude::*;
 use ndchunk::random::StandardNormal;
@@ -375,27 +378,10 @@ fn timed<R>(f: impl FnOnce() -> R) -> (f64, R) {
     (start.elapsed().as_secs_f64(), r)
 }
 
-/// A field of `/proc/self/status` or `/proc/self/io` (Linux), as a number.
-fn proc_field(file: &str, field: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(format!("/proc/self/{file}")).ok()?;
-    text.lines()
-        .find_map(|l| l.strip_prefix(field))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
-}
-
-/// The process's peak resident set size in bytes (`VmHWM`, Linux).
-fn peak_rss() -> Option<u64> {
-    proc_field("status", "VmHWM:").map(|kib| kib * 1024)
-}
-
 /// Bytes the process's `read` calls returned so far (`rchar`, Linux): from
 /// the disk or the page cache alike.
 fn read_bytes() -> Option<u64> {
-    proc_field("io", "rchar:")
+    support::proc_field("io", "rchar:").map(|n| n as u64)
 }
 
 fn main() -> ExitCode {
@@ -453,7 +439,7 @@ fn main() -> ExitCode {
                 num(o.seconds),
                 o.result.json(),
                 o.tasks.map_or("null".into(), |t| t.to_string()),
-                peak_rss().map_or("null".into(), |b| b.to_string()),
+                support::peak_rss().map_or("null".into(), |b| b.to_string()),
             );
             for (k, v) in &o.extras {
                 let _ = write!(line, ",\"{k}\":{v}");
