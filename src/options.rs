@@ -112,8 +112,13 @@ impl Options {
     /// element sizes; a delayed value counts as its `size_of`). A single task
     /// whose inputs and output together exceed the limit makes `compute`
     /// return [`Error::MemoryLimit`](crate::Error::MemoryLimit) before
-    /// anything runs. [`ChunkedArray::explain`](crate::ChunkedArray::explain)
-    /// prints the projected peak to choose a limit from.
+    /// anything runs. A plan that must hold more than the limit at once
+    /// (blocks kept for a consumer that needs a reduction of them first,
+    /// or by a store write in the same compute as `x - x.mean()`) goes on
+    /// above it, one task at a time, rather than stop: the limit is then
+    /// not an error but not kept either.
+    /// [`ChunkedArray::explain`](crate::ChunkedArray::explain) prints the
+    /// projected peak to choose a limit from.
     ///
     /// ```
     /// use ndchunk::prelude::*;

@@ -6,7 +6,8 @@
 //! only while a consumer's output would still fit next to them, so leaves
 //! can never fill the budget and starve the consumers that would free it.
 //! When nothing runs, the next task starts whatever the bytes held, or the
-//! run could not go on: the limit is then passed by at most one task.
+//! run could not go on: a plan that must hold more than the limit at once
+//! goes above it, one task at a time (documented on `Options::memory_limit`).
 
 use super::state::State;
 use super::Value;
