@@ -18,6 +18,7 @@ mod overlap;
 pub mod random;
 mod reduce;
 mod reshape;
+mod routines;
 mod scan;
 mod take;
 mod views;
