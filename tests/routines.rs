@@ -10,7 +10,7 @@
 mod common;
 
 use common::{assert_same, chunked, ctx, floats, typed, Case};
-use ndarray::{Array, ArrayD, Axis, Dimension, IxDyn, Slice};
+use ndarray::{Array, Array2, ArrayD, Axis, Dimension, Ix2, IxDyn, Slice};
 use ndchunk::{ChunkedArray, Error};
 use serde_json::Value;
 
@@ -146,4 +146,140 @@ fn rearranging_rejects_bad_axes() {
         3,
     );
     assert_eq!(x.expand_dims(Axis(2)).shape(), &[3, 4, 1]);
+}
+
+// ---------------------------------------------------------------------------
+// eye, identity, tri, tril, triu, *_like
+// ---------------------------------------------------------------------------
+
+/// numpy's `(n, m)` matrix `out` of a fixture case.
+fn matrix(case: &Value, shape: (usize, usize)) -> Array2<i64> {
+    Array2::from_shape_vec(shape, i64s(&case["out"])).unwrap()
+}
+
+fn nmk(case: &Value) -> (usize, usize, isize) {
+    let get = |key: &str| case[key].as_i64().unwrap();
+    (get("n") as usize, get("m") as usize, get("k") as isize)
+}
+
+#[test]
+fn eye_and_tri_match_numpy() {
+    for (name, make) in [
+        (
+            "eye",
+            ChunkedArray::<i64, Ix2>::eye as fn(_, _, _, (usize, usize)) -> _,
+        ),
+        ("tri", ChunkedArray::<i64, Ix2>::tri),
+    ] {
+        for case in fixture(name) {
+            let (n, m, k) = nmk(&case);
+            for chunks in [(1, 1), (2, 3), (4, 4)] {
+                let got = make(n, m, k, chunks).unwrap().compute().unwrap();
+                let what = format!("{name}({n}, {m}, {k}) in chunks {chunks:?}");
+                assert_same(&got, &matrix(&case, (n, m)), &what);
+            }
+        }
+    }
+    let identity = ChunkedArray::<f64, _>::identity(7, 3).unwrap();
+    assert_same(&identity.compute().unwrap(), &Array2::eye(7), "identity(7)");
+}
+
+#[test]
+fn tril_and_triu_match_numpy() {
+    for name in ["tril", "triu"] {
+        for case in fixture(name) {
+            let shape = usizes(&case["shape"]);
+            let (n, m) = (shape[0], shape[1]);
+            let k = case["k"].as_i64().unwrap() as isize;
+            let a = Array2::from_shape_fn((n, m), |(i, j)| (i * m + j + 1) as i64);
+            let x = ChunkedArray::from_array(a, (2, 3)).unwrap();
+            let got = if name == "tril" { x.tril(k) } else { x.triu(k) };
+            let what = format!("{name}({k}) of shape {shape:?}");
+            assert_same(&got.compute().unwrap(), &matrix(&case, (n, m)), &what);
+        }
+    }
+}
+
+fn triangles_case<D: Dimension>(case: &Case) {
+    if case.ndim() != 2 {
+        return;
+    }
+    let a = typed::<f64, Ix2>(floats(&case.shape, 12));
+    for x in both(&a, case) {
+        for k in [-20, -3, -1, 0, 1, 2, 20] {
+            let lower = Array2::from_shape_fn(a.raw_dim(), |(i, j)| {
+                if j as isize - i as isize <= k {
+                    a[[i, j]]
+                } else {
+                    0.0
+                }
+            });
+            let upper = Array2::from_shape_fn(a.raw_dim(), |(i, j)| {
+                if j as isize - i as isize >= k {
+                    a[[i, j]]
+                } else {
+                    0.0
+                }
+            });
+            let what = ctx::<D>(case, &format!("tril/triu({k})"));
+            assert_same(&x.tril(k).compute().unwrap(), &lower, &what);
+            assert_same(&x.triu(k).compute().unwrap(), &upper, &what);
+            // The two triangles overlap on diagonal k only.
+            let both = (&x.tril(k) + &x.triu(k + 1)).compute().unwrap();
+            assert_same(&both, &a, &what);
+        }
+    }
+}
+
+#[test]
+fn triangles_match_ndarray_on_every_2d_case() {
+    for_each_case!(triangles_case);
+}
+
+#[test]
+fn index_matrices_are_lazy_and_fuse() {
+    let e = ChunkedArray::<f64, _>::eye(100_000, 100_000, 5, 1000).unwrap();
+    let corner = e.slice(ndarray::s![..3, ..8]);
+    // One block of the 10^4 computed, then sliced.
+    assert_eq!(corner.num_tasks().unwrap(), 2);
+    assert_same(
+        &corner.compute().unwrap(),
+        &Array2::from_shape_fn((3, 8), |(i, j)| f64::from(j == i + 5)),
+        "corner of eye(k = 5)",
+    );
+    // tril inside a chain ending in a reduction adds no task: it is fused.
+    let x = ChunkedArray::<f64, _>::ones((40, 40), 10).unwrap();
+    let s = (&x * 2.0).tril(0).sum();
+    assert_eq!(
+        s.num_tasks().unwrap(),
+        (&x * 2.0).sum().num_tasks().unwrap()
+    );
+    assert_eq!(s.compute().unwrap().into_scalar(), 2.0 * 820.0);
+}
+
+fn like_case<D: Dimension>(case: &Case) {
+    let a = typed::<f64, D>(floats(&case.shape, 13));
+    for x in both(&a, case) {
+        let what = ctx::<D>(case, "full_like/zeros_like/ones_like");
+        for (y, v) in [
+            (ndchunk::full_like(&x, -2.5), -2.5),
+            (ndchunk::zeros_like(&x), 0.0),
+            (ndchunk::ones_like(&x), 1.0),
+        ] {
+            assert_eq!(y.chunks(), x.chunks(), "{what}");
+            assert_same(
+                &y.compute().unwrap(),
+                &Array::from_elem(a.raw_dim(), v),
+                &what,
+            );
+        }
+    }
+}
+
+#[test]
+fn like_constructors_keep_shape_and_chunks() {
+    for_each_case!(like_case);
+    // An invalid input stays an error.
+    let x = ChunkedArray::<f64, _>::zeros((3, 4), 2).unwrap();
+    assert!(ndchunk::zeros_like(&x.flip(Axis(3))).compute().is_err());
 }

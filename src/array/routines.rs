@@ -1,12 +1,19 @@
 //! NumPy routines that dask.array has, built on the lazy operations above
 //! (views, slices, `concatenate`, index sources, elementwise maps), so they
 //! fuse and cull like any other node: `flip`, `roll`, `moveaxis`,
-//! `expand_dims`.
+//! `expand_dims`; `eye`, `identity`, `tri`, `tril`, `triu` and the `*_like`
+//! constructors.
 
 use super::{concatenate, ChunkedArray};
+use crate::chunks::ChunkSpec;
 use crate::element::Element;
-use crate::error::Error;
-use ndarray::{Axis, Dimension, IxDyn, Slice};
+use crate::error::{Error, Result};
+use crate::kernel::sources::IndexFnKernel;
+use crate::plan::Op;
+use ndarray::{Axis, Dimension, Ix2, IxDyn, Slice};
+use num_traits::{One, Zero};
+use std::marker::PhantomData;
+use std::sync::Arc;
 
 /// # Rearranging: flip, roll, moveaxis, expand_dims
 ///
@@ -14,7 +21,7 @@ use ndarray::{Axis, Dimension, IxDyn, Slice};
 /// blocks `roll` cuts.
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// `axis` as an index, or the error of `op` when it is out of range.
-    fn axis_index(&self, op: &'static str, axis: usize) -> Result<usize, Error> {
+    fn axis_index(&self, op: &'static str, axis: usize) -> Result<usize> {
         if axis < self.ndim() {
             Ok(axis)
         } else {
@@ -139,4 +146,216 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         }
         self.clone().into_dyn().insert_axis(axis)
     }
+}
+
+/// How far element `(i, j)` lies above the main diagonal: `j - i`, the `k`
+/// of numpy's `eye`, `tri`, `tril` and `triu`. Both indices are below
+/// `isize::MAX` (an array's axes are), so the difference cannot overflow.
+fn diagonal(i: usize, j: usize) -> isize {
+    j as isize - i as isize
+}
+
+/// # Matrices from the index: eye, identity, tri, tril, triu
+///
+/// Lazy: every value is computed from its index inside the block tasks (and
+/// fused into the consumers), so a slice of a huge `eye` computes only the
+/// slice.
+impl<T: Element> ChunkedArray<T, Ix2> {
+    /// An `n x m` matrix whose element `(i, j)` is `f(i, j)`, shared with
+    /// equal ones by `label` (the plan's key adds the type, shape and chunks).
+    fn from_diagonal_fn(
+        (n, m): (usize, usize),
+        chunks: impl Into<ChunkSpec>,
+        label: String,
+        f: impl Fn(isize) -> T + Send + Sync + 'static,
+    ) -> Result<Self> {
+        let shape = vec![n, m];
+        let chunks = chunks.into().resolve(&shape, std::mem::size_of::<T>())?;
+        let kernel = IndexFnKernel {
+            f: Arc::new(move |index: &[usize]| f(diagonal(index[0], index[1]))),
+            key: Some(label.clone()),
+            label,
+            cheap: true,
+            _elem: PhantomData,
+        };
+        Ok(Self::from_source(shape, chunks, kernel))
+    }
+
+    /// An `n x m` matrix of zeros with ones on diagonal `k` (numpy's `eye`):
+    /// `k = 0` is the main diagonal, `k > 0` above it, `k < 0` below; a
+    /// diagonal outside the matrix leaves it all zeros. Bad chunks are an
+    /// error naming the axis.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let e = ChunkedArray::<i32, _>::eye(3, 4, 1, (2, 2))?;
+    /// assert_eq!(e.compute()?, array![[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn eye(n: usize, m: usize, k: isize, chunks: impl Into<ChunkSpec>) -> Result<Self>
+    where
+        T: Zero + One,
+    {
+        Self::from_diagonal_fn((n, m), chunks, format!("eye(k={k})"), move |d| {
+            if d == k {
+                T::one()
+            } else {
+                T::zero()
+            }
+        })
+    }
+
+    /// The `n x n` identity matrix (numpy's `identity`): [`eye`](Self::eye)
+    /// with `k = 0`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let i = ChunkedArray::<f64, _>::identity(500, 100)?;
+    /// assert_eq!(i.sum().compute()?.into_scalar(), 500.0);
+    /// assert_eq!(i.slice(s![..3, ..3]).compute()?, Array2::<f64>::eye(3));
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn identity(n: usize, chunks: impl Into<ChunkSpec>) -> Result<Self>
+    where
+        T: Zero + One,
+    {
+        Self::eye(n, n, 0, chunks)
+    }
+
+    /// An `n x m` matrix of ones at and below diagonal `k`, zeros above
+    /// (numpy's `tri`): element `(i, j)` is one where `j - i <= k`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let t = ChunkedArray::<u8, _>::tri(3, 3, -1, 2)?;
+    /// assert_eq!(t.compute()?, array![[0, 0, 0], [1, 0, 0], [1, 1, 0]]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn tri(n: usize, m: usize, k: isize, chunks: impl Into<ChunkSpec>) -> Result<Self>
+    where
+        T: Zero + One,
+    {
+        Self::from_diagonal_fn((n, m), chunks, format!("tri(k={k})"), move |d| {
+            if d <= k {
+                T::one()
+            } else {
+                T::zero()
+            }
+        })
+    }
+
+    /// The elements for which `keep(j - i)`, zeros elsewhere: a mask made
+    /// from the index with this array's chunks, zipped with it, so it fuses
+    /// with what comes before and after.
+    fn keep_diagonals(&self, op: &'static str, k: isize, keep: fn(isize, isize) -> bool) -> Self
+    where
+        T: Zero,
+    {
+        let label = format!("{op}_mask(k={k})");
+        match ChunkedArray::<bool, Ix2>::from_diagonal_fn(
+            self.dim(),
+            self.chunks(),
+            label,
+            move |d| keep(d, k),
+        ) {
+            Ok(mask) => self.binary(
+                &mask,
+                op,
+                Some(op.into()),
+                |v, keep| if keep { v } else { T::zero() },
+            ),
+            Err(error) => self.failed(error),
+        }
+    }
+
+    /// The lower triangle (numpy's `tril`): the elements at and below
+    /// diagonal `k` (`j - i <= k`), zeros above; `k < 0` drops diagonals
+    /// below the main one too. Elementwise with the index, so it fuses.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_fn((3, 3), 2, |(i, j)| (3 * i + j + 1) as i64)?;
+    /// assert_eq!(x.tril(0).compute()?, array![[1, 0, 0], [4, 5, 0], [7, 8, 9]]);
+    /// assert_eq!(x.tril(-1).compute()?, array![[0, 0, 0], [4, 0, 0], [7, 8, 0]]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn tril(&self, k: isize) -> Self
+    where
+        T: Zero,
+    {
+        self.keep_diagonals("tril", k, |d, k| d <= k)
+    }
+
+    /// The upper triangle (numpy's `triu`): the elements at and above
+    /// diagonal `k` (`j - i >= k`), zeros below. Elementwise with the index,
+    /// so it fuses.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_fn((3, 3), 2, |(i, j)| (3 * i + j + 1) as i64)?;
+    /// assert_eq!(x.triu(1).compute()?, array![[0, 2, 3], [0, 0, 6], [0, 0, 0]]);
+    /// assert_eq!(x.triu(-1).compute()?, array![[1, 2, 3], [4, 5, 6], [0, 8, 9]]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn triu(&self, k: isize) -> Self
+    where
+        T: Zero,
+    {
+        self.keep_diagonals("triu", k, |d, k| d >= k)
+    }
+}
+
+/// An array of `x`'s shape and chunks made by `make`; an `x` recorded as
+/// invalid stays an error (its shape is only a placeholder).
+fn like<T: Element, D: Dimension>(
+    x: &ChunkedArray<T, D>,
+    make: impl FnOnce(D, ChunkSpec) -> Result<ChunkedArray<T, D>>,
+) -> ChunkedArray<T, D> {
+    if let Op::Invalid(error) = &x.node.op {
+        return x.failed(error.clone());
+    }
+    let mut shape = D::zeros(x.ndim());
+    shape.slice_mut().copy_from_slice(x.shape());
+    make(shape, x.chunks().into()).unwrap_or_else(|error| x.failed(error))
+}
+
+/// An array of `x`'s shape and chunks with every element `value` (numpy's
+/// `full_like`, keeping `x`'s element type). Nothing of `x` is computed.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// let x = ChunkedArray::<f64, _>::zeros((3, 5), (2, 2))?;
+/// let y = ndchunk::full_like(&x, 7.5);
+/// assert_eq!(y.chunks(), x.chunks());
+/// assert_eq!(y.compute()?, Array::from_elem((3, 5), 7.5));
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn full_like<T: Element, D: Dimension>(x: &ChunkedArray<T, D>, value: T) -> ChunkedArray<T, D> {
+    like(x, |shape, chunks| ChunkedArray::full(shape, value, chunks))
+}
+
+/// An array of zeros of `x`'s shape, chunks and element type (numpy's
+/// `zeros_like`).
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// let x = ChunkedArray::arange(0, 10, 1, 4)?;
+/// assert_eq!(ndchunk::zeros_like(&x).compute()?, Array::<i32, _>::zeros(10));
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn zeros_like<T: Element + Zero, D: Dimension>(x: &ChunkedArray<T, D>) -> ChunkedArray<T, D> {
+    like(x, ChunkedArray::zeros)
+}
+
+/// An array of ones of `x`'s shape, chunks and element type (numpy's
+/// `ones_like`).
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// let x = ChunkedArray::<u32, _>::zeros((2, 3), 2)?;
+/// assert_eq!(ndchunk::ones_like(&x).compute()?, Array::<u32, _>::ones((2, 3)));
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn ones_like<T: Element + One, D: Dimension>(x: &ChunkedArray<T, D>) -> ChunkedArray<T, D> {
+    like(x, ChunkedArray::ones)
 }
