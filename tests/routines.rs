@@ -283,3 +283,169 @@ fn like_constructors_keep_shape_and_chunks() {
     let x = ChunkedArray::<f64, _>::zeros((3, 4), 2).unwrap();
     assert!(ndchunk::zeros_like(&x.flip(Axis(3))).compute().is_err());
 }
+
+// ---------------------------------------------------------------------------
+// round, nan_to_num, isclose, allclose, ediff1d, outer
+// ---------------------------------------------------------------------------
+
+/// Floats written as Python reprs ("nan", "inf" included).
+fn f64s(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|x| {
+            x.as_str()
+                .expect("a float's repr")
+                .parse()
+                .expect("a float")
+        })
+        .collect()
+}
+
+fn bools(v: &Value) -> Vec<bool> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|x| x.as_bool().expect("a bool"))
+        .collect()
+}
+
+#[test]
+fn round_matches_numpy_bit_for_bit() {
+    for case in fixture("round") {
+        let decimals = case["decimals"].as_i64().unwrap() as i32;
+        let x = ChunkedArray::from_array(Array::from(f64s(&case["in"])), 4).unwrap();
+        let got = x.round(decimals).compute().unwrap();
+        let expected = f64s(&case["out"]);
+        for (i, (g, e)) in got.iter().zip(&expected).enumerate() {
+            // Same bits (signed zeros included), or both NaN.
+            assert!(
+                g.to_bits() == e.to_bits() || (g.is_nan() && e.is_nan()),
+                "round({decimals}) of element {i}: got {g:?}, numpy {e:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn round_f32_halves_to_even() {
+    let x =
+        ChunkedArray::from_array(ndarray::array![0.5_f32, 1.5, 2.5, -3.5, 0.25, 0.35], 4).unwrap();
+    assert_eq!(
+        x.round(0).compute().unwrap(),
+        ndarray::array![0.0, 2.0, 2.0, -4.0, 0.0, 0.0]
+    );
+    assert_eq!(x.round(1).compute().unwrap()[4], 0.2);
+}
+
+#[test]
+fn isclose_matches_numpy() {
+    for case in fixture("isclose") {
+        let (rtol, atol) = (
+            case["rtol"].as_f64().unwrap(),
+            case["atol"].as_f64().unwrap(),
+        );
+        let equal_nan = case["equal_nan"].as_bool().unwrap();
+        let a = ChunkedArray::from_array(Array::from(f64s(&case["a"])), 5).unwrap();
+        let b = ChunkedArray::from_array(Array::from(f64s(&case["b"])), 4).unwrap();
+        let what = format!("isclose(rtol {rtol}, atol {atol}, equal_nan {equal_nan})");
+        let got = a.isclose(&b, rtol, atol, equal_nan).compute().unwrap();
+        assert_same(&got, &Array::from(bools(&case["out"])), &what);
+        let swapped = b.isclose(&a, rtol, atol, equal_nan).compute().unwrap();
+        assert_same(&swapped, &Array::from(bools(&case["swapped"])), &what);
+        let all = bools(&case["out"]).into_iter().all(|v| v);
+        assert_eq!(
+            a.allclose(&b, rtol, atol, equal_nan).unwrap(),
+            all,
+            "{what}"
+        );
+    }
+}
+
+fn float_routines_case<D: Dimension + ndarray::DimMax<D, Output = D>>(case: &Case) {
+    // Floats with NaN and infinities sprinkled in.
+    let a = typed::<f64, D>(
+        floats(&case.shape, 14).mapv(|v| match (v * 73.0) as i64 % 17 {
+            0 => f64::NAN,
+            1 => f64::INFINITY,
+            2 => f64::NEG_INFINITY,
+            _ => v,
+        }),
+    );
+    let b = typed::<f64, D>(floats(&case.shape, 14).mapv(|v| v + 1e-4));
+    for x in both(&a, case) {
+        let y = chunked(&b, &case.alt);
+        let what = ctx::<D>(case, "round/nan_to_num/isclose");
+        let rounded = a.mapv(|v| (v * 100.0).round_ties_even() / 100.0);
+        assert_same(&x.round(2).compute().unwrap(), &rounded, &what);
+        let cleaned = a.mapv(|v| match v {
+            v if v.is_nan() => -1.0,
+            f64::INFINITY => 1e9,
+            f64::NEG_INFINITY => -1e9,
+            v => v,
+        });
+        assert_same(
+            &x.nan_to_num(-1.0, 1e9, -1e9).compute().unwrap(),
+            &cleaned,
+            &what,
+        );
+        let close = ndarray::Zip::from(&a)
+            .and(&b)
+            .map_collect(|&p, &q| p == q || (p - q).abs() <= 1e-3 + 1e-5 * q.abs());
+        assert_same(
+            &x.isclose(&y, 1e-5, 1e-3, false).compute().unwrap(),
+            &close,
+            &what,
+        );
+    }
+}
+
+#[test]
+fn float_routines_match_ndarray_on_every_case() {
+    for_each_case!(float_routines_case);
+}
+
+fn ediff1d_case<D: Dimension>(case: &Case) {
+    let a = typed::<i64, D>(common::ints(&case.shape, 15, -1000, 1000));
+    let flat: Vec<i64> = a.iter().copied().collect();
+    let expected = Array::from_iter(flat.windows(2).map(|w| w[1] - w[0]));
+    for x in both(&a, case) {
+        let what = ctx::<D>(case, "ediff1d");
+        assert_same(&x.ediff1d().compute().unwrap(), &expected, &what);
+    }
+}
+
+#[test]
+fn ediff1d_matches_ndarray_on_every_case() {
+    for_each_case!(ediff1d_case);
+}
+
+#[test]
+fn outer_matches_ndarray() {
+    for (n, m, ca, cb) in [
+        (5, 7, 2, 3),
+        (1, 4, 1, 4),
+        (0, 3, 1, 2),
+        (6, 0, 4, 1),
+        (37, 9, 8, 4),
+    ] {
+        let a = Array::from_iter((0..n).map(|i| i as i64 - 2));
+        let b = Array::from_iter((0..m).map(|j| 3 * j as i64 + 1));
+        let expected = Array2::from_shape_fn((n, m), |(i, j)| a[i] * b[j]);
+        let x = ChunkedArray::from_array(a, ca).unwrap();
+        let y = ChunkedArray::from_array(b, cb).unwrap();
+        let got = ndchunk::outer(&x, &y).compute().unwrap();
+        assert_same(&got, &expected, &format!("outer of lengths {n} and {m}"));
+    }
+}
+
+#[test]
+fn float_routines_reject_bad_shapes() {
+    let x = ChunkedArray::<f64, _>::zeros((3, 4), 2).unwrap();
+    let y = ChunkedArray::<f64, _>::zeros((4, 3), 2).unwrap();
+    match x.allclose(&y, 1e-5, 1e-8, false) {
+        Err(Error::ShapeMismatch { op: "isclose", .. }) => {}
+        other => panic!("expected a shape mismatch, got {other:?}"),
+    }
+    assert!(x.isclose(&y, 1e-5, 1e-8, false).compute().is_err());
+}

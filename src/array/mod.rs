@@ -30,7 +30,7 @@ pub use elementwise::select;
 pub use elementwise::{where_cond, IntoOperand};
 pub use linalg::{tensordot, Dot};
 pub use reshape::{concatenate, stack};
-pub use routines::{full_like, ones_like, zeros_like};
+pub use routines::{full_like, ones_like, outer, zeros_like};
 
 use crate::chunks::Chunks;
 use crate::compute::Compute;

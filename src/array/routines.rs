@@ -2,7 +2,8 @@
 //! (views, slices, `concatenate`, index sources, elementwise maps), so they
 //! fuse and cull like any other node: `flip`, `roll`, `moveaxis`,
 //! `expand_dims`; `eye`, `identity`, `tri`, `tril`, `triu` and the `*_like`
-//! constructors.
+//! constructors; `round`, `nan_to_num`, `isclose`, `allclose`, `ediff1d`,
+//! `outer`.
 
 use super::{concatenate, ChunkedArray};
 use crate::chunks::ChunkSpec;
@@ -10,9 +11,10 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::kernel::sources::IndexFnKernel;
 use crate::plan::Op;
-use ndarray::{Axis, Dimension, Ix2, IxDyn, Slice};
-use num_traits::{One, Zero};
+use ndarray::{Axis, DimMax, Dimension, Ix1, Ix2, IxDyn, Slice};
+use num_traits::{Float, One, Zero};
 use std::marker::PhantomData;
+use std::ops::{Mul, Sub};
 use std::sync::Arc;
 
 /// # Rearranging: flip, roll, moveaxis, expand_dims
@@ -358,4 +360,201 @@ pub fn zeros_like<T: Element + Zero, D: Dimension>(x: &ChunkedArray<T, D>) -> Ch
 /// ```
 pub fn ones_like<T: Element + One, D: Dimension>(x: &ChunkedArray<T, D>) -> ChunkedArray<T, D> {
     like(x, ChunkedArray::ones)
+}
+
+/// `10^n` as numpy's `round` makes it (`power_of_ten` in its
+/// `calculation.c`): exact products up to `1e22`, then repeated rounded
+/// multiplications by 10, so large `decimals` scale exactly as numpy's do.
+fn power_of_ten(n: u32) -> f64 {
+    (0..n).fold(1.0, |p, _| p * 10.0)
+}
+
+/// # Float routines: round, nan_to_num, isclose, allclose
+impl<T: Element + Float, D: Dimension> ChunkedArray<T, D> {
+    /// Every element rounded to `decimals` decimal places, halves to even
+    /// (numpy's `round`/`around`): `0.5` and `-0.5` round to `0.0` and
+    /// `-0.0`, `1.5` and `2.5` to `2.0`; negative `decimals` round to tens,
+    /// hundreds, .... Computed as numpy does, by scaling with `10^decimals`
+    /// (`x * 10^d`, rounded, `/ 10^d`; for `d < 0`, `x / 10^-d`, rounded,
+    /// `* 10^-d`), so on `f64` the results are numpy's bit for bit,
+    /// including its artefacts: a value that is not exactly representable
+    /// rounds as its binary value does (`2.675` to 2 places is `2.67`), a
+    /// scaled value that overflows gives an infinity (`1e300` to 10 places)
+    /// and `|decimals| > 308` gives NaN (the scale is infinite). On `f32`
+    /// the scale is rounded to `f32` once, and the products are `f32`, as in
+    /// numpy with a Python scalar. NaN and infinities stay as they are.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![0.5, 1.5, 2.5, -2.5, 1.2345, 1250.0], 2)?;
+    /// assert_eq!(x.round(0).compute()?, array![0.0, 2.0, 2.0, -2.0, 1.0, 1250.0]);
+    /// assert_eq!(x.round(2).compute()?[4], 1.23);
+    /// assert_eq!(x.round(-2).compute()?[5], 1200.0); // 12.5 hundreds: to even
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn round(&self, decimals: i32) -> ChunkedArray<T, D> {
+        // An infinite f64 scale casts to an infinite T, as numpy's does.
+        let scale = T::from(power_of_ten(decimals.unsigned_abs())).unwrap_or_else(T::infinity);
+        // Rounding a value of T in f64 is exact: f32 values are f64 values,
+        // and an integer that f32 cannot hold exactly is never produced
+        // (values beyond 2^23 are integers already).
+        let rint = |y: T| {
+            y.to_f64()
+                .and_then(|v| T::from(v.round_ties_even()))
+                .unwrap_or_else(T::nan)
+        };
+        let key = format!("round({decimals})");
+        if decimals >= 0 {
+            self.unary(key.clone(), Some(key), move |x| rint(x * scale) / scale)
+        } else {
+            self.unary(key.clone(), Some(key), move |x| rint(x / scale) * scale)
+        }
+    }
+
+    /// NaN replaced with `nan`, positive infinity with `posinf` and negative
+    /// infinity with `neginf` (numpy's `nan_to_num` with all three given;
+    /// numpy's defaults are `0.0`, `T::max_value()` and `T::min_value()`).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![1.0, f64::NAN, f64::INFINITY, -f64::INFINITY], 3)?;
+    /// let y = x.nan_to_num(0.0, f64::MAX, f64::MIN);
+    /// assert_eq!(y.compute()?, array![1.0, 0.0, f64::MAX, f64::MIN]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn nan_to_num(&self, nan: T, posinf: T, neginf: T) -> ChunkedArray<T, D> {
+        let key = format!(
+            "nan_to_num({:?}, {:?}, {:?})",
+            nan.to_f64(),
+            posinf.to_f64(),
+            neginf.to_f64()
+        );
+        self.unary(key.clone(), Some(key), move |x| {
+            if x.is_nan() {
+                nan
+            } else if x == T::infinity() {
+                posinf
+            } else if x == T::neg_infinity() {
+                neginf
+            } else {
+                x
+            }
+        })
+    }
+
+    /// Whether each element of `self` is close to the element of `other`
+    /// (broadcast together), by numpy's asymmetric test
+    /// `|a - b| <= atol + rtol * |b|` (`isclose`; numpy's defaults are
+    /// `rtol = 1e-5`, `atol = 1e-8`): `other` is the reference, so swapping
+    /// the arrays can change the answer. Infinities are close only to the
+    /// same infinity; NaN is close to nothing, or to NaN when `equal_nan`.
+    /// Shapes that do not broadcast are an error from `compute`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let a = ChunkedArray::from_array(array![1.0, 1e10, f64::NAN, f64::INFINITY], 2)?;
+    /// let b = ChunkedArray::from_array(array![1.000001, 1.0001e10, f64::NAN, f64::INFINITY], 3)?;
+    /// let close = a.isclose(&b, 1e-5, 1e-8, false);
+    /// assert_eq!(close.compute()?, array![true, false, false, true]);
+    /// assert_eq!(a.isclose(&b, 1e-5, 1e-8, true).compute()?[2], true);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn isclose<E: Dimension>(
+        &self,
+        other: &ChunkedArray<T, E>,
+        rtol: T,
+        atol: T,
+        equal_nan: bool,
+    ) -> ChunkedArray<bool, <D as DimMax<E>>::Output>
+    where
+        D: DimMax<E>,
+    {
+        let key = format!(
+            "isclose({:?}, {:?}, {equal_nan})",
+            rtol.to_f64(),
+            atol.to_f64()
+        );
+        self.binary(other, "isclose", Some(key), move |a, b| {
+            if a.is_nan() || b.is_nan() {
+                equal_nan && a.is_nan() && b.is_nan()
+            } else if a == b {
+                true // equal infinities: their difference would be NaN
+            } else if a.is_infinite() || b.is_infinite() {
+                false
+            } else {
+                (a - b).abs() <= atol + rtol * b.abs()
+            }
+        })
+    }
+
+    /// Whether every element is [`isclose`](Self::isclose) to `other`'s
+    /// (numpy's `allclose`): computes the test and its `all` reduction.
+    /// Shapes that do not broadcast are an error naming both.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ndchunk::random::Rng::seed(1).standard_normal((300, 200), (100, 100))?;
+    /// let y = &x + 1e-9;
+    /// assert!(x.allclose(&y, 1e-5, 1e-8, false)?);
+    /// assert!(!x.allclose(&(&x + 1.0), 1e-5, 1e-8, false)?);
+    /// assert!(x.allclose(&x.t(), 1e-5, 1e-8, false).is_err()); // 300 x 200 and 200 x 300
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn allclose<E: Dimension>(
+        &self,
+        other: &ChunkedArray<T, E>,
+        rtol: T,
+        atol: T,
+        equal_nan: bool,
+    ) -> Result<bool>
+    where
+        D: DimMax<E>,
+    {
+        let close = self.isclose(other, rtol, atol, equal_nan).all();
+        Ok(close.compute()?.into_scalar())
+    }
+}
+
+/// # Differences
+impl<T: Element + Sub<Output = T>, D: Dimension> ChunkedArray<T, D> {
+    /// The differences between consecutive elements of the flattened array
+    /// (numpy's `ediff1d` without `to_begin`/`to_end`): `x[i + 1] - x[i]`
+    /// in C order, one element fewer, empty for zero or one element. On a
+    /// 1-D array it is [`diff(1, Axis(0))`](Self::diff).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![[1, 2, 4], [7, 11, 16]], (1, 2))?;
+    /// assert_eq!(x.ediff1d().compute()?, array![1, 2, 3, 4, 5]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn ediff1d(&self) -> ChunkedArray<T, Ix1> {
+        let flat = self.reshape(self.len());
+        if flat.is_empty() {
+            return flat; // numpy gives an empty array, not an error
+        }
+        flat.diff(1, Axis(0))
+    }
+}
+
+/// The outer product of two 1-D arrays (numpy's `outer`): element `(i, j)`
+/// is `a[i] * b[j]`, blocks `a`'s chunks by `b`'s. Broadcasting underneath,
+/// so nothing is copied before the products are made.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// let a = ChunkedArray::from_array(array![1, 2, 3], 2)?;
+/// let b = ChunkedArray::from_array(array![10, 20], 1)?;
+/// let o = ndchunk::outer(&a, &b);
+/// assert_eq!(o.compute()?, array![[10, 20], [20, 40], [30, 60]]);
+/// assert_eq!(o.chunks().sizes(), &[vec![2, 1], vec![1, 1]]);
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn outer<T: Element + Mul<Output = T>>(
+    a: &ChunkedArray<T, Ix1>,
+    b: &ChunkedArray<T, Ix1>,
+) -> ChunkedArray<T, Ix2> {
+    let column = a.insert_axis(Axis(1));
+    let row = b.insert_axis(Axis(0));
+    column.binary(&row, "outer", Some("outer".into()), |x, y| x * y)
 }
