@@ -65,7 +65,9 @@ use std::sync::Arc;
 /// for several results sharing their work). The methods below come in groups:
 /// creating arrays; shape, chunks and computing; elementwise operations;
 /// reductions; views and slicing; selecting along an axis; rechunking and
-/// reshaping; block functions; stencils; linear algebra; scans; counts.
+/// reshaping; numpy routines (rearranging, matrices from the index, float
+/// routines, differences); block functions; stencils; linear algebra; scans;
+/// counts.
 ///
 /// `T` is the element type, `D` the dimensionality (`Ix1`, `Ix2`, ... or `IxDyn`),
 /// as in ndarray.

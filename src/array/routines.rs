@@ -19,8 +19,9 @@ use std::sync::Arc;
 
 /// # Rearranging: flip, roll, moveaxis, expand_dims
 ///
-/// NumPy's names; views and slices underneath, nothing copied but the
-/// blocks `roll` cuts.
+/// NumPy's names. `flip`, `moveaxis` and `expand_dims` are views, never
+/// copied; `roll` joins two slices, so its result's blocks are made (each
+/// element copied once), and only those a consumer reads.
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// `axis` as an index, or the error of `op` when it is out of range.
     fn axis_index(&self, op: &'static str, axis: usize) -> Result<usize> {
@@ -63,9 +64,9 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// past the end coming back at the start (numpy's `roll` with one
     /// axis): element `i` moves to `(i + shift) mod len`, so a negative
     /// shift rolls backwards and a shift longer than the axis wraps. Made of
-    /// two slices joined by [`concatenate`](crate::concatenate): blocks are
-    /// cut only where the roll splits them. An axis out of range is an
-    /// error from `compute`.
+    /// two slices joined by [`concatenate`](crate::concatenate), so a slice
+    /// of the result computes only the input blocks it reads. An axis out of
+    /// range is an error from `compute`.
     ///
     /// ```
     /// use ndchunk::prelude::*;
@@ -163,7 +164,7 @@ fn diagonal(i: usize, j: usize) -> isize {
 /// fused into the consumers), so a slice of a huge `eye` computes only the
 /// slice.
 impl<T: Element> ChunkedArray<T, Ix2> {
-    /// An `n x m` matrix whose element `(i, j)` is `f(i, j)`, shared with
+    /// An `n x m` matrix whose element `(i, j)` is `f(j - i)`, shared with
     /// equal ones by `label` (the plan's key adds the type, shape and chunks).
     fn from_diagonal_fn(
         (n, m): (usize, usize),
