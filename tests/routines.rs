@@ -1,10 +1,14 @@
 //! Differential tests of the numpy routines (`flip`, `roll`, `moveaxis`,
-//! `expand_dims`, ...) against eager ndarray over the shared cases, and
-//! numpy's own answers for the numpy-specific semantics, read from
-//! `fixtures/routines.json` (made by `fixtures/make_routines.py`, so no
-//! Python is needed here).
+//! `expand_dims`, `eye`, `tril`, `round`, `isclose`, ...) against eager
+//! ndarray over the shared cases, and numpy's own answers for the
+//! numpy-specific semantics (roll with negative and over-long shifts, eye,
+//! tri, tril/triu with negative k, round half to even, isclose with NaN),
+//! read from `fixtures/routines.json` (made by `fixtures/make_routines.py`,
+//! so no Python is needed here).
 //!
-//! Rearranging routines move values without arithmetic: compared exactly.
+//! Every comparison is exact: the routines move values, pick them by index
+//! or apply one formula per element (`round` is numpy's formula, so its
+//! `f64` results are compared bit for bit with numpy's).
 
 #[macro_use]
 mod common;
@@ -14,7 +18,7 @@ use ndarray::{Array, Array2, ArrayD, Axis, Dimension, Ix2, IxDyn, Slice};
 use ndchunk::{ChunkedArray, Error};
 use serde_json::Value;
 
-/// numpy's answers, parsed once per test.
+/// numpy's answers for the routine `name`.
 fn fixture(name: &str) -> Vec<Value> {
     let all: Value = serde_json::from_str(include_str!("fixtures/routines.json"))
         .expect("routines.json is JSON");
