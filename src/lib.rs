@@ -56,7 +56,8 @@ mod view;
 #[allow(deprecated)]
 pub use array::select;
 pub use array::{
-    concatenate, random, stack, tensordot, where_cond, BlockInfo, ChunkedArray, Dot, IntoOperand,
+    concatenate, full_like, ones_like, outer, random, stack, tensordot, where_cond, zeros_like,
+    BlockInfo, ChunkedArray, Dot, IntoOperand,
 };
 pub use boundary::Boundary;
 pub use chunks::{ChunkSpec, Chunks};
@@ -73,8 +74,9 @@ pub use options::{parse_bytes, Options};
 pub mod prelude {
     pub use crate::io::{zarr_attributes, Codec, StoreElement, Written, ZarrFormat, ZarrOptions};
     pub use crate::{
-        compute, concatenate, stack, tensordot, where_cond, BlockInfo, Boundary, ChunkSpec,
-        ChunkedArray, Chunks, Compute, Error, Observer, Options, Scheduler,
+        compute, concatenate, full_like, ones_like, outer, stack, tensordot, where_cond,
+        zeros_like, BlockInfo, Boundary, ChunkSpec, ChunkedArray, Chunks, Compute, Error, Observer,
+        Options, Scheduler,
     };
     pub use ndarray::{
         array, s, Array, Array0, Array1, Array2, ArrayD, Axis, Ix0, Ix1, Ix2, Ix3, Ix4, IxDyn,

@@ -18,6 +18,7 @@ mod overlap;
 pub mod random;
 mod reduce;
 mod reshape;
+mod routines;
 mod scan;
 mod take;
 mod views;
@@ -29,6 +30,7 @@ pub use elementwise::select;
 pub use elementwise::{where_cond, IntoOperand};
 pub use linalg::{tensordot, Dot};
 pub use reshape::{concatenate, stack};
+pub use routines::{full_like, ones_like, outer, zeros_like};
 
 use crate::chunks::Chunks;
 use crate::compute::Compute;
@@ -63,7 +65,9 @@ use std::sync::Arc;
 /// for several results sharing their work). The methods below come in groups:
 /// creating arrays; shape, chunks and computing; elementwise operations;
 /// reductions; views and slicing; selecting along an axis; rechunking and
-/// reshaping; block functions; stencils; linear algebra; scans; counts.
+/// reshaping; numpy routines (rearranging, matrices from the index, float
+/// routines, differences); block functions; stencils; linear algebra; scans;
+/// counts.
 ///
 /// `T` is the element type, `D` the dimensionality (`Ix1`, `Ix2`, ... or `IxDyn`),
 /// as in ndarray.
