@@ -290,6 +290,13 @@ pub(crate) fn is_nan<T: PartialOrd>(x: &T) -> bool {
 /// use ndchunk::element::StoreElement;
 /// assert_eq!(<f64 as StoreElement>::DTYPE, "float64");
 /// assert_eq!(<bool as StoreElement>::DTYPE, "bool");
+/// // Fill values must be values of the type, exactly.
+/// assert_eq!(i8::from_fill(-3.0), Some(-3));
+/// assert_eq!(i32::from_fill(0.5), None);
+/// assert_eq!(u8::from_fill(-1.0), None);
+/// assert_eq!(i64::from_fill(9_223_372_036_854_775_808.0), None); // 2^63
+/// assert_eq!(f32::from_fill(0.1), None);                          // not an f32
+/// assert!(f64::from_fill(f64::NAN).is_some_and(f64::is_nan));
 /// ```
 pub trait StoreElement:
     Element
@@ -316,53 +323,53 @@ mod sealed {
     pub trait Sealed {}
 }
 
-macro_rules! store_int {
-    ($($t:ty => $name:literal, $v2:literal;)*) => {$(
+/// An integer fill value: `value` when it is a whole number in range.
+fn whole<T: num_traits::NumCast + num_traits::ToPrimitive + Copy>(value: f64) -> Option<T> {
+    T::from(value).filter(|cast| cast.to_f64() == Some(value))
+}
+
+/// A float as JSON: Zarr spells NaN and the infinities as strings.
+fn float_json(x: f64) -> serde_json::Value {
+    if x.is_nan() {
+        "NaN".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "Infinity" } else { "-Infinity" }.into()
+    } else {
+        x.into()
+    }
+}
+
+macro_rules! store_element {
+    ($($t:ty => $name:literal, $v2:literal, $from_fill:expr, $to_json:expr;)*) => {$(
         impl sealed::Sealed for $t {}
         impl StoreElement for $t {
             const DTYPE: &'static str = $name;
             const V2_DTYPE: &'static str = $v2;
             fn from_fill(value: f64) -> Option<Self> {
-                let cast = value as $t;
-                (cast as f64 == value).then_some(cast)
+                $from_fill(value)
             }
             fn to_json(self) -> serde_json::Value {
-                serde_json::Value::from(self)
+                $to_json(self)
             }
         }
     )*};
 }
 
-store_int! {
-    i8 => "int8", "|i1"; i16 => "int16", "<i2"; i32 => "int32", "<i4"; i64 => "int64", "<i8";
-    u8 => "uint8", "|u1"; u16 => "uint16", "<u2"; u32 => "uint32", "<u4"; u64 => "uint64", "<u8";
+store_element! {
+    i8 => "int8", "|i1", whole, serde_json::Value::from;
+    i16 => "int16", "<i2", whole, serde_json::Value::from;
+    i32 => "int32", "<i4", whole, serde_json::Value::from;
+    i64 => "int64", "<i8", whole, serde_json::Value::from;
+    u8 => "uint8", "|u1", whole, serde_json::Value::from;
+    u16 => "uint16", "<u2", whole, serde_json::Value::from;
+    u32 => "uint32", "<u4", whole, serde_json::Value::from;
+    u64 => "uint64", "<u8", whole, serde_json::Value::from;
+    // A float fill value is any value the type holds exactly, or NaN.
+    f32 => "float32", "<f4",
+        |v: f64| (v.is_nan() || v as f32 as f64 == v).then_some(v as f32),
+        |x: f32| float_json(x as f64);
+    f64 => "float64", "<f8", Some, float_json;
 }
-
-macro_rules! store_float {
-    ($($t:ty => $name:literal, $v2:literal;)*) => {$(
-        impl sealed::Sealed for $t {}
-        impl StoreElement for $t {
-            const DTYPE: &'static str = $name;
-            const V2_DTYPE: &'static str = $v2;
-            fn from_fill(value: f64) -> Option<Self> {
-                let cast = value as $t;
-                (value.is_nan() || cast as f64 == value).then_some(cast)
-            }
-            fn to_json(self) -> serde_json::Value {
-                // JSON has no NaN or infinities: Zarr spells them as strings.
-                if self.is_nan() {
-                    "NaN".into()
-                } else if self.is_infinite() {
-                    if self > 0.0 { "Infinity" } else { "-Infinity" }.into()
-                } else {
-                    serde_json::Value::from(self as f64)
-                }
-            }
-        }
-    )*};
-}
-
-store_float! { f32 => "float32", "<f4"; f64 => "float64", "<f8"; }
 
 impl sealed::Sealed for bool {}
 impl StoreElement for bool {
