@@ -184,7 +184,7 @@ struct RandomSource<D> {
 }
 
 impl<D> RandomSource<D> {
-    fn row_start(&self) -> i64 {
+    fn start_of_row(&self) -> i64 {
         let at = self.rows.index();
         self.base
             + at.iter()
@@ -234,7 +234,7 @@ impl<T: Element, D: SampleElement<T>> StripSource<T> for RandomSource<D> {
             if self.done == self.row_len {
                 self.done = 0;
                 self.rows.advance();
-                self.row_start = self.row_start();
+                self.row_start = self.start_of_row();
             }
         }
     }
@@ -298,7 +298,7 @@ impl<T: Element, D: SampleElement<T>> SourceKernel for RandomKernel<T, D> {
             pairs: Pairs::default(),
             firsts: Vec::with_capacity(BATCH + 2),
         };
-        source.row_start = source.row_start();
+        source.row_start = source.start_of_row();
         Ok(erase::<T>(Box::new(source)))
     }
 }

@@ -4,7 +4,8 @@
 //! line of the input is loaded once.
 
 use super::cursor::Odometer;
-use super::{Block, StripSource};
+use super::{erase, AnySource, Block, StripSource};
+use crate::chunks::Region;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::view::Strided;
@@ -49,6 +50,16 @@ pub(crate) struct ViewSource<T> {
 }
 
 impl<T: Element> ViewSource<T> {
+    /// All of `array` (row-major) in C order, as an erased source: what a
+    /// store source hands out once it has read a region.
+    pub fn whole(array: Block<T>) -> Result<AnySource> {
+        let all = Strided::region(&Region {
+            offset: vec![0; array.ndim()],
+            shape: array.shape().to_vec(),
+        });
+        Ok(erase(Box::new(ViewSource::new(array, &all)?)))
+    }
+
     /// `array` must be in standard (row-major) layout and the read inside it.
     pub fn new(array: Block<T>, read: &Strided) -> Result<Self> {
         if !array.is_standard_layout() {

@@ -6,8 +6,7 @@ use crate::chunks::Region;
 use crate::element::StoreElement;
 use crate::error::{Error, Result};
 use crate::kernel::view_source::ViewSource;
-use crate::kernel::{erase, AnySource, Block, SourceKernel};
-use crate::view::Strided;
+use crate::kernel::{AnySource, Block, SourceKernel};
 use ndarray::{ArrayView, IxDyn, ShapeBuilder};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -67,11 +66,6 @@ impl<T: StoreElement> SourceKernel for NpySource<T> {
     }
 
     fn open(&self, region: &Region, _block: &[usize]) -> Result<AnySource> {
-        let values = self.file.read::<T>(region)?;
-        let all = Strided::region(&Region {
-            offset: vec![0; region.shape.len()],
-            shape: region.shape.clone(),
-        });
-        Ok(erase(Box::new(ViewSource::new(values, &all)?)))
+        ViewSource::whole(self.file.read::<T>(region)?)
     }
 }

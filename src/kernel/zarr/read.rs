@@ -6,8 +6,7 @@ use crate::chunks::Region;
 use crate::element::StoreElement;
 use crate::error::Result;
 use crate::kernel::view_source::ViewSource;
-use crate::kernel::{erase, AnySource, SourceKernel};
-use crate::view::Strided;
+use crate::kernel::{AnySource, SourceKernel};
 use ndarray::{ArrayD, IxDyn, Slice};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -109,11 +108,6 @@ impl<T: StoreElement> SourceKernel for ZarrSource<T> {
     }
 
     fn open(&self, region: &Region, _block: &[usize]) -> Result<AnySource> {
-        let values = self.array.read::<T>(region)?.into_shared();
-        let all = Strided::region(&Region {
-            offset: vec![0; region.shape.len()],
-            shape: region.shape.clone(),
-        });
-        Ok(erase(Box::new(ViewSource::new(values, &all)?)))
+        ViewSource::whole(self.array.read::<T>(region)?.into_shared())
     }
 }
