@@ -6,6 +6,8 @@
 //! cargo run --release --example mean_normal
 //! cargo run --release --example mean_normal -- --size 20000 --chunk 2000 --threads 2
 //! cargo run --release --example mean_normal -- --help
+//! cargo build --release --features mpi --example mean_normal
+//! mpirun -n 4 --bind-to none target/release/examples/mean_normal --mpi
 //! ```
 //!
 //! Compare with NumPy/dask: `python3 benches/compare/run.py --only W1,W2`.
@@ -22,6 +24,7 @@ lazily in C x C blocks on all cores, in one shared pass.
 
 usage: mean_normal [--size N] [--chunk C] [--threads T] [--seed S]
                    [--progress] [--trace FILE] [--profile] [--memory-limit BYTES]
+                   [--mpi]
 
 options:
   --size N              side of the square array          (default 10000)
@@ -32,10 +35,13 @@ options:
   --trace FILE          write a Chrome trace of the run (open in Perfetto)
   --profile             print time and memory per operation on stderr
   --memory-limit BYTES  hold at most this much: 64MB, 1.5GiB, 100000 ...
+  --mpi                 spread the work over the ranks of `mpirun -n R`; rank 0
+                        prints (needs a build with `--features mpi`)
   --help                print this help and exit
 
 example:
-  cargo run --release --example mean_normal -- --size 20000 --threads 2 --profile";
+  cargo run --release --example mean_normal -- --size 20000 --threads 2 --profile
+  mpirun -n 2 --bind-to none target/release/examples/mean_normal --mpi --threads 1";
 
 /// More blocks than this means millions of tiny tasks: refused, so that a
 /// typo like `--chunk 1` gives advice instead of exhausting memory.
@@ -50,6 +56,7 @@ struct Args {
     trace: Option<String>,
     profile: bool,
     memory_limit: Option<usize>,
+    mpi: bool,
 }
 
 /// What the command line asks for: a run, or the help text.
@@ -68,6 +75,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
         trace: None,
         profile: false,
         memory_limit: None,
+        mpi: false,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = support::split_flag(&arg);
@@ -80,6 +88,16 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
             "--profile" => {
                 parsed.profile = true;
                 continue;
+            }
+            "--mpi" if cfg!(feature = "mpi") => {
+                parsed.mpi = true;
+                continue;
+            }
+            "--mpi" => {
+                return Err(
+                    "`--mpi` needs MPI: build with `cargo build --release --features mpi --example mean_normal`"
+                        .into(),
+                )
             }
             _ => {}
         }
@@ -143,6 +161,14 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> ndchunk::Result<()> {
+    // Every rank runs this same program; the computes below are spread
+    // over the ranks while `_mpi` lives, and rank 0 prints.
+    #[cfg(feature = "mpi")]
+    let _mpi = args.mpi.then(ndchunk::mpi::init).transpose()?;
+    #[cfg(feature = "mpi")]
+    let ranks = _mpi.as_ref().map(|m| (m.rank(), m.size()));
+    #[cfg(not(feature = "mpi"))]
+    let ranks: Option<(usize, usize)> = None;
     let (n, c) = (args.size, args.chunk);
     let rng = ndchunk::random::Rng::seed(args.seed);
     // Lazy: this records a plan node, nothing is drawn or allocated yet.
@@ -184,6 +210,9 @@ fn run(args: &Args) -> ndchunk::Result<()> {
     let (m, s) = ndchunk::compute_with((&mean, &std), &options)?;
     let elapsed = start.elapsed().as_secs_f64();
     let (m, s) = (m.into_scalar(), s.into_scalar());
+    if ranks.is_some_and(|(rank, _)| rank != 0) {
+        return Ok(());
+    }
 
     let blocks_per_axis = n.div_ceil(c);
     println!("ndchunk: mean and std of a standard-normal array, one parallel pass");
@@ -202,6 +231,9 @@ fn run(args: &Args) -> ndchunk::Result<()> {
     );
     row("seed", args.seed.to_string());
     row("threads", threads);
+    if let Some((_, size)) = ranks {
+        row("MPI ranks", format!("{size} (each with the threads above)"));
+    }
     if let Some(limit) = args.memory_limit {
         row("memory limit", bytes(limit));
     }
@@ -229,8 +261,9 @@ fn run(args: &Args) -> ndchunk::Result<()> {
         ),
     );
     println!();
-    row("mean", format!("{m:+.6e}"));
-    row("std", format!("{s:.9}"));
+    // Every digit: the same on any number of threads or MPI ranks.
+    row("mean", format!("{m:+.16e}"));
+    row("std", format!("{s:.16e}"));
     row(
         "compute time",
         format!(

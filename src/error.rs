@@ -53,6 +53,22 @@ pub enum Error {
         /// The number of dimensions of the array.
         ndim: usize,
     },
+    /// A task failed on another MPI rank (or on this one): every rank of
+    /// the job returns this same error.
+    #[error("rank {rank}: {message}")]
+    Rank {
+        /// The lowest rank on which a task failed.
+        rank: usize,
+        /// That rank's error, naming the task.
+        message: String,
+    },
+    /// MPI could not be used as asked (started twice, a launcher of
+    /// another MPI library, a value too large for one message).
+    #[error("MPI: {reason}")]
+    Mpi {
+        /// What went wrong and what to do.
+        reason: String,
+    },
     /// A reduction that has no identity (`min`, `max`, `argmin`, ...) was asked
     /// for over zero elements.
     #[error("`{op}` of an empty array (or along an empty axis) has no value")]

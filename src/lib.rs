@@ -48,6 +48,8 @@ mod exec;
 pub mod io;
 mod kernel;
 mod lock;
+#[cfg(feature = "mpi")]
+pub mod mpi;
 mod options;
 mod plan;
 mod size;

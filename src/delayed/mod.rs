@@ -24,7 +24,8 @@ use crate::chunks::Chunks;
 use crate::compute::{compute_with, Compute};
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::exec::Value;
+use crate::exec::{Value, Wire};
+use crate::kernel::wire::value_wire;
 use crate::kernel::Block;
 use crate::kernel::CallKernel;
 use crate::kernel::Typed;
@@ -70,6 +71,10 @@ struct Call {
     /// What the value is counted as holding: its `size_of` (what it owns
     /// behind pointers is unknown).
     bytes: usize,
+    /// How the value is sent between MPI ranks: numbers and `bool` only.
+    wire: Option<Arc<dyn Wire>>,
+    /// Every rank holds it already (a [`shared`] value of an SPMD program).
+    replicated: bool,
 }
 
 impl CallKernel for Call {
@@ -81,6 +86,12 @@ impl CallKernel for Call {
     }
     fn bytes(&self) -> usize {
         self.bytes
+    }
+    fn wire(&self) -> Option<Arc<dyn Wire>> {
+        self.wire.clone()
+    }
+    fn replicated(&self) -> bool {
+        self.replicated
     }
 }
 
@@ -101,18 +112,23 @@ fn call<U: Send + Sync + 'static>(
     f: impl Fn(&[Value]) -> Result<U> + Send + Sync + 'static,
 ) -> Delayed<U> {
     let f: Arc<CallFn> = Arc::new(move |inputs: &[Value]| Ok(Arc::new(f(inputs)?) as Value));
-    node_of(label.to_string(), f, inputs)
+    node_of(label.to_string(), f, inputs, false)
 }
 
+/// A call node; `replicated`: every rank of an SPMD program makes the same
+/// value (a [`shared`] one), so it is never sent.
 fn node_of<T: Send + Sync + 'static>(
     label: String,
     f: Arc<CallFn>,
     inputs: Vec<Arc<Node>>,
+    replicated: bool,
 ) -> Delayed<T> {
     let op = Op::Call(Arc::new(Call {
+        replicated,
         label,
         f,
         bytes: std::mem::size_of::<T>(),
+        wire: value_wire::<T>(),
     }));
     Delayed::from_node(Node::new(
         vec![],
@@ -178,6 +194,7 @@ pub fn shared<T: Send + Sync + 'static>(value: T) -> Delayed<T> {
         "shared".into(),
         Arc::new(move |_: &[Value]| Ok(value.clone())),
         vec![],
+        true,
     )
 }
 
@@ -206,7 +223,8 @@ impl<T: Send + Sync + 'static> Delayed<T> {
                     Op::Call(k) => k.call(inputs),
                     _ => Err(Error::internal("renamed call is not a call")),
                 });
-                node_of(name.into(), f, self.node.inputs.clone())
+                let replicated = matches!(&self.node.op, Op::Call(k) if k.replicated());
+                node_of(name.into(), f, self.node.inputs.clone(), replicated)
             }
             _ => self.clone(),
         }

@@ -8,7 +8,11 @@
 //! the value it makes.
 
 mod budget;
+#[cfg(feature = "mpi")]
+pub(crate) mod mpi;
 mod observer;
+#[cfg(any(feature = "mpi", test))]
+mod owners;
 mod pool;
 mod projection;
 mod state;
@@ -58,6 +62,20 @@ pub(crate) type Value = Arc<dyn Any + Send + Sync>;
 /// dependencies) to its own.
 pub(crate) type Work = Box<dyn FnOnce(&[Value]) -> Result<Value> + Send>;
 
+/// How a task's value crosses to another process: to bytes and back.
+///
+/// Given by the layer that knows the value's type; a task without one keeps
+/// its value in the process that made it (its readers run there too).
+// Values cross processes only in the `mpi` build; without it the wires are
+// made but never used.
+#[cfg_attr(not(feature = "mpi"), allow(dead_code))]
+pub(crate) trait Wire: Send + Sync {
+    /// Append the value's bytes to `out`.
+    fn encode(&self, value: &Value, out: &mut Vec<u8>) -> Result<()>;
+    /// The value back from the bytes [`encode`](Self::encode) made.
+    fn decode(&self, bytes: &[u8]) -> Result<Value>;
+}
+
 /// How a task is called in errors and pictures: an operation and a block.
 #[derive(Clone)]
 pub(crate) struct TaskName {
@@ -86,6 +104,26 @@ pub(crate) struct Task {
     pub bytes: usize,
     /// Estimated bytes it holds only while it runs (strip buffers).
     pub scratch: usize,
+    /// How its value is sent to another process, if it can be.
+    pub wire: Option<Arc<dyn Wire>>,
+    /// Made alike by every process without any input (an in-memory block
+    /// every rank of an SPMD program holds): never sent.
+    pub replicated: bool,
+}
+
+impl Task {
+    /// A task with no wire, not replicated, holding no scratch.
+    pub fn new(name: TaskName, deps: Vec<usize>, work: Work, bytes: usize) -> Task {
+        Task {
+            name,
+            deps,
+            work,
+            bytes,
+            scratch: 0,
+            wire: None,
+            replicated: false,
+        }
+    }
 }
 
 /// Tasks in topological order and the ones whose values are wanted.
@@ -159,6 +197,12 @@ pub(crate) fn execute(graph: TaskGraph, config: &RunConfig) -> Result<Vec<Value>
     if let Some(limit) = config.memory_limit {
         check_fits(&graph, limit)?;
     }
+    // On the thread that started MPI, across the ranks.
+    #[cfg(feature = "mpi")]
+    let graph = match mpi::try_execute(graph, config) {
+        Ok(result) => return result,
+        Err(graph) => graph,
+    };
     let run = |threads: usize| {
         let state = State::new(graph, config, threads);
         match (config.scheduler, config.memory_limit) {

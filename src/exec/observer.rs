@@ -125,6 +125,8 @@ pub struct ComputeEnd {
     pub tasks_run: usize,
     /// The most bytes of values the executor held at once.
     pub peak_bytes: usize,
+    /// Bytes of values this process sent to other MPI ranks (0 in one process).
+    pub bytes_sent: u64,
     /// Whether every task succeeded.
     pub ok: bool,
 }

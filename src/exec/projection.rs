@@ -90,16 +90,11 @@ mod tests {
     use std::sync::Arc;
 
     fn task(deps: Vec<usize>, bytes: usize) -> Task {
-        Task {
-            name: TaskName {
-                label: Arc::from("t"),
-                block: vec![],
-            },
-            deps,
-            work: Box::new(|_| Ok(Arc::new(()))),
-            bytes,
-            scratch: 0,
-        }
+        let name = TaskName {
+            label: Arc::from("t"),
+            block: vec![],
+        };
+        Task::new(name, deps, Box::new(|_| Ok(Arc::new(()))), bytes)
     }
 
     #[test]

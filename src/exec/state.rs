@@ -6,7 +6,8 @@ use super::{RunConfig, TaskGraph, TaskName, Value, Work, TASK_BOOKKEEPING};
 use crate::error::{Error, Result};
 use crate::lock::lock;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -45,6 +46,11 @@ pub(super) struct State {
     task_observers: Vec<Arc<dyn Observer>>,
     started: Instant,
     pub(super) threads: usize,
+    /// Tasks whose values another process reads: handed to `outbox` when made.
+    exports: Vec<bool>,
+    outbox: Option<Sender<(usize, Value)>>,
+    /// Bytes of values sent to other processes.
+    sent: AtomicU64,
 }
 
 impl State {
@@ -103,6 +109,9 @@ impl State {
             task_observers,
             started: Instant::now(),
             threads,
+            exports: Vec::new(),
+            outbox: None,
+            sent: AtomicU64::new(0),
         };
         let start = ComputeStart {
             tasks: n,
@@ -114,6 +123,51 @@ impl State {
             o.compute_start(&start);
         }
         state
+    }
+
+    /// Share the graph with other processes: `external` tasks are made
+    /// elsewhere (their values come through
+    /// [`complete_external`](Self::complete_external)), the values of
+    /// `exports` tasks are sent to `outbox` as they are made.
+    #[cfg(feature = "mpi")]
+    pub(super) fn exchange(
+        mut self,
+        external: &[bool],
+        exports: Vec<bool>,
+        outbox: Sender<(usize, Value)>,
+    ) -> State {
+        self.leaves.retain(|&t| !external[t]);
+        (self.exports, self.outbox) = (exports, Some(outbox));
+        self
+    }
+
+    /// Task `i`'s value, made by another process, arrived; returns the
+    /// consumers it made ready.
+    #[cfg(feature = "mpi")]
+    pub(super) fn complete_external(&self, i: usize, value: Value) -> Vec<usize> {
+        if self.holders[i].load(Ordering::Acquire) > 0 {
+            if self.track {
+                self.add_live(self.bytes[i]);
+            }
+            *lock(&self.values[i]) = Some(value);
+        }
+        self.consumers[i]
+            .iter()
+            .copied()
+            .filter(|&c| self.waiting[c].fetch_sub(1, Ordering::AcqRel) == 1)
+            .collect()
+    }
+
+    /// Count `bytes` sent to other processes (reported when the run ends).
+    #[cfg(feature = "mpi")]
+    pub(super) fn add_sent(&self, bytes: u64) {
+        self.sent.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// The first error of a task run here, as text.
+    #[cfg(feature = "mpi")]
+    pub(super) fn error_text(&self) -> Option<String> {
+        lock(&self.error).as_ref().map(ToString::to_string)
     }
 
     /// The next task without inputs to start, if any is left.
@@ -193,6 +247,13 @@ impl State {
         }
         match result {
             Ok(value) => {
+                if let Some(outbox) = &self.outbox {
+                    if self.exports[i] {
+                        // The receiver lives as long as the run; a send fails
+                        // only once it stopped, when the value is not wanted.
+                        let _ = outbox.send((i, value.clone()));
+                    }
+                }
                 let keep = self.holders[i].load(Ordering::Acquire) > 0;
                 if keep {
                     *lock(&self.values[i]) = Some(value);
@@ -320,6 +381,7 @@ impl State {
                 elapsed: self.started.elapsed(),
                 tasks_run: self.ran.get(),
                 peak_bytes: self.peak.load(Ordering::Acquire),
+                bytes_sent: self.sent.load(Ordering::Relaxed),
                 ok: result.is_ok(),
             };
             for o in &self.observers {

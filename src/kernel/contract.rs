@@ -15,6 +15,8 @@ use ndarray::{ArcArray, IxDyn};
 use std::any::Any;
 
 pub(crate) use crate::exec::Value;
+use crate::exec::Wire;
+use std::sync::Arc;
 
 /// A block of values as stored between tasks: shared, row-major.
 pub(crate) type Block<T> = ArcArray<T, IxDyn>;
@@ -64,6 +66,8 @@ pub(crate) trait ElemOps: Send + Sync {
     fn view_source(&self, block: &Value, read: &Strided) -> Result<AnySource>;
     /// Run `source` over a whole block of `shape` and store the values.
     fn materialize(&self, source: AnySource, shape: &[usize]) -> Result<Value>;
+    /// How stored blocks are sent between MPI ranks, if they can be.
+    fn wire(&self) -> Option<Arc<dyn Wire>>;
     /// Run `source` over a block of `shape`, feeding every strip to every
     /// folder; returns each folder's partial result.
     fn fold(
@@ -141,6 +145,14 @@ pub(crate) trait CallKernel: Send + Sync {
     fn call(&self, inputs: &[Value]) -> Result<Value>;
     /// Bytes the value is counted as holding.
     fn bytes(&self) -> usize;
+    /// How the value is sent between MPI ranks, if it can be.
+    fn wire(&self) -> Option<Arc<dyn Wire>> {
+        None
+    }
+    /// Whether every process holds the value already (it has no inputs).
+    fn replicated(&self) -> bool {
+        false
+    }
 }
 
 /// A reduction: per-block partials, merged in a fixed tree, then finished.
@@ -156,6 +168,14 @@ pub(crate) trait ReduceKernel: Send + Sync {
     fn combine(&self, parts: Vec<Value>) -> Result<Value>;
     /// Turn a merged partial into an output block of `shape`.
     fn finish(&self, part: Value, shape: &[usize]) -> Result<Value>;
+    /// How partials are sent between MPI ranks, if they can be.
+    fn partial_wire(&self) -> Option<Arc<dyn Wire>> {
+        None
+    }
+    /// How finished blocks are sent between MPI ranks, if they can be.
+    fn output_wire(&self) -> Option<Arc<dyn Wire>> {
+        None
+    }
 }
 
 /// A consumer of every block of an array that keeps only a small receipt
@@ -174,4 +194,8 @@ pub(crate) trait SinkKernel: Send + Sync {
     fn consume(&self, state: &Value, index: &[usize], block: &Value) -> Result<()>;
     /// The receipt, once every block has been consumed.
     fn finish(&self, state: &Value) -> Result<Value>;
+    /// How the receipt is sent between MPI ranks, if it can be.
+    fn receipt_wire(&self) -> Option<Arc<dyn Wire>> {
+        None
+    }
 }

@@ -8,9 +8,11 @@
 //! ([`combine`]) and turn them into an output block ([`finish`]).
 
 use super::contract::{AnySource, ElemOps, MapKernel, ReduceKernel, SourceKernel, Value};
+use super::wire::{get_bytes, put_bytes};
 use super::STRIP;
 use crate::chunks::{Chunks, Region};
 use crate::error::{Error, Result};
+use crate::exec::Wire;
 use crate::view::{Strided, ViewMap};
 use std::sync::Arc;
 
@@ -131,6 +133,44 @@ pub(crate) fn fold_pass(
         .collect();
     let parts = dtype.fold(source, &region.shape, folders)?;
     Ok(Arc::new(Partials(parts)))
+}
+
+/// The partials of a shared pass, to send between ranks: each reduction's
+/// by its own wire, length-prefixed.
+#[cfg_attr(not(feature = "mpi"), allow(dead_code))] // used by the `mpi` build
+struct PassWire(Vec<Arc<dyn Wire>>);
+
+impl Wire for PassWire {
+    fn encode(&self, value: &Value, out: &mut Vec<u8>) -> Result<()> {
+        let parts = value
+            .downcast_ref::<Partials>()
+            .ok_or_else(|| Error::internal("reduction pass result of an unexpected type"))?;
+        let mut one = Vec::new();
+        for (wire, part) in self.0.iter().zip(&parts.0) {
+            one.clear();
+            wire.encode(part, &mut one)?;
+            put_bytes(&one, out);
+        }
+        Ok(())
+    }
+    fn decode(&self, mut bytes: &[u8]) -> Result<Value> {
+        let parts = self
+            .0
+            .iter()
+            .map(|wire| wire.decode(get_bytes(&mut bytes)?))
+            .collect::<Result<_>>()?;
+        Ok(Arc::new(Partials(parts)))
+    }
+}
+
+/// How the result of a pass feeding `reductions` is sent between ranks,
+/// if every one of their partials can be.
+pub(crate) fn pass_wire(reductions: &[Reduction]) -> Option<Arc<dyn Wire>> {
+    let wires = reductions
+        .iter()
+        .map(|(kernel, _)| kernel.partial_wire())
+        .collect::<Option<Vec<_>>>()?;
+    Some(Arc::new(PassWire(wires)))
 }
 
 /// The partial results behind task values: slot `s` of a shared pass, or

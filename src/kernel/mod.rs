@@ -28,6 +28,7 @@ pub(crate) mod sink;
 pub(crate) mod sources;
 mod typed;
 pub(crate) mod view_source;
+pub(crate) mod wire;
 pub(crate) mod written;
 pub(crate) mod zarr;
 pub(crate) mod ziggurat;

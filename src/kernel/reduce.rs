@@ -3,10 +3,12 @@
 //! the plan's per-block folders, tree combines and finishing step, for whole
 //! array reductions and for reductions along one axis alike.
 
+use super::wire::{block_wire, get_list, put_list};
 use super::{AnyFolder, Block, ReduceKernel, Value};
 use crate::chunks::Region;
 use crate::element::Element;
 use crate::error::{Error, Result};
+use crate::exec::Wire;
 use ndarray::{Array, IxDyn};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -29,6 +31,28 @@ pub(crate) trait Reducer<T>: Send + Sync + 'static {
     /// Rewrite positions recorded in the accumulator (block-local to global).
     fn reindex(&self, _acc: &mut Self::Acc, _to_global: &dyn Fn(usize) -> usize) {}
     fn finish(&self, acc: &Self::Acc) -> Result<Self::Out>;
+    /// Whether accumulators can be sent to another MPI rank (with
+    /// [`pack`](Self::pack)); those of element types that are not
+    /// primitives cannot, and stay on the rank that made them.
+    fn sendable(&self) -> bool {
+        false
+    }
+    /// Append an accumulator's bytes.
+    #[cfg_attr(not(feature = "mpi"), allow(dead_code))] // used by the `mpi` build
+    fn pack(&self, _acc: &Self::Acc, _out: &mut Vec<u8>) -> Result<()> {
+        Err(Error::internal(format!(
+            "{} partials cannot be sent",
+            self.label()
+        )))
+    }
+    /// The next accumulator of `input`.
+    #[cfg_attr(not(feature = "mpi"), allow(dead_code))] // used by the `mpi` build
+    fn unpack(&self, _input: &mut &[u8]) -> Result<Self::Acc> {
+        Err(Error::internal(format!(
+            "{} partials cannot be received",
+            self.label()
+        )))
+    }
 }
 
 /// Consumes the strips of one block.
@@ -124,6 +148,25 @@ impl<T: Element, R: Reducer<T>> Folder<T> for AxisFolder<T, R> {
     }
 }
 
+/// Partials of a reduction, to send between ranks.
+#[cfg_attr(not(feature = "mpi"), allow(dead_code))] // used by the `mpi` build
+struct PartialWire<T, R> {
+    reducer: Arc<R>,
+    _elem: PhantomData<fn(T)>,
+}
+
+impl<T: Element, R: Reducer<T>> Wire for PartialWire<T, R> {
+    fn encode(&self, value: &Value, out: &mut Vec<u8>) -> Result<()> {
+        put_list(&partial::<R::Acc>(value)?.0, out, |acc, out| {
+            self.reducer.pack(acc, out)
+        })
+    }
+    fn decode(&self, mut bytes: &[u8]) -> Result<Value> {
+        let accs = get_list(&mut bytes, |input| self.reducer.unpack(input))?;
+        Ok(Arc::new(Partial(accs)))
+    }
+}
+
 fn partial<A: 'static>(value: &Value) -> Result<&Partial<A>> {
     value
         .downcast_ref::<Partial<A>>()
@@ -175,6 +218,19 @@ impl<T: Element, R: Reducer<T>> ReduceKernel for Reduction<T, R> {
             }
         }
         Ok(Arc::new(Partial(accs)))
+    }
+
+    fn partial_wire(&self) -> Option<Arc<dyn Wire>> {
+        self.reducer.sendable().then(|| {
+            Arc::new(PartialWire {
+                reducer: self.reducer.clone(),
+                _elem: PhantomData,
+            }) as Arc<dyn Wire>
+        })
+    }
+
+    fn output_wire(&self) -> Option<Arc<dyn Wire>> {
+        block_wire::<R::Out>()
     }
 
     fn finish(&self, part: Value, shape: &[usize]) -> Result<Value> {

@@ -3,6 +3,7 @@
 
 use super::pairwise::pairwise_sum;
 use super::reduce::Reducer;
+use super::wire::{get, get_option, is_scalar, put, put_option};
 use crate::element::{is_nan, Accumulate, Accumulator, Element, Truthy};
 use crate::error::{Error, Result};
 use num_traits::{Float, One, ToPrimitive, Zero};
@@ -80,6 +81,16 @@ impl<T: Accumulate> Reducer<T> for Sum<T> {
         acc.1 = acc.1.overflowing_add(later.1).0;
         Ok(())
     }
+    fn sendable(&self) -> bool {
+        is_scalar::<T::Sum>()
+    }
+    fn pack(&self, acc: &Self::Acc, out: &mut Vec<u8>) -> Result<()> {
+        put(&acc.0, out)?;
+        put(&acc.1, out)
+    }
+    fn unpack(&self, input: &mut &[u8]) -> Result<Self::Acc> {
+        Ok((get(input)?, get(input)?))
+    }
     fn finish(&self, acc: &Self::Acc) -> Result<T::Sum> {
         Ok(total(acc))
     }
@@ -116,6 +127,17 @@ impl<T: Accumulate> Reducer<T> for Mean<T> {
         acc.0 .1 = acc.0 .1 + later.0 .1;
         acc.1 += later.1;
         Ok(())
+    }
+    fn sendable(&self) -> bool {
+        is_scalar::<T::Mean>()
+    }
+    fn pack(&self, acc: &Self::Acc, out: &mut Vec<u8>) -> Result<()> {
+        put(&acc.0 .0, out)?;
+        put(&acc.0 .1, out)?;
+        put(&acc.1, out)
+    }
+    fn unpack(&self, input: &mut &[u8]) -> Result<Self::Acc> {
+        Ok(((get(input)?, get(input)?), get(input)?))
     }
     fn finish(&self, acc: &Self::Acc) -> Result<T::Mean> {
         let n = <T::Mean as num_traits::NumCast>::from(acc.1)
@@ -159,6 +181,15 @@ impl<T: Accumulate> Reducer<T> for Prod<T> {
         let (q, overflow) = acc.overflowing_mul(*later);
         *acc = q;
         Error::check_overflow::<T::Sum>(overflow, "prod")
+    }
+    fn sendable(&self) -> bool {
+        is_scalar::<T::Sum>()
+    }
+    fn pack(&self, acc: &Self::Acc, out: &mut Vec<u8>) -> Result<()> {
+        put(acc, out)
+    }
+    fn unpack(&self, input: &mut &[u8]) -> Result<Self::Acc> {
+        get(input)
     }
     fn finish(&self, acc: &T::Sum) -> Result<T::Sum> {
         Ok(*acc)
@@ -286,6 +317,15 @@ impl<T: Element + PartialOrd> Reducer<T> for MinMax<T> {
         }
         Ok(())
     }
+    fn sendable(&self) -> bool {
+        is_scalar::<T>()
+    }
+    fn pack(&self, acc: &Self::Acc, out: &mut Vec<u8>) -> Result<()> {
+        put_option(acc, out, put)
+    }
+    fn unpack(&self, input: &mut &[u8]) -> Result<Self::Acc> {
+        get_option(input, get)
+    }
     fn finish(&self, acc: &Option<T>) -> Result<T> {
         acc.ok_or(Error::EmptyReduction {
             op: self.which.name(),
@@ -340,6 +380,18 @@ impl<T: Element + PartialOrd> Reducer<T> for ArgExtreme<T> {
         if let Some((_, i)) = acc {
             *i = to_global(*i);
         }
+    }
+    fn sendable(&self) -> bool {
+        is_scalar::<T>()
+    }
+    fn pack(&self, acc: &Self::Acc, out: &mut Vec<u8>) -> Result<()> {
+        put_option(acc, out, |(v, i), out| {
+            put(v, out)?;
+            put(i, out)
+        })
+    }
+    fn unpack(&self, input: &mut &[u8]) -> Result<Self::Acc> {
+        get_option(input, |input| Ok((get(input)?, get(input)?)))
     }
     fn finish(&self, acc: &Self::Acc) -> Result<usize> {
         acc.map(|(_, i)| i).ok_or(Error::EmptyReduction {
@@ -488,6 +540,23 @@ impl<T: Accumulate> Reducer<T> for Moments<T> {
         acc.count += later.count;
         Ok(())
     }
+    fn sendable(&self) -> bool {
+        is_scalar::<T::Mean>()
+    }
+    fn pack(&self, acc: &Self::Acc, out: &mut Vec<u8>) -> Result<()> {
+        put(&acc.count, out)?;
+        [acc.shift, acc.mean, acc.m2]
+            .iter()
+            .try_for_each(|m| put(m, out))
+    }
+    fn unpack(&self, input: &mut &[u8]) -> Result<Self::Acc> {
+        Ok(Shifted {
+            count: get(input)?,
+            shift: get(input)?,
+            mean: get(input)?,
+            m2: get(input)?,
+        })
+    }
     fn finish(&self, acc: &Self::Acc) -> Result<T::Mean> {
         let (ddof, take_root) = match self.spread {
             Spread::Var(d) => (d, false),
@@ -540,6 +609,15 @@ impl<T: Truthy> Reducer<T> for AnyAll<T> {
         };
         Ok(())
     }
+    fn sendable(&self) -> bool {
+        true
+    }
+    fn pack(&self, acc: &bool, out: &mut Vec<u8>) -> Result<()> {
+        put(acc, out)
+    }
+    fn unpack(&self, input: &mut &[u8]) -> Result<bool> {
+        get(input)
+    }
     fn finish(&self, acc: &bool) -> Result<bool> {
         Ok(*acc)
     }
@@ -570,6 +648,15 @@ impl<T: Truthy> Reducer<T> for CountNonzero<T> {
     fn merge(&self, acc: &mut usize, later: &usize) -> Result<()> {
         *acc += later;
         Ok(())
+    }
+    fn sendable(&self) -> bool {
+        true
+    }
+    fn pack(&self, acc: &usize, out: &mut Vec<u8>) -> Result<()> {
+        put(acc, out)
+    }
+    fn unpack(&self, input: &mut &[u8]) -> Result<usize> {
+        get(input)
     }
     fn finish(&self, acc: &usize) -> Result<usize> {
         Ok(*acc)
@@ -612,6 +699,15 @@ where
     }
     fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) -> Result<()> {
         self.0.merge(acc, later)
+    }
+    fn sendable(&self) -> bool {
+        self.0.sendable()
+    }
+    fn pack(&self, acc: &Self::Acc, out: &mut Vec<u8>) -> Result<()> {
+        self.0.pack(acc, out)
+    }
+    fn unpack(&self, input: &mut &[u8]) -> Result<Self::Acc> {
+        self.0.unpack(input)
     }
     fn finish(&self, acc: &Self::Acc) -> Result<R::Out> {
         match self.0.finish(acc) {

@@ -4,9 +4,11 @@
 
 use super::contract::{Block, SinkKernel, Value};
 use super::typed::block;
+use super::wire::assembled_wire;
 use crate::chunks::Chunks;
 use crate::element::Element;
 use crate::error::{Error, Result};
+use crate::exec::Wire;
 use crate::lock::lock;
 use ndarray::{ArrayD, IxDyn, Slice};
 use std::marker::PhantomData;
@@ -104,5 +106,9 @@ impl<T: Element> SinkKernel for Assemble<T> {
                 .map_err(|_| Error::internal("no block arrived for a non-empty array"))?,
         };
         Ok(Arc::new(Mutex::new(Some(array))) as Value)
+    }
+
+    fn receipt_wire(&self) -> Option<Arc<dyn Wire>> {
+        assembled_wire::<T>()
     }
 }

@@ -3,9 +3,11 @@
 
 use super::reduce::run_folders;
 use super::view_source::ViewSource;
+use super::wire::block_wire;
 use super::{erase, strips, unerase, AnyFolder, AnySource, Block, ElemOps, Value};
 use crate::element::Element;
 use crate::error::{Error, Result};
+use crate::exec::Wire;
 use crate::view::Strided;
 use ndarray::{Array, IxDyn};
 use std::marker::PhantomData;
@@ -55,6 +57,10 @@ impl<T: Element> ElemOps for Typed<T> {
             .map_err(|e| Error::internal(format!("materialized block: {e}")))?
             .into_shared();
         Ok(Arc::new(block))
+    }
+
+    fn wire(&self) -> Option<Arc<dyn Wire>> {
+        block_wire::<T>()
     }
 
     fn fold(

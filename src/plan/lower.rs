@@ -129,16 +129,11 @@ impl Builder<'_> {
         work: crate::exec::Work,
         bytes: usize,
     ) -> usize {
-        self.tasks.push(Task {
-            name: TaskName {
-                label: label.clone(),
-                block,
-            },
-            deps,
-            work,
-            bytes,
-            scratch: 0,
-        });
+        let name = TaskName {
+            label: label.clone(),
+            block,
+        };
+        self.tasks.push(Task::new(name, deps, work, bytes));
         self.tasks.len() - 1
     }
 
@@ -164,6 +159,9 @@ impl Builder<'_> {
                     let index = node.chunks.unravel(b);
                     let bytes = block_bytes(&node, &index);
                     let t = self.push(&label, index, vec![], Box::new(move |_| Ok(value)), bytes);
+                    // Every rank of an SPMD program holds the same array.
+                    self.tasks[t].replicated = true;
+                    self.tasks[t].wire = node.dtype.wire();
                     self.blocks[i].insert(b, t);
                 }
             }
@@ -183,6 +181,7 @@ impl Builder<'_> {
                     });
                     let t = self.push(&label, index, deps, work, bytes);
                     self.tasks[t].scratch = scratch;
+                    self.tasks[t].wire = node.dtype.wire();
                     self.blocks[i].insert(b, t);
                 }
             }
@@ -223,7 +222,8 @@ impl Builder<'_> {
                     .map(|&p| self.single(p))
                     .collect::<Result<Vec<_>>>()?;
                 let kernel = kernel.clone();
-                let bytes = kernel.bytes();
+                let (bytes, wire, replicated) =
+                    (kernel.bytes(), kernel.wire(), kernel.replicated());
                 let t = self.push(
                     &label,
                     vec![],
@@ -231,6 +231,8 @@ impl Builder<'_> {
                     Box::new(move |inputs: &[Value]| kernel.call(inputs)),
                     bytes,
                 );
+                self.tasks[t].wire = wire;
+                self.tasks[t].replicated = replicated;
                 self.blocks[i].insert(0, t);
             }
             Op::BlockOf(index) => {
@@ -262,6 +264,7 @@ impl Builder<'_> {
                     let (kernel, at) = (kernel.clone(), index.clone());
                     let work = Box::new(move |inputs: &[Value]| kernel.compute(&at, inputs));
                     let t = self.push(&label, index, deps, work, bytes);
+                    self.tasks[t].wire = node.dtype.wire();
                     self.blocks[i].insert(b, t);
                 }
             }
@@ -305,7 +308,9 @@ impl Builder<'_> {
         }
         let finisher = kernel.clone();
         let work = Box::new(move |inputs: &[Value]| finisher.finish(&inputs[0]));
-        Ok(self.push(label, vec![], deps, work, 0))
+        let t = self.push(label, vec![], deps, work, 0);
+        self.tasks[t].wire = kernel.receipt_wire();
+        Ok(t)
     }
 
     /// The task of a node that has one value.
@@ -344,6 +349,7 @@ impl Builder<'_> {
         let fused = self.pass_trees[input]
             .clone()
             .ok_or_else(|| Error::internal("reduced node without a pass tree"))?;
+        let wire = fused::pass_wire(&reductions);
         let reductions = Arc::new(reductions);
         let needed = std::mem::take(&mut self.needed_pass[input]).keys();
         let mut pass = BlockMap::new(node.chunks.num_blocks());
@@ -370,6 +376,7 @@ impl Builder<'_> {
             });
             let t = self.push(&label, index, deps, work, bytes);
             self.tasks[t].scratch = scratch;
+            self.tasks[t].wire = wire.clone();
             pass.insert(b, t);
         }
         self.passes[input] = Some(pass);
@@ -387,6 +394,7 @@ impl Builder<'_> {
         bytes: usize,
     ) -> usize {
         let combine_label: Arc<str> = format!("{label} combine").into();
+        let kernel_wire = kernel.partial_wire();
         let partial_bytes = shape
             .iter()
             .product::<usize>()
@@ -401,15 +409,19 @@ impl Builder<'_> {
                     let work =
                         Box::new(move |inputs: &[Value]| fused::combine(&*kernel, inputs, &slots));
                     let t = self.push(&combine_label, block.clone(), deps, work, partial_bytes);
+                    self.tasks[t].wire = kernel_wire.clone();
                     (t, None)
                 })
                 .collect();
         }
         let (deps, slots): (Vec<usize>, Vec<Option<usize>>) = parts.into_iter().unzip();
+        let wire = kernel.output_wire();
         let kernel = kernel.clone();
         let work =
             Box::new(move |inputs: &[Value]| fused::finish(&*kernel, inputs, &slots, &shape));
-        self.push(label, block, deps, work, bytes)
+        let t = self.push(label, block, deps, work, bytes);
+        self.tasks[t].wire = wire;
+        t
     }
 }
 

@@ -8,8 +8,10 @@ use super::{span, store_error, strides};
 use crate::chunks::Chunks;
 use crate::element::StoreElement;
 use crate::error::{Error, Result};
+use crate::exec::Wire;
 use crate::kernel::contract::{SinkKernel, Value};
 use crate::kernel::typed::block;
+use crate::kernel::wire::WrittenWire;
 use crate::kernel::written::Written;
 use crate::lock::lock;
 use memmap2::MmapMut;
@@ -199,6 +201,10 @@ impl<T: StoreElement> SinkKernel for NpyWrite<T> {
             .bytes
             .fetch_add((values.len() * itemsize) as u64, Ordering::Relaxed);
         Ok(())
+    }
+
+    fn receipt_wire(&self) -> Option<Arc<dyn Wire>> {
+        Some(Arc::new(WrittenWire))
     }
 
     fn finish(&self, state: &Value) -> Result<Value> {

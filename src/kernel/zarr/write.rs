@@ -7,8 +7,10 @@ use super::{codec_options, node_path, open_store, ZarrArray};
 use crate::chunks::{Chunks, Region};
 use crate::element::StoreElement;
 use crate::error::{Error, Result};
+use crate::exec::Wire;
 use crate::kernel::contract::{SinkKernel, Value};
 use crate::kernel::typed::block;
+use crate::kernel::wire::WrittenWire;
 use crate::kernel::written::Written;
 use ndarray::Slice;
 use std::marker::PhantomData;
@@ -185,6 +187,10 @@ impl<T: StoreElement> SinkKernel for ZarrWrite<T> {
         let bytes = (values.len() * std::mem::size_of::<T>()) as u64;
         state.bytes.fetch_add(bytes, Ordering::Relaxed);
         Ok(())
+    }
+
+    fn receipt_wire(&self) -> Option<Arc<dyn Wire>> {
+        Some(Arc::new(WrittenWire))
     }
 
     fn finish(&self, state: &Value) -> Result<Value> {
