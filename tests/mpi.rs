@@ -195,14 +195,31 @@ fn delayed_calls(job: &Job) -> Check {
     }
 }
 
-/// Counts the store reads (tasks of a `from_zarr` or `from_npy` node) this rank ran.
-#[derive(Default)]
-struct Reads(AtomicUsize);
+/// Counts the tasks this rank ran whose label starts with `prefix` and
+/// ends with `suffix` (store reads, chunk writes).
+struct Count {
+    prefix: &'static str,
+    suffix: &'static str,
+    seen: AtomicUsize,
+}
 
-impl Observer for Reads {
+impl Count {
+    fn new(prefix: &'static str, suffix: &'static str) -> Arc<Count> {
+        Arc::new(Count {
+            prefix,
+            suffix,
+            seen: AtomicUsize::new(0),
+        })
+    }
+    fn get(&self) -> usize {
+        self.seen.load(Ordering::SeqCst)
+    }
+}
+
+impl Observer for Count {
     fn task_end(&self, task: &TaskEvent<'_>) {
-        if task.label.contains("from_zarr") || task.label.contains("from_npy") {
-            self.0.fetch_add(1, Ordering::SeqCst);
+        if task.label.starts_with(self.prefix) && task.label.ends_with(self.suffix) {
+            self.seen.fetch_add(1, Ordering::SeqCst);
         }
     }
 }
@@ -241,24 +258,32 @@ fn stores_are_read_once_in_total_and_written_whole(job: &Job) -> Check {
         .map_err(err)?;
     let store = job.dir.join("x.zarr");
     let options = ZarrOptions::default().overwrite(true);
-    let written = x
-        .to_zarr(&store, "x", options)
-        .map_err(err)?
-        .compute()
+    let writes = Count::new("to_zarr", " block");
+    let write = x.to_zarr(&store, "x", options).map_err(err)?;
+    let written = write
+        .compute_with(&Options::default().observer(writes.clone()))
         .map_err(err)?;
-    equal("zarr chunks written", written.chunks, 12)?;
+    equal(
+        "zarr chunks written",
+        (written.chunks, written.bytes),
+        (12, 200 * 150 * 8),
+    )?;
+    // Each rank wrote the chunks of its own blocks: 12 in total, and with
+    // several ranks not all on one.
+    let total = total_over_ranks(job, "zarr-writes", writes.get())?;
+    equal("chunks written by all ranks", total, 12)?;
+    if job.size > 1 && writes.get() == 12 {
+        return Err(format!("rank {} wrote every chunk", job.rank));
+    }
     let back = ChunkedArray::<f64, IxDyn>::from_zarr(&store, "x").map_err(err)?;
-    let reads = Arc::new(Reads::default());
-    let sums = Options::default().observer(reads.clone());
-    let got = back.compute_with(&sums).map_err(err)?;
+    let reads = Count::new("from_zarr", "");
+    let got = back
+        .compute_with(&Options::default().observer(reads.clone()))
+        .map_err(err)?;
     let want = alone(|| x.compute()).map_err(err)?;
     same_bits("zarr read", &got.into_dimensionality().unwrap(), &want)?;
-    let mine = reads.0.load(Ordering::SeqCst);
-    equal(
-        "chunks read by all ranks",
-        total_over_ranks(job, "zarr-reads", mine)?,
-        12,
-    )?;
+    let total = total_over_ranks(job, "zarr-reads", reads.get())?;
+    equal("chunks read by all ranks", total, 12)?;
 
     let file = job.dir.join("x.npy");
     x.to_npy(&file).map_err(err)?.compute().map_err(err)?;

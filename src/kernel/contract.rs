@@ -183,19 +183,33 @@ pub(crate) trait ReduceKernel: Send + Sync {
 ///
 /// Lowered as one task making the sink's state, one task per block handing
 /// it to [`consume`](Self::consume) (the block is freed as soon as it is
-/// consumed), and one task making the receipt.
+/// consumed), and one task making the receipt from the state and what each
+/// consume returned.
 pub(crate) trait SinkKernel: Send + Sync {
     fn label(&self) -> String;
     /// The state blocks are consumed into, made before any block arrives.
     fn open(&self) -> Result<Value>;
     /// Bytes the state holds (for the memory limit).
     fn state_bytes(&self) -> usize;
-    /// Consume block `index` (C-order grid index of the sink's input).
-    fn consume(&self, state: &Value, index: &[usize], block: &Value) -> Result<()>;
-    /// The receipt, once every block has been consumed.
-    fn finish(&self, state: &Value) -> Result<Value>;
+    /// Consume block `index` (C-order grid index of the sink's input);
+    /// returns what the receipt needs of it (how much was written).
+    fn consume(&self, state: &Value, index: &[usize], block: &Value) -> Result<Value>;
+    /// The receipt, once every block has been consumed; `pieces` are what
+    /// the consumes returned, in block order.
+    fn finish(&self, state: &Value, pieces: &[Value]) -> Result<Value>;
     /// How the receipt is sent between MPI ranks, if it can be.
     fn receipt_wire(&self) -> Option<Arc<dyn Wire>> {
+        None
+    }
+    /// How the state is sent between MPI ranks, if blocks may be consumed
+    /// on any rank (a store whose write units each have one writer: the
+    /// state is received as the store, opened again); `None` keeps every
+    /// consume on the state's rank.
+    fn state_wire(&self) -> Option<Arc<dyn Wire>> {
+        None
+    }
+    /// How what a consume returns is sent between MPI ranks.
+    fn piece_wire(&self) -> Option<Arc<dyn Wire>> {
         None
     }
 }

@@ -62,15 +62,15 @@ impl<T: Element> SinkKernel for Assemble<T> {
             .fold(std::mem::size_of::<T>(), |b, &n| b.saturating_mul(n))
     }
 
-    fn consume(&self, state_value: &Value, index: &[usize], value: &Value) -> Result<()> {
+    fn consume(&self, state_value: &Value, index: &[usize], value: &Value) -> Result<Value> {
         let mut assembly = lock(state::<T>(state_value)?);
         if self.chunks.num_blocks() == 1 {
             *assembly = Assembly::Whole(value.clone());
-            return Ok(());
+            return Ok(Arc::new(()));
         }
         let values: &Block<T> = block::<T>(value)?;
         let Some(&first) = values.iter().next() else {
-            return Ok(()); // an empty block adds nothing
+            return Ok(Arc::new(())); // an empty block adds nothing
         };
         if let Assembly::Nothing = *assembly {
             // Filled with a value of the array: every element is written
@@ -93,10 +93,10 @@ impl<T: Element> SinkKernel for Assemble<T> {
             )));
         }
         place.assign(values);
-        Ok(())
+        Ok(Arc::new(()))
     }
 
-    fn finish(&self, state_value: &Value) -> Result<Value> {
+    fn finish(&self, state_value: &Value, _pieces: &[Value]) -> Result<Value> {
         let assembly = std::mem::replace(&mut *lock(state::<T>(state_value)?), Assembly::Nothing);
         let array = match assembly {
             // No copy when the block is not shared with anything else.

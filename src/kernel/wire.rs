@@ -13,7 +13,7 @@
 
 use super::contract::{Block, Value};
 use super::sink::Assembled;
-use super::written::Written;
+use super::written::{Piece, Written};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::exec::Wire;
@@ -272,6 +272,24 @@ impl Wire for WrittenWire {
             path: PathBuf::from(path),
             array,
             chunks: get_len(&mut bytes)?,
+            bytes: u64::get(&mut bytes)?,
+        }))
+    }
+}
+
+/// What writing one block added to a write's receipt.
+pub(crate) struct PieceWire;
+
+impl Wire for PieceWire {
+    fn encode(&self, value: &Value, out: &mut Vec<u8>) -> Result<()> {
+        let p = value.downcast_ref::<Piece>().ok_or_else(mismatch)?;
+        put_len(p.units, out);
+        p.bytes.put(out);
+        Ok(())
+    }
+    fn decode(&self, mut bytes: &[u8]) -> Result<Value> {
+        Ok(Arc::new(Piece {
+            units: get_len(&mut bytes)?,
             bytes: u64::get(&mut bytes)?,
         }))
     }

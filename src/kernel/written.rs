@@ -1,6 +1,8 @@
 //! [`Written`]: the receipt of a write to a store (re-exported as
 //! `ndchunk::io::Written`).
 
+use super::contract::Value;
+use crate::error::{Error, Result};
 use std::path::PathBuf;
 
 /// What computing a write returns: where the array went and how much of it
@@ -25,4 +27,22 @@ pub struct Written {
     pub chunks: usize,
     /// Bytes of values written, before compression.
     pub bytes: u64,
+}
+
+/// What writing one block added to the receipt (a sink's consume result).
+pub(crate) struct Piece {
+    /// Chunks (or shards, or `.npy` blocks) written.
+    pub units: usize,
+    /// Bytes of values written.
+    pub bytes: u64,
+}
+
+/// The units and bytes of all `pieces`.
+pub(crate) fn total(pieces: &[Value]) -> Result<(usize, u64)> {
+    pieces.iter().try_fold((0, 0), |(units, bytes), p| {
+        let p = p
+            .downcast_ref::<Piece>()
+            .ok_or_else(|| Error::internal("a write's piece of an unexpected type"))?;
+        Ok((units + p.units, bytes + p.bytes))
+    })
 }

@@ -294,20 +294,22 @@ impl Builder<'_> {
             Box::new(move |_: &[Value]| opener.open()),
             kernel.state_bytes(),
         );
+        self.tasks[state].wire = kernel.state_wire();
+        let piece_wire = kernel.piece_wire();
         let consume_label: Arc<str> = format!("{label} block").into();
         let mut deps = vec![state];
         for b in 0..chunks.num_blocks() {
             let index = chunks.unravel(b);
             let block = self.task(p, b)?;
             let (consumer, at) = (kernel.clone(), index.clone());
-            let work = Box::new(move |inputs: &[Value]| {
-                consumer.consume(&inputs[0], &at, &inputs[1])?;
-                Ok(Arc::new(()) as Value)
-            });
-            deps.push(self.push(&consume_label, index, vec![state, block], work, 0));
+            let work =
+                Box::new(move |inputs: &[Value]| consumer.consume(&inputs[0], &at, &inputs[1]));
+            let t = self.push(&consume_label, index, vec![state, block], work, 0);
+            self.tasks[t].wire = piece_wire.clone();
+            deps.push(t);
         }
         let finisher = kernel.clone();
-        let work = Box::new(move |inputs: &[Value]| finisher.finish(&inputs[0]));
+        let work = Box::new(move |inputs: &[Value]| finisher.finish(&inputs[0], &inputs[1..]));
         let t = self.push(label, vec![], deps, work, 0);
         self.tasks[t].wire = kernel.receipt_wire();
         Ok(t)

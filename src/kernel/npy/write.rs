@@ -11,8 +11,8 @@ use crate::error::{Error, Result};
 use crate::exec::Wire;
 use crate::kernel::contract::{SinkKernel, Value};
 use crate::kernel::typed::block;
-use crate::kernel::wire::WrittenWire;
-use crate::kernel::written::Written;
+use crate::kernel::wire::{PieceWire, WrittenWire};
+use crate::kernel::written::{total, Piece, Written};
 use crate::lock::lock;
 use memmap2::MmapMut;
 use ndarray::{ArrayViewMut, IxDyn, ShapeBuilder};
@@ -21,7 +21,7 @@ use std::fs::{File, OpenOptions};
 use std::io::Seek;
 use std::marker::PhantomData;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// The sink writing every block of an array of `chunks` to a `.npy` file.
@@ -70,8 +70,6 @@ struct WriteState {
     output: Mutex<Option<Output>>,
     /// Where the data starts in the file: the header's length in bytes.
     data_start: usize,
-    blocks: AtomicUsize,
-    bytes: AtomicU64,
     partial: Partial,
 }
 
@@ -152,8 +150,6 @@ impl<T: StoreElement> SinkKernel for NpyWrite<T> {
         Ok(Arc::new(WriteState {
             output: Mutex::new(Some(Output { file, map })),
             data_start,
-            blocks: AtomicUsize::new(0),
-            bytes: AtomicU64::new(0),
             partial,
         }))
     }
@@ -163,7 +159,7 @@ impl<T: StoreElement> SinkKernel for NpyWrite<T> {
         std::mem::size_of::<WriteState>()
     }
 
-    fn consume(&self, state: &Value, index: &[usize], value: &Value) -> Result<()> {
+    fn consume(&self, state: &Value, index: &[usize], value: &Value) -> Result<Value> {
         let state = write_state(state)?;
         let values = block::<T>(value)?;
         let region = self.chunks.block_region(index);
@@ -175,7 +171,7 @@ impl<T: StoreElement> SinkKernel for NpyWrite<T> {
             )));
         }
         if region.is_empty() {
-            return Ok(());
+            return Ok(Arc::new(Piece { units: 0, bytes: 0 }));
         }
         let elements = span(&self.strides, &region);
         let itemsize = std::mem::size_of::<T>();
@@ -196,18 +192,21 @@ impl<T: StoreElement> SinkKernel for NpyWrite<T> {
                 .map_err(|e| Error::internal(format!("npy block {index:?}: {e}")))?
                 .assign(values);
         }
-        state.blocks.fetch_add(1, Ordering::Relaxed);
-        state
-            .bytes
-            .fetch_add((values.len() * itemsize) as u64, Ordering::Relaxed);
-        Ok(())
+        Ok(Arc::new(Piece {
+            units: 1,
+            bytes: (values.len() * itemsize) as u64,
+        }))
     }
 
     fn receipt_wire(&self) -> Option<Arc<dyn Wire>> {
         Some(Arc::new(WrittenWire))
     }
 
-    fn finish(&self, state: &Value) -> Result<Value> {
+    fn piece_wire(&self) -> Option<Arc<dyn Wire>> {
+        Some(Arc::new(PieceWire))
+    }
+
+    fn finish(&self, state: &Value, pieces: &[Value]) -> Result<Value> {
         let state = write_state(state)?;
         let Some(Output { file, map }) = lock(&state.output).take() else {
             return Err(Error::internal("an npy file finished twice"));
@@ -225,11 +224,12 @@ impl<T: StoreElement> SinkKernel for NpyWrite<T> {
             self.fail("file", format!("cannot rename {from} over it: {e}"))
         })?;
         state.partial.renamed.store(true, Ordering::Relaxed);
+        let (chunks, bytes) = total(pieces)?;
         Ok(Arc::new(Written {
             path: self.path.clone(),
             array: String::new(),
-            chunks: state.blocks.load(Ordering::Relaxed),
-            bytes: state.bytes.load(Ordering::Relaxed),
+            chunks,
+            bytes,
         }))
     }
 }

@@ -10,12 +10,11 @@ use crate::error::{Error, Result};
 use crate::exec::Wire;
 use crate::kernel::contract::{SinkKernel, Value};
 use crate::kernel::typed::block;
-use crate::kernel::wire::WrittenWire;
-use crate::kernel::written::Written;
+use crate::kernel::wire::{PieceWire, WrittenWire};
+use crate::kernel::written::{total, Piece, Written};
 use ndarray::Slice;
 use std::marker::PhantomData;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use zarrs::array::{Array, ArrayMetadata, ArrayMetadataOptions};
 use zarrs::node::{node_exists, NodePath};
@@ -42,11 +41,28 @@ pub(crate) struct ZarrWrite<T> {
     _type: PhantomData<fn() -> T>,
 }
 
-/// The open array and what has been written to it.
+/// The open array.
 struct WriteState {
     array: ZarrArray,
-    units: AtomicUsize,
-    bytes: AtomicU64,
+}
+
+/// The state sent to another MPI rank: nothing but the fact that the array
+/// was made; the receiver opens it again.
+struct StateWire<T> {
+    store_path: PathBuf,
+    array_path: String,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T: StoreElement> Wire for StateWire<T> {
+    fn encode(&self, value: &Value, _out: &mut Vec<u8>) -> Result<()> {
+        write_state(value).map(drop)
+    }
+    fn decode(&self, _bytes: &[u8]) -> Result<Value> {
+        let array = ZarrArray::open(&self.store_path, &self.array_path)?;
+        array.check_type::<T>()?;
+        Ok(Arc::new(WriteState { array }))
+    }
 }
 
 impl<T: StoreElement> ZarrWrite<T> {
@@ -132,18 +148,14 @@ impl<T: StoreElement> SinkKernel for ZarrWrite<T> {
             ZarrTarget::Region { .. } => ZarrArray::open(&self.store_path, &self.array_path)?,
         };
         array.check_type::<T>()?;
-        Ok(Arc::new(WriteState {
-            array,
-            units: AtomicUsize::new(0),
-            bytes: AtomicU64::new(0),
-        }))
+        Ok(Arc::new(WriteState { array }))
     }
 
     fn state_bytes(&self) -> usize {
         std::mem::size_of::<WriteState>()
     }
 
-    fn consume(&self, state: &Value, index: &[usize], value: &Value) -> Result<()> {
+    fn consume(&self, state: &Value, index: &[usize], value: &Value) -> Result<Value> {
         let state = write_state(state)?;
         let array = &state.array;
         let values = block::<T>(value)?;
@@ -159,6 +171,7 @@ impl<T: StoreElement> SinkKernel for ZarrWrite<T> {
             shape: local.shape.clone(),
         };
         let options = codec_options();
+        let mut units = 0;
         for (chunk, part) in array.chunks_in(&region)? {
             let piece = values.slice_each_axis(|ax| {
                 let k = ax.axis.index();
@@ -182,24 +195,37 @@ impl<T: StoreElement> SinkKernel for ZarrWrite<T> {
                     .store_chunk_subset_opt(&chunk, &within, &piece, &options)
             };
             written.map_err(|e| array.chunk_error(&chunk, e))?;
-            state.units.fetch_add(1, Ordering::Relaxed);
+            units += 1;
         }
-        let bytes = (values.len() * std::mem::size_of::<T>()) as u64;
-        state.bytes.fetch_add(bytes, Ordering::Relaxed);
-        Ok(())
+        Ok(Arc::new(Piece {
+            units,
+            bytes: (values.len() * std::mem::size_of::<T>()) as u64,
+        }))
     }
 
     fn receipt_wire(&self) -> Option<Arc<dyn Wire>> {
         Some(Arc::new(WrittenWire))
     }
 
-    fn finish(&self, state: &Value) -> Result<Value> {
-        let state = write_state(state)?;
+    fn state_wire(&self) -> Option<Arc<dyn Wire>> {
+        Some(Arc::new(StateWire::<T> {
+            store_path: self.store_path.clone(),
+            array_path: self.array_path.clone(),
+            _type: PhantomData,
+        }))
+    }
+
+    fn piece_wire(&self) -> Option<Arc<dyn Wire>> {
+        Some(Arc::new(PieceWire))
+    }
+
+    fn finish(&self, _state: &Value, pieces: &[Value]) -> Result<Value> {
+        let (chunks, bytes) = total(pieces)?;
         Ok(Arc::new(Written {
             path: self.store_path.clone(),
             array: self.array_path.clone(),
-            chunks: state.units.load(Ordering::Relaxed),
-            bytes: state.bytes.load(Ordering::Relaxed),
+            chunks,
+            bytes,
         }))
     }
 }
