@@ -14,7 +14,7 @@
 
 use super::local::{local_part, named, Local};
 use super::transport::{
-    agree, receive, send, split_value, value_message, Outgoing, FAILURE, VALUE,
+    agree, receive, same_plan, send, split_value, value_message, Outgoing, FAILURE, VALUE,
 };
 use crate::error::{Error, Result};
 use crate::exec::state::State;
@@ -22,6 +22,7 @@ use crate::exec::{pool, thread_count, RunConfig, Scheduler, TaskGraph, Value};
 use mpi::collective::CommunicatorCollectives;
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::Communicator;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
@@ -33,6 +34,7 @@ pub(super) fn run(
     world: &SimpleCommunicator,
 ) -> Result<Vec<Value>> {
     let (me, ranks) = (world.rank() as usize, world.size() as usize);
+    same_plan(world, fingerprint(&graph))?;
     let (graph, part) = local_part(graph, me, ranks);
     let threads = match config.scheduler {
         Scheduler::Sync => 1,
@@ -82,6 +84,19 @@ pub(super) fn run(
 
 /// What the workers share with the thread calling MPI (which alone holds
 /// the communicator).
+/// The graph's shape and names, hashed: equal on ranks that built the
+/// same graph (the hasher's keys are fixed, and every rank runs one binary).
+fn fingerprint(graph: &TaskGraph) -> u64 {
+    let mut h = DefaultHasher::new();
+    graph.outputs.hash(&mut h);
+    for task in &graph.tasks {
+        task.name.label.hash(&mut h);
+        task.name.block.hash(&mut h);
+        task.deps.hash(&mut h);
+    }
+    h.finish()
+}
+
 struct Run<'s> {
     state: &'s State,
     part: &'s Local,

@@ -109,6 +109,24 @@ pub(super) fn split_value(bytes: &[u8]) -> Result<(u64, &[u8])> {
     Ok((u64::from_le_bytes(*head), rest))
 }
 
+/// Before a run: whether every rank built the same graph (a program that
+/// is not SPMD, or ranks out of step after one returned early, would
+/// otherwise wait for values nobody sends).
+pub(super) fn same_plan(world: &SimpleCommunicator, fingerprint: u64) -> Result<()> {
+    use mpi::collective::CommunicatorCollectives;
+    let mut all = vec![0u64; world.size() as usize];
+    world.all_gather_into(&fingerprint, &mut all[..]);
+    match all.iter().position(|&f| f != all[0]) {
+        None => Ok(()),
+        Some(r) => Err(Error::Mpi {
+            reason: format!(
+                "rank {r} built another plan than rank 0: every rank must run the same computes \
+                 in the same order (SPMD)"
+            ),
+        }),
+    }
+}
+
 /// After every rank finished: the first failure, by rank, that any rank
 /// had, as the same error on every rank.
 pub(super) fn agree(world: &SimpleCommunicator, mine: Option<String>) -> Option<Error> {
