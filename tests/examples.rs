@@ -108,6 +108,22 @@ fn every_example_answers_help_and_refuses_unknown_flags() {
 }
 
 #[test]
+fn mean_normal_says_how_to_get_mpi_when_built_without_it() {
+    let exe = examples_dir().join(format!("mean_normal{}", std::env::consts::EXE_SUFFIX));
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mean_normal.rs");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if cfg!(feature = "mpi") || modified(&exe) < modified(&source) {
+        println!("SKIPPED: mean_normal is built with MPI, not built, or older than its source");
+        return;
+    }
+    let out = Command::new(&exe).arg("--mpi").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--features mpi"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
 fn mean_normal_runs_with_progress_trace_profile_and_a_memory_limit() {
     let exe = examples_dir().join(format!("mean_normal{}", std::env::consts::EXE_SUFFIX));
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mean_normal.rs");
