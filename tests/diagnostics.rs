@@ -96,6 +96,7 @@ fn observers_see_every_task_once_with_its_block_and_bytes() {
         assert_eq!(end.tasks_run, all);
         // At least the whole result is held at the end (the outputs).
         assert!(end.peak_bytes >= 30 * 20 * 8, "{end:?}");
+        assert_eq!(end.bytes_sent, 0, "one process sends nothing");
     }
 }
 

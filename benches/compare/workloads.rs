@@ -49,7 +49,7 @@ use std::time::Instant;
 
 const USAGE: &str = "\
 usage: compare <workload> --impl <ndchunk|eager|rayon|limit> [--n N] [--chunk C] [--threads T]
-               [--store DIR]
+               [--store DIR] [--mpi]
 
 workloads (defaults: N = 10000, C = 1000, unless noted):
   W1           mean of an N x N standard-normal array
@@ -63,6 +63,9 @@ workloads (defaults: N = 10000, C = 1000, unless noted):
   W9           y = x - x.mean(); y.std(0) on an N x N normal array
   MATMUL       (a @ b).sum() of two in-memory N x N arrays (N = 4000, C = 1000);
                the product is computed whole, the sum only avoids a transfer
+  RECHUNK      an N x N normal array made by a block function in C x N row
+               blocks, rechunked to N x C column blocks, summed along axis 0
+               (every block is cut and sent); ndchunk only
   GRAPH        build and lower ones((N, N), (C, C)).sum(); ndchunk only (C = 10)
   IO-W         write an N x N normal array to DIR/x, Zarr v3 with zstd level 1,
                chunks C x C; ndchunk only                     (N = 20000)
@@ -82,6 +85,9 @@ options:
   --threads T  threads (ndchunk: Options::threads; rayon, limit: a pool of T);
                default: all cores. eager is single-threaded and ignores it.
   --store DIR  the Zarr store of IO-W (a new array x in it) and IO-R (reads x)
+  --mpi        ndchunk across the ranks of `mpirun -n R` (a build with
+               `--features mpi`); every rank prints its line, with its rank,
+               the number of ranks and the bytes it sent
   --help       print this help and exit
 
 prints one JSON line:
@@ -104,6 +110,7 @@ enum Workload {
     W8,
     W9,
     Matmul,
+    Rechunk,
     Graph,
     IoW,
     IoR,
@@ -126,6 +133,7 @@ impl Workload {
             "w8" => Workload::W8,
             "w9" => Workload::W9,
             "matmul" => Workload::Matmul,
+            "rechunk" => Workload::Rechunk,
             "graph" => Workload::Graph,
             "io-w" => Workload::IoW,
             "io-r" => Workload::IoR,
@@ -149,6 +157,7 @@ impl Workload {
             Workload::W8 => "W8",
             Workload::W9 => "W9",
             Workload::Matmul => "MATMUL",
+            Workload::Rechunk => "RECHUNK",
             Workload::Graph => "GRAPH",
             Workload::IoW => "IO-W",
             Workload::IoR => "IO-R",
@@ -208,6 +217,7 @@ struct Args {
     chunk: usize,
     threads: Option<usize>,
     store: Option<PathBuf>,
+    mpi: bool,
 }
 
 enum Parsed {
@@ -219,9 +229,17 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> 
     let mut workload = None;
     let mut imp = None;
     let (mut n, mut chunk, mut threads, mut store) = (None, None, None, None);
+    let mut mpi = false;
     while let Some(arg) = argv.next() {
         if arg == "--help" || arg == "-h" {
             return Ok(Parsed::Help);
+        }
+        if arg == "--mpi" {
+            if !cfg!(feature = "mpi") {
+                return Err("`--mpi` needs a build with `--features mpi`".into());
+            }
+            mpi = true;
+            continue;
         }
         if !arg.starts_with("--") {
             if workload.is_some() {
@@ -278,6 +296,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> 
         chunk,
         threads,
         store,
+        mpi,
     }))
 }
 
@@ -397,9 +416,29 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.mpi && args.imp != Impl::Ndchunk {
+        eprintln!("compare: `--mpi` runs ndchunk only");
+        return ExitCode::from(2);
+    }
+    // Every rank runs this program; ndchunk's computes are spread over the
+    // ranks while `mpi` lives.
+    #[cfg(feature = "mpi")]
+    let mpi = match args.mpi.then(ndchunk::mpi::init).transpose() {
+        Ok(mpi) => mpi,
+        Err(e) => {
+            eprintln!("compare: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    #[cfg(feature = "mpi")]
+    let ranks = mpi.as_ref().map(|m| (m.rank(), m.size()));
+    #[cfg(not(feature = "mpi"))]
+    let ranks: Option<(usize, usize)> = None;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = match args.imp {
         Impl::Eager => 1,
+        // ndchunk computes on the current pool (RAYON_NUM_THREADS).
+        Impl::Ndchunk => args.threads.unwrap_or_else(rayon::current_num_threads),
         _ => args.threads.unwrap_or(cores),
     };
     let outcome = match args.imp {
@@ -443,6 +482,9 @@ fn main() -> ExitCode {
             );
             for (k, v) in &o.extras {
                 let _ = write!(line, ",\"{k}\":{v}");
+            }
+            if let Some((rank, size)) = ranks {
+                let _ = write!(line, ",\"rank\":{rank},\"ranks\":{size}");
             }
             line.push('}');
             println!("{line}");
@@ -520,48 +562,78 @@ fn uniform01() -> Uniform<f64> {
 
 // --------------------------------------------------------------- ndchunk
 
+/// The bytes the last compute sent to other MPI ranks.
+#[derive(Default)]
+struct Sent(std::sync::atomic::AtomicU64);
+
+impl ndchunk::Observer for Sent {
+    fn task_hooks(&self) -> bool {
+        false
+    }
+    fn compute_end(&self, run: &ndchunk::diagnostics::ComputeEnd) {
+        self.0
+            .store(run.bytes_sent, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 fn ndchunk_job(args: &Args) -> ndchunk::Result<Option<Outcome>> {
-    let (n, c) = (args.n, args.chunk);
+    let sent = std::sync::Arc::new(Sent::default());
     let opts = match args.threads {
         Some(t) => Options::default().threads(t),
         None => Options::default(),
-    };
+    }
+    .observer(sent.clone());
+    let outcome = ndchunk_outcome(args, &opts)?;
+    let sent = sent.0.load(std::sync::atomic::Ordering::Relaxed) as f64;
+    Ok(outcome.map(|o| {
+        if args.mpi {
+            o.extra("bytes_sent", sent)
+        } else {
+            o
+        }
+    }))
+}
+
+fn ndchunk_outcome(args: &Args, opts: &Options) -> ndchunk::Result<Option<Outcome>> {
+    let (n, c) = (args.n, args.chunk);
     // Warm the pool (built on first use) before the clock starts.
     ChunkedArray::<f64, _>::zeros(4, 2)?
         .sum()
-        .compute_with(&opts)?;
+        .compute_with(opts)?;
     let scalar = |a: ndarray::Array0<f64>| a.into_scalar();
     let normal = || ndchunk::random::Rng::seed(SEED).standard_normal((n, n), (c, c));
+    let normal_rows =
+        |n: usize, c: usize| ndchunk::random::Rng::seed(SEED).standard_normal((n, n), (c, n));
     let outcome = match args.workload {
         Workload::W1 => {
             let x = normal()?;
-            let (s, r) = timed(|| x.mean().compute_with(&opts));
+            let (s, r) = timed(|| x.mean().compute_with(opts));
             Outcome::new(s, scalar(r?)).tasks(x.mean().num_tasks()?)
         }
         Workload::W2 => {
             let x = normal()?;
-            let (s, r) = timed(|| x.std(0.0).compute_with(&opts));
+            let (s, r) = timed(|| x.std(0.0).compute_with(opts));
             Outcome::new(s, scalar(r?)).tasks(x.std(0.0).num_tasks()?)
         }
         Workload::W3 => {
             let x = ChunkedArray::from_array(input(n), (c, c))?;
             let job = |x: &ChunkedArray<f64, _>| ((x * 2.0 + 1.0).mapv(|v| v * v) - x).sum();
-            let (s, r) = timed(|| job(&x).compute_with(&opts));
+            let (s, r) = timed(|| job(&x).compute_with(opts));
             Outcome::new(s, scalar(r?)).tasks(job(&x).num_tasks()?)
         }
         Workload::W4a => {
             let x = ChunkedArray::from_array(input(n), (c, c))?;
-            let (s, r) = timed(|| x.sum_axis(Axis(0)).compute_with(&opts));
+            let (s, r) = timed(|| x.sum_axis(Axis(0)).compute_with(opts));
             Outcome::new(s, r?).tasks(x.sum_axis(Axis(0)).num_tasks()?)
         }
         Workload::W4b => {
             let x = ChunkedArray::from_array(input(n), (c, c))?;
-            let (s, r) = timed(|| x.mean_axis(Axis(1)).compute_with(&opts));
+            let (s, r) = timed(|| x.mean_axis(Axis(1)).compute_with(opts));
             Outcome::new(s, r?).tasks(x.mean_axis(Axis(1)).num_tasks()?)
         }
         Workload::W5 => {
             let x = ChunkedArray::from_array(input(n), (c, c))?;
-            let (s, r) = timed(|| (&x + 1.0).sum().compute_with(&opts));
+            let (s, r) = timed(|| (&x + 1.0).sum().compute_with(opts));
             let tasks = (&x + 1.0).sum().num_tasks()?;
             Outcome::new(s, scalar(r?))
                 .tasks(tasks)
@@ -569,12 +641,12 @@ fn ndchunk_job(args: &Args) -> ndchunk::Result<Option<Outcome>> {
         }
         Workload::W7 => {
             let x = ChunkedArray::from_array(input(n), (c, c))?;
-            let (s, r) = timed(|| (&x + &x.t()).sum().compute_with(&opts));
+            let (s, r) = timed(|| (&x + &x.t()).sum().compute_with(opts));
             Outcome::new(s, scalar(r?)).tasks((&x + &x.t()).sum().num_tasks()?)
         }
         Workload::W8 => {
             let x = ndchunk::random::Rng::seed(SEED).uniform(0.0, 1.0, (n, n), (c, c))?;
-            let (s, r) = timed(|| x.max().compute_with(&opts));
+            let (s, r) = timed(|| x.max().compute_with(opts));
             Outcome::new(s, scalar(r?)).tasks(x.max().num_tasks()?)
         }
         Workload::W9 => {
@@ -583,7 +655,7 @@ fn ndchunk_job(args: &Args) -> ndchunk::Result<Option<Outcome>> {
                 let y = x - &x.mean();
                 y.std(0.0)
             };
-            let (s, r) = timed(|| job(&x).compute_with(&opts));
+            let (s, r) = timed(|| job(&x).compute_with(opts));
             Outcome::new(s, scalar(r?)).tasks(job(&x).num_tasks()?)
         }
         Workload::Matmul => {
@@ -592,10 +664,18 @@ fn ndchunk_job(args: &Args) -> ndchunk::Result<Option<Outcome>> {
             let job = |a: &ChunkedArray<f64, ndarray::Ix2>, b: &ChunkedArray<f64, ndarray::Ix2>| {
                 a.dot(b).sum()
             };
-            let (s, r) = timed(|| job(&a, &b).compute_with(&opts));
+            let (s, r) = timed(|| job(&a, &b).compute_with(opts));
             Outcome::new(s, scalar(r?))
                 .tasks(job(&a, &b).num_tasks()?)
                 .extra("gflops", 2.0 * (n as f64).powi(3) / s / 1e9)
+        }
+        Workload::Rechunk => {
+            // A block function's blocks are stored, not recomputed: the
+            // rechunk must move them (between ranks under MPI).
+            let rows = normal_rows(n, c)?.map_blocks(|b, _| b.to_owned());
+            let job = rows.rechunk((n, c)).sum_axis(Axis(0));
+            let (s, r) = timed(|| job.compute_with(opts));
+            Outcome::new(s, r?).tasks(job.num_tasks()?)
         }
         Workload::Graph => {
             let (s, r) = timed(|| -> ndchunk::Result<usize> {
@@ -611,7 +691,7 @@ fn ndchunk_job(args: &Args) -> ndchunk::Result<Option<Outcome>> {
             let store = store_of(args)?;
             let write =
                 normal()?.to_zarr(store, "x", ZarrOptions::default().codec(Codec::Zstd(1)))?;
-            let (s, r) = timed(|| write.compute_with(&opts));
+            let (s, r) = timed(|| write.compute_with(opts));
             Outcome::new(s, r?.bytes as f64).tasks(ndchunk::num_tasks(&write)?)
         }
         Workload::IoR => {
@@ -624,7 +704,7 @@ fn ndchunk_job(args: &Args) -> ndchunk::Result<Option<Outcome>> {
                 ZarrOptions::default().overwrite(true),
             )?;
             let before = read_bytes();
-            let (s, r) = timed(|| ndchunk::compute_with((&std, &sums), &opts));
+            let (s, r) = timed(|| ndchunk::compute_with((&std, &sums), opts));
             let read = read_bytes().zip(before).map(|(a, b)| a - b);
             let (std_value, _) = r?;
             let tasks = ndchunk::num_tasks((&std, &sums))?;
@@ -701,6 +781,7 @@ fn eager_job(args: &Args) -> Option<Outcome> {
             timed(|| a.dot(&b).sum().into())
         }
         Workload::Graph
+        | Workload::Rechunk
         | Workload::IoW
         | Workload::IoR
         | Workload::Gen
@@ -823,6 +904,7 @@ fn rayon_job(args: &Args) -> Option<Outcome> {
         }),
         Workload::Matmul
         | Workload::Graph
+        | Workload::Rechunk
         | Workload::IoW
         | Workload::IoR
         | Workload::Gen

@@ -92,10 +92,19 @@ impl Profile {
         if let Some(run) = lock(&self.run).as_ref() {
             let _ = writeln!(
                 out,
-                "{} tasks in {} wall time; peak held {}{}",
+                "{} tasks in {} wall time; peak held {}{}{}",
                 run.tasks_run,
                 seconds(run.elapsed),
                 human_bytes(run.peak_bytes),
+                // Only runs across MPI ranks send anything.
+                if run.bytes_sent > 0 {
+                    format!(
+                        "; sent {} to other ranks",
+                        human_bytes(usize::try_from(run.bytes_sent).unwrap_or(usize::MAX))
+                    )
+                } else {
+                    String::new()
+                },
                 if run.ok { "" } else { " (failed)" }
             );
         }

@@ -10,8 +10,10 @@
 //!   tasks) are cut into `ranks` contiguous runs in the order the outputs
 //!   reach them, depth first: neighbouring blocks stay on one rank, and a
 //!   reduction's partials are mostly combined where they were made.
-//! - Any other task runs where its largest input was made (the first such
-//!   on a tie), so that the biggest value it reads is not sent.
+//! - Any other task runs on the rank holding the most bytes of its inputs,
+//!   so that as few bytes as possible are sent; on a tie (a rechunked block
+//!   cut from blocks of every rank), on the tied rank given the fewest
+//!   bytes of tasks so far, so that the work stays balanced.
 
 use super::TaskGraph;
 
@@ -53,6 +55,9 @@ pub(crate) fn owners(graph: &TaskGraph, ranks: usize) -> Vec<Owner> {
         // k < order.len(), so the rank is < ranks; u128 keeps k * ranks exact.
         owner[t] = Owner::Rank((k as u128 * ranks as u128 / order.len() as u128) as usize);
     }
+    // Bytes of the tasks given to each rank so far, for ties.
+    let mut load = vec![0usize; ranks];
+    let mut held = vec![0usize; ranks];
     for (t, task) in tasks.iter().enumerate() {
         let stays = |d: usize| tasks[d].wire.is_none() && !replicated(d);
         owner[t] = if replicated(t) {
@@ -62,15 +67,22 @@ pub(crate) fn owners(graph: &TaskGraph, ranks: usize) -> Vec<Owner> {
         } else if first(t) {
             owner[t]
         } else {
-            // The largest input that is not replicated; the first on a tie.
-            let mut best: Option<usize> = None;
-            for &d in task.deps.iter().filter(|&&d| !replicated(d)) {
-                if best.is_none_or(|b| tasks[d].bytes > tasks[b].bytes) {
-                    best = Some(d);
+            held.iter_mut().for_each(|h| *h = 0);
+            for &d in &task.deps {
+                if let Owner::Rank(r) = owner[d] {
+                    held[r] = held[r].saturating_add(tasks[d].bytes);
                 }
             }
-            best.map_or(Owner::Rank(0), |b| owner[b])
+            let most = held.iter().copied().max().unwrap_or(0);
+            let rank = (0..ranks)
+                .filter(|&r| held[r] == most)
+                .min_by_key(|&r| load[r])
+                .unwrap_or(0);
+            Owner::Rank(rank)
         };
+        if let Owner::Rank(r) = owner[t] {
+            load[r] = load[r].saturating_add(task.bytes);
+        }
     }
     owner
 }
@@ -123,6 +135,24 @@ mod tests {
         let got = owners(&graph, 12);
         assert_eq!(&got[..6], &[0, 2, 4, 6, 8, 10].map(r));
         assert_eq!(&got[6..], &[0, 4, 8, 0].map(r));
+    }
+
+    #[test]
+    fn outputs_cut_from_every_rank_alike_are_spread() {
+        // A rechunk: two row blocks (one per rank), four column blocks each
+        // reading both.
+        let mut tasks = vec![
+            task(vec![], 100, true, false),
+            task(vec![], 100, true, false),
+        ];
+        tasks.extend((0..4).map(|_| task(vec![0, 1], 50, true, false)));
+        tasks.push(task(vec![2, 3, 4, 5], 1, true, false));
+        let graph = TaskGraph {
+            tasks,
+            outputs: vec![6],
+        };
+        let r = |k| Owner::Rank(k);
+        assert_eq!(owners(&graph, 2), [0, 1, 0, 1, 0, 1, 0].map(r));
     }
 
     #[test]
