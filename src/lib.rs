@@ -58,8 +58,8 @@ mod view;
 #[allow(deprecated)]
 pub use array::select;
 pub use array::{
-    concatenate, full_like, ones_like, outer, random, stack, tensordot, where_cond, zeros_like,
-    BlockInfo, ChunkedArray, Dot, IntoOperand,
+    concatenate, fft, full_like, ones_like, outer, random, stack, tensordot, where_cond,
+    zeros_like, BlockInfo, ChunkedArray, Dot, IntoOperand,
 };
 pub use boundary::Boundary;
 pub use chunks::{ChunkSpec, Chunks};

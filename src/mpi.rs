@@ -23,8 +23,8 @@
 //!   blocks: every chunk once in total. Writes are made by rank 0 (the
 //!   blocks are sent there): never a chunk from two ranks.
 //! - **What is sent.** Blocks and reduction partials of the primitive
-//!   element types (numbers and `bool`), assembled results and write
-//!   receipts. Anything else (a delayed call returning its own Rust type)
+//!   element types (numbers, `bool`, `Complex<f32/f64>`), assembled
+//!   results, write receipts and delayed values of those types. Anything else (a delayed call returning its own Rust type)
 //!   runs on rank 0 with everything that reads it; computing such a value
 //!   on another rank is an [`Error::Mpi`](crate::Error::Mpi).
 //! - **Failures.** A task failing on one rank stops every rank, and every

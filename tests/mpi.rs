@@ -150,7 +150,12 @@ fn rechunks_slices_and_products_move_blocks(job: &Job) -> Check {
         .standard_normal((90, 70), (40, 30))
         .map_err(err)?;
     let p = || a.dot(&b).compute();
-    same_bits("dot", &p().map_err(err)?, &alone(p).map_err(err)?)
+    same_bits("dot", &p().map_err(err)?, &alone(p).map_err(err)?)?;
+    // A transform makes its axis whole: complex blocks move too.
+    let f = || ndchunk::fft::rfft(&x, Axis(1)).compute();
+    let (got, want) = (f().map_err(err)?, alone(f).map_err(err)?);
+    same_bits("rfft re", &got.mapv(|z| z.re), &want.mapv(|z| z.re))?;
+    same_bits("rfft im", &got.mapv(|z| z.im), &want.mapv(|z| z.im))
 }
 
 fn integers_bools_and_nans(_: &Job) -> Check {

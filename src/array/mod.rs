@@ -10,6 +10,7 @@ mod blocks;
 mod counts;
 mod create;
 mod elementwise;
+pub mod fft;
 mod index;
 mod linalg;
 mod npy;

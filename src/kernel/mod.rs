@@ -13,6 +13,7 @@ pub(crate) mod contract;
 pub(crate) mod counts;
 mod cursor;
 pub(crate) mod elementwise;
+pub(crate) mod fft;
 pub(crate) mod fused;
 pub(crate) mod linalg;
 pub(crate) mod npy;

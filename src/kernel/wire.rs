@@ -3,8 +3,8 @@
 //! partials, write receipts.
 //!
 //! [`Element`] is any `Copy` type, so which element types can be sent is
-//! decided at run time, by type: the primitive numbers and `bool`, written
-//! little-endian. A value of any other type has no wire, and stays on the
+//! decided at run time, by type: the primitive numbers, `bool` and
+//! `Complex<f32/f64>`, written little-endian. A value of any other type has no wire, and stays on the
 //! rank that made it (the executor keeps its readers there).
 
 // Values cross ranks only in the `mpi` build; without it the wires are made
@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::exec::Wire;
 use crate::lock::lock;
 use ndarray::{Array, ArrayD, IxDyn};
+use num_complex::Complex;
 use std::any::{Any, TypeId};
 use std::marker::PhantomData;
 use std::path::PathBuf;
@@ -59,6 +60,12 @@ macro_rules! scalars {
             if t == TypeId::of::<bool>() {
                 return Some(f.call::<bool>());
             }
+            if t == TypeId::of::<Complex<f32>>() {
+                return Some(f.call::<Complex<f32>>());
+            }
+            if t == TypeId::of::<Complex<f64>>() {
+                return Some(f.call::<Complex<f64>>());
+            }
             None
         }
     };
@@ -75,6 +82,17 @@ impl Scalar for bool {
             [1] => Ok(true),
             [b] => Err(Error::internal(format!("a received bool of byte {b}"))),
         }
+    }
+}
+
+/// Complex numbers: the real part, then the imaginary part.
+impl<F: Scalar + num_traits::Float> Scalar for Complex<F> {
+    fn put(self, out: &mut Vec<u8>) {
+        self.re.put(out);
+        self.im.put(out);
+    }
+    fn get(input: &mut &[u8]) -> Result<Self> {
+        Ok(Complex::new(F::get(input)?, F::get(input)?))
     }
 }
 
@@ -388,6 +406,9 @@ mod tests {
         let back = round_trip(&*block_wire::<i16>().unwrap(), Arc::new(empty.clone()));
         assert_eq!(back.downcast_ref::<Block<i16>>().unwrap(), &empty);
         assert!(block_wire::<(f64, f64)>().is_none());
+        let z: Block<Complex<f32>> = array![Complex::new(1.5, -2.0)].into_dyn().into_shared();
+        let back = round_trip(&*block_wire::<Complex<f32>>().unwrap(), Arc::new(z.clone()));
+        assert_eq!(back.downcast_ref::<Block<Complex<f32>>>().unwrap(), &z);
         assert!(!is_scalar::<&'static str>() && is_scalar::<u128>());
     }
 
