@@ -56,8 +56,9 @@ mod view;
 #[allow(deprecated)]
 pub use array::select;
 pub use array::{
-    concatenate, full_like, ones_like, outer, random, stack, tensordot, where_cond, zeros_like,
-    BlockInfo, ChunkedArray, Dot, IntoOperand,
+    block, broadcast_arrays, concatenate, dstack, full_like, hstack, indices, meshgrid, ones_like,
+    outer, random, stack, tensordot, vstack, where_cond, zeros_like, BlockInfo, ChunkedArray, Dot,
+    Indexing, IntoOperand, PadMode,
 };
 pub use boundary::Boundary;
 pub use chunks::{ChunkSpec, Chunks};

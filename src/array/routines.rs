@@ -250,7 +250,12 @@ impl<T: Element> ChunkedArray<T, Ix2> {
     /// The elements for which `keep(j - i)`, zeros elsewhere: a mask made
     /// from the index with this array's chunks, zipped with it, so it fuses
     /// with what comes before and after.
-    fn keep_diagonals(&self, op: &'static str, k: isize, keep: fn(isize, isize) -> bool) -> Self
+    pub(super) fn keep_diagonals(
+        &self,
+        op: &'static str,
+        k: isize,
+        keep: fn(isize, isize) -> bool,
+    ) -> Self
     where
         T: Zero,
     {
@@ -317,9 +322,7 @@ fn like<T: Element, D: Dimension>(
     if let Op::Invalid(error) = &x.node.op {
         return x.failed(error.clone());
     }
-    let mut shape = D::zeros(x.ndim());
-    shape.slice_mut().copy_from_slice(x.shape());
-    make(shape, x.chunks().into()).unwrap_or_else(|error| x.failed(error))
+    make(x.raw_dim(), x.chunks().into()).unwrap_or_else(|error| x.failed(error))
 }
 
 /// An array of `x`'s shape and chunks with every element `value` (numpy's
