@@ -11,6 +11,7 @@ mod counts;
 mod create;
 mod diag;
 mod elementwise;
+mod gradient;
 mod grid;
 mod index;
 mod linalg;
@@ -27,6 +28,7 @@ mod scan;
 mod stack;
 mod take;
 mod views;
+mod windows;
 mod zarr;
 
 pub use blocks::BlockInfo;
