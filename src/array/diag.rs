@@ -213,8 +213,10 @@ impl<T: Element + Zero> ChunkedArray<T, Ix1> {
         let extra = k.unsigned_abs();
         // The vector, then |k| zeros: along rows (k >= 0, element (i, i + k)
         // is v[i]) or along columns (k < 0, element (j - k, j) is v[j]).
-        let zeros = ChunkedArray::<T, Ix1>::zeros(extra, extra.max(1))?;
-        let padded = concatenate(Axis(0), &[self, &zeros])?;
+        let padded = match extra {
+            0 => self.clone(),
+            _ => concatenate(Axis(0), &[self, &ChunkedArray::zeros(extra, extra)?])?,
+        };
         let n = padded.len();
         let line = padded.chunks().axis(0).clone();
         let grid = Chunks::from_axes(vec![line.clone(), line]);
