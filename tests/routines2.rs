@@ -15,25 +15,15 @@
 #[macro_use]
 mod common;
 
-use approx::assert_relative_eq;
-use common::assert_same;
+use approx::relative_eq;
+use common::{assert_same, usizes};
 use ndarray::{s, Array, ArrayD, ArrayView, Axis, Ix1, Ix2, IxDyn};
 use ndchunk::{ChunkSpec, ChunkedArray, Chunks, Error, Indexing, PadMode};
 use serde_json::Value;
 
 /// numpy's answers for the routine `name`.
 fn fixture(name: &str) -> Vec<Value> {
-    let all: Value = serde_json::from_str(include_str!("fixtures/routines2.json"))
-        .expect("routines2.json is JSON");
-    all[name].as_array().expect("a list of cases").clone()
-}
-
-fn usizes(v: &Value) -> Vec<usize> {
-    v.as_array()
-        .expect("a list")
-        .iter()
-        .map(|x| x.as_u64().expect("an unsigned integer") as usize)
-        .collect()
+    common::fixture_cases(include_str!("fixtures/routines2.json"), name)
 }
 
 fn ints(shape: &Value, values: &Value) -> ArrayD<i64> {
@@ -83,11 +73,58 @@ fn chunked<T: Copy + Send + Sync + 'static>(a: &ArrayD<T>) -> Vec<ChunkedArray<T
         .collect()
 }
 
+/// A case's arguments, for messages: everything but its values.
+fn describe(case: &Value) -> String {
+    let mut args = case.clone();
+    if let Some(map) = args.as_object_mut() {
+        map.retain(|key, _| !matches!(key.as_str(), "input" | "out"));
+    }
+    args.to_string()
+}
+
+/// Every case of `name`, its values read by `read`, on every chunking of
+/// its input: `run(case, x)` must give numpy's output as `compare` judges.
+fn check<T: Copy + Send + Sync + 'static>(
+    name: &str,
+    read: fn(&Value, &Value) -> ArrayD<T>,
+    compare: fn(&ArrayD<T>, &ArrayD<T>, &str),
+    run: impl Fn(&Value, ChunkedArray<T, IxDyn>) -> ArrayD<T>,
+) {
+    for case in fixture(name) {
+        let a = read(&case["shape"], &case["input"]);
+        let expected = read(&case["out_shape"], &case["out"]);
+        for x in chunked(&a) {
+            let what = format!("{name} {} on chunks {:?}", describe(&case), x.chunks());
+            compare(&run(&case, x), &expected, &what);
+        }
+    }
+}
+
+/// [`check`] of integer values, compared exactly.
+fn check_ints(name: &str, run: impl Fn(&Value, ChunkedArray<i64, IxDyn>) -> ArrayD<i64>) {
+    check(
+        name,
+        ints,
+        |got, expected, what| assert_same(got, expected, what),
+        run,
+    );
+}
+
+/// [`check`] of float values, compared to 1e-12.
+fn check_floats(name: &str, run: impl Fn(&Value, ChunkedArray<f64, IxDyn>) -> ArrayD<f64>) {
+    check(name, floats, assert_floats, run);
+}
+
+fn int(v: &Value) -> i64 {
+    v.as_i64().expect("an integer")
+}
+
 #[track_caller]
 fn assert_floats(got: &ArrayD<f64>, expected: &ArrayD<f64>, what: &str) {
     assert_eq!(got.shape(), expected.shape(), "shape of {what}");
-    for (g, e) in got.iter().zip(expected) {
-        assert_relative_eq!(*g, *e, max_relative = 1e-12, epsilon = 1e-12);
+    let close = |(g, e): (&f64, &f64)| relative_eq!(*g, *e, max_relative = 1e-12, epsilon = 1e-12);
+    if let Some(i) = got.iter().zip(expected).position(|pair| !close(pair)) {
+        panic!("{what}: element {i} (C order) differs\ngot:      {got:?}\nexpected: {expected:?}");
     }
 }
 
@@ -119,39 +156,25 @@ fn pad_mode<T: Copy>(name: &str, value: T) -> PadMode<T> {
     }
 }
 
+/// A pad case's widths.
+fn widths(case: &Value) -> Vec<(usize, usize)> {
+    let pairs = case["widths"].as_array().expect("a list of pairs");
+    pairs
+        .iter()
+        .map(|w| (int(&w[0]) as usize, int(&w[1]) as usize))
+        .collect()
+}
+
 #[test]
 fn pad_matches_numpy() {
-    for case in fixture("pad") {
-        let widths: Vec<(usize, usize)> = case["widths"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|w| {
-                (
-                    w[0].as_u64().unwrap() as usize,
-                    w[1].as_u64().unwrap() as usize,
-                )
-            })
-            .collect();
-        let mode = case["mode"].as_str().unwrap();
-        let value = float(&case["value"]);
-        let what = format!("pad({widths:?}, {mode}) of shape {}", case["shape"]);
-        if case["kind"] == "int" {
-            let a = ints(&case["shape"], &case["input"]);
-            let expected = ints(&case["out_shape"], &case["out"]);
-            for x in chunked(&a) {
-                let got = x.pad(&widths, pad_mode(mode, value as i64)).unwrap();
-                assert_same(&got.compute().unwrap(), &expected, &what);
-            }
-        } else {
-            let a = floats(&case["shape"], &case["input"]);
-            let expected = floats(&case["out_shape"], &case["out"]);
-            for x in chunked(&a) {
-                let got = x.pad(&widths, pad_mode(mode, value)).unwrap();
-                assert_floats(&got.compute().unwrap(), &expected, &what);
-            }
-        }
-    }
+    check_ints("pad", |case, x| {
+        let mode = pad_mode(case["mode"].as_str().unwrap(), float(&case["value"]) as i64);
+        x.pad(&widths(case), mode).unwrap().compute().unwrap()
+    });
+    check_floats("pad_float", |case, x| {
+        let mode = pad_mode(case["mode"].as_str().unwrap(), float(&case["value"]));
+        x.pad(&widths(case), mode).unwrap().compute().unwrap()
+    });
 }
 
 #[test]
@@ -198,52 +221,31 @@ fn pad_rejects_bad_arguments() {
 
 #[test]
 fn rot90_matches_numpy() {
-    for case in fixture("rot90") {
-        let a = ints(&case["shape"], &case["input"]);
-        let expected = ints(&case["out_shape"], &case["out"]);
-        let k = case["k"].as_i64().unwrap() as i32;
+    check_ints("rot90", |case, x| {
         let axes = usizes(&case["axes"]);
-        let what = format!("rot90({k}, {axes:?}) of shape {:?}", a.shape());
-        for x in chunked(&a) {
-            let got = x.rot90(k, (axes[0], axes[1])).unwrap().compute().unwrap();
-            assert_same(&got, &expected, &what);
-        }
-    }
+        let k = int(&case["k"]) as i32;
+        x.rot90(k, (axes[0], axes[1])).unwrap().compute().unwrap()
+    });
 }
 
 #[test]
 fn tile_matches_numpy() {
-    for case in fixture("tile") {
-        let a = ints(&case["shape"], &case["input"]);
-        let expected = ints(&case["out_shape"], &case["out"]);
-        let reps = usizes(&case["reps"]);
-        let what = format!("tile({reps:?}) of shape {:?}", a.shape());
-        for x in chunked(&a) {
-            assert_same(&x.tile(&reps).unwrap().compute().unwrap(), &expected, &what);
-        }
-    }
+    check_ints("tile", |case, x| {
+        x.tile(&usizes(&case["reps"])).unwrap().compute().unwrap()
+    });
 }
 
 #[test]
 fn repeat_matches_numpy() {
-    for case in fixture("repeat") {
-        let a = ints(&case["shape"], &case["input"]);
-        let expected = ints(&case["out_shape"], &case["out"]);
-        let (r, axis) = (
-            case["repeats"].as_u64().unwrap() as usize,
-            case["axis"].as_u64().unwrap() as usize,
-        );
-        let what = format!("repeat({r}, Axis({axis})) of shape {:?}", a.shape());
-        for x in chunked(&a) {
-            let got = x.repeat(r, Axis(axis)).unwrap().compute().unwrap();
-            assert_same(&got, &expected, &what);
-            assert_same(
-                &x.ravel().compute().unwrap().into_dyn(),
-                &Array::from_iter(a.iter().copied()).into_dyn(),
-                "ravel",
-            );
-        }
-    }
+    check_ints("repeat", |case, x| {
+        let axis = Axis(int(&case["axis"]) as usize);
+        let ravelled = Array::from_iter(x.compute().unwrap().iter().copied());
+        assert_eq!(x.ravel().compute().unwrap(), ravelled, "ravel");
+        x.repeat(int(&case["repeats"]) as usize, axis)
+            .unwrap()
+            .compute()
+            .unwrap()
+    });
 }
 
 #[test]
@@ -271,17 +273,13 @@ fn reduction(name: &str) -> fn(ArrayView<'_, f64, IxDyn>) -> f64 {
 
 #[test]
 fn coarsen_matches_numpy() {
-    for case in fixture("coarsen") {
-        let a = floats(&case["shape"], &case["input"]);
-        let expected = floats(&case["out_shape"], &case["out"]);
-        let factors = usizes(&case["factors"]);
-        let name = case["reduction"].as_str().unwrap();
-        let what = format!("coarsen({name}, {factors:?}) of shape {:?}", a.shape());
-        for x in chunked(&a) {
-            let got = x.coarsen(reduction(name), &factors).unwrap();
-            assert_floats(&got.compute().unwrap(), &expected, &what);
-        }
-    }
+    check_floats("coarsen", |case, x| {
+        let f = reduction(case["reduction"].as_str().unwrap());
+        x.coarsen(f, &usizes(&case["factors"]))
+            .unwrap()
+            .compute()
+            .unwrap()
+    });
 }
 
 #[test]
@@ -307,20 +305,11 @@ fn coarsen_rejects_bad_factors() {
 
 #[test]
 fn sliding_window_view_matches_numpy() {
-    for case in fixture("sliding_window_view") {
-        let a = ints(&case["shape"], &case["input"]);
-        let expected = ints(&case["out_shape"], &case["out"]);
-        let window = usizes(&case["window"]);
+    check_ints("sliding_window_view", |case, x| {
         let axes = (!case["axes"].is_null()).then(|| usizes(&case["axes"]));
-        let what = format!(
-            "sliding_window_view({window:?}, {axes:?}) of {:?}",
-            a.shape()
-        );
-        for x in chunked(&a) {
-            let got = x.sliding_window_view(&window, axes.as_deref()).unwrap();
-            assert_same(&got.compute().unwrap(), &expected, &what);
-        }
-    }
+        let windows = x.sliding_window_view(&usizes(&case["window"]), axes.as_deref());
+        windows.unwrap().compute().unwrap()
+    });
 }
 
 #[test]
@@ -457,61 +446,37 @@ fn block_matches_numpy() {
 
 #[test]
 fn diag_matches_numpy() {
-    for case in fixture("diag") {
-        let a = ints(&case["shape"], &case["input"]);
-        let expected = ints(&case["out_shape"], &case["out"]);
-        let k = case["k"].as_i64().unwrap() as isize;
-        let what = format!("diag({k}) of shape {:?}", a.shape());
-        for x in chunked(&a) {
-            let got = match a.ndim() {
-                1 => {
-                    let v = x.into_dimensionality::<Ix1>().unwrap();
-                    v.diag(k).unwrap().compute().unwrap().into_dyn()
-                }
-                _ => {
-                    let m = x.into_dimensionality::<Ix2>().unwrap();
-                    m.diag(k).unwrap().compute().unwrap().into_dyn()
-                }
-            };
-            assert_same(&got, &expected, &what);
+    check_ints("diag", |case, x| {
+        let k = int(&case["k"]) as isize;
+        match x.ndim() {
+            1 => {
+                let v = x.into_dimensionality::<Ix1>().unwrap();
+                v.diag(k).unwrap().compute().unwrap().into_dyn()
+            }
+            _ => {
+                let m = x.into_dimensionality::<Ix2>().unwrap();
+                m.diag(k).unwrap().compute().unwrap().into_dyn()
+            }
         }
-    }
+    });
 }
 
 #[test]
 fn diagonal_matches_numpy() {
-    for case in fixture("diagonal") {
-        let a = ints(&case["shape"], &case["input"]);
-        let expected = ints(&case["out_shape"], &case["out"]);
-        let offset = case["offset"].as_i64().unwrap() as isize;
-        let (a1, a2) = (
-            case["axis1"].as_u64().unwrap() as usize,
-            case["axis2"].as_u64().unwrap() as usize,
-        );
-        let what = format!("diagonal({offset}, {a1}, {a2}) of shape {:?}", a.shape());
-        for x in chunked(&a) {
-            let got = x.diagonal(offset, a1, a2).unwrap().compute().unwrap();
-            assert_same(&got, &expected, &what);
-        }
-    }
+    check_ints("diagonal", |case, x| {
+        let offset = int(&case["offset"]) as isize;
+        let (a1, a2) = (int(&case["axis1"]) as usize, int(&case["axis2"]) as usize);
+        x.diagonal(offset, a1, a2).unwrap().compute().unwrap()
+    });
 }
 
 #[test]
 fn trace_matches_numpy() {
-    for case in fixture("trace") {
-        let a = floats(&case["shape"], &case["input"]);
-        let expected = floats(&case["out_shape"], &case["out"]);
-        let offset = case["offset"].as_i64().unwrap() as isize;
-        for x in chunked(&a) {
-            let x = x.into_dimensionality::<Ix2>().unwrap();
-            let got = x.trace(offset).unwrap().compute().unwrap().into_dyn();
-            assert_floats(
-                &got,
-                &expected,
-                &format!("trace({offset}) of {:?}", a.shape()),
-            );
-        }
-    }
+    check_floats("trace", |case, x| {
+        let m = x.into_dimensionality::<Ix2>().unwrap();
+        let t = m.trace(int(&case["offset"]) as isize).unwrap();
+        t.compute().unwrap().into_dyn()
+    });
 }
 
 #[test]
@@ -594,19 +559,12 @@ fn indices_matches_numpy() {
 
 #[test]
 fn gradient_matches_numpy() {
-    for case in fixture("gradient") {
-        let a = floats(&case["shape"], &case["input"]);
-        let expected = floats(&case["out_shape"], &case["out"]);
-        let spacing = float(&case["spacing"]);
-        let axis = case["axis"].as_u64().unwrap() as usize;
-        let what = format!("gradient({spacing}, Axis({axis})) of {:?}", a.shape());
-        for x in chunked(&a) {
-            let got = x.gradient(spacing, Axis(axis)).unwrap();
-            assert_eq!(got.chunks(), x.chunks(), "{what} keeps the chunks");
-            // The same operations as numpy's, so the same bits.
-            assert_same(&got.compute().unwrap(), &expected, &what);
-        }
-    }
+    check_floats("gradient", |case, x| {
+        let axis = Axis(int(&case["axis"]) as usize);
+        let got = x.gradient(float(&case["spacing"]), axis).unwrap();
+        assert_eq!(got.chunks(), x.chunks(), "gradient keeps the chunks");
+        got.compute().unwrap()
+    });
     let x = ChunkedArray::<f64, _>::zeros((1, 4), 1).unwrap();
     assert_names(x.gradient(1.0, Axis(0)), "axis");
     assert_names(x.gradient(1.0, Axis(2)), "axis");

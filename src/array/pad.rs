@@ -225,6 +225,9 @@ impl<T: Element + NumCast> ChunkedArray<T, IxDyn> {
                 let edge = self.edge(k, side).broadcast(shape);
                 let (end, w) = (end.to_f64(), width as f64);
                 let fractional = fractional::<T>();
+                // Primitive numbers always convert to and from f64 here (a
+                // ramp value lies between two values of T): the fallbacks to
+                // the edge value only keep the closure total.
                 let ramp = edge.binary(&positions, "pad", None, move |edge, i| {
                     let (Some(start), Some(stop)) = (end, edge.to_f64()) else {
                         return edge;
