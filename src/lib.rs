@@ -76,8 +76,8 @@ pub mod prelude {
     pub use crate::io::{zarr_attributes, Codec, StoreElement, Written, ZarrFormat, ZarrOptions};
     pub use crate::{
         compute, concatenate, full_like, ones_like, outer, stack, tensordot, where_cond,
-        zeros_like, BlockInfo, Boundary, ChunkSpec, ChunkedArray, Chunks, Compute, Error, Observer,
-        Options, Scheduler,
+        zeros_like, BlockInfo, Boundary, ChunkSpec, ChunkedArray, Chunks, Compute, Error, Indexing,
+        Observer, Options, PadMode, Scheduler,
     };
     pub use ndarray::{
         array, s, Array, Array0, Array1, Array2, ArrayD, Axis, Ix0, Ix1, Ix2, Ix3, Ix4, IxDyn,

@@ -75,9 +75,13 @@ use std::sync::Arc;
 /// for several results sharing their work). The methods below come in groups:
 /// creating arrays; shape, chunks and computing; elementwise operations;
 /// reductions; views and slicing; selecting along an axis; rechunking and
-/// reshaping; numpy routines (rearranging, matrices from the index, float
-/// routines, differences); block functions; stencils; linear algebra; scans;
-/// counts.
+/// reshaping; numpy routines (rearranging, rot90/tile/repeat, stacking,
+/// padding, diagonals, windows, matrices from the index, float routines,
+/// differences and gradients); block functions; stencils; linear algebra;
+/// scans; counts. Routines joining several arrays or making grids are free
+/// functions: [`concatenate`](crate::concatenate), [`vstack`](crate::vstack),
+/// [`block`](crate::block), [`broadcast_arrays`](crate::broadcast_arrays),
+/// [`meshgrid`](crate::meshgrid), [`indices`](crate::indices) ...
 ///
 /// `T` is the element type, `D` the dimensionality (`Ix1`, `Ix2`, ... or `IxDyn`),
 /// as in ndarray.

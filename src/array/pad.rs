@@ -5,7 +5,7 @@
 //! input blocks it reads.
 
 use super::{concatenate, ChunkedArray};
-use crate::chunks::AxisChunks;
+use crate::chunks::{AxisChunks, Chunks};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use ndarray::{Axis, Dimension, IxDyn, Slice};
@@ -215,8 +215,7 @@ impl<T: Element + NumCast> ChunkedArray<T, IxDyn> {
                 };
                 let mut ramp_shape = vec![1; shape.len()];
                 ramp_shape[k] = width;
-                let ramp_chunks =
-                    crate::Chunks::single(&ramp_shape).with_axis(k, chunks.axis(k).clone());
+                let ramp_chunks = Chunks::single(&ramp_shape).with_axis(k, chunks.axis(k).clone());
                 let positions = ChunkedArray::<usize, IxDyn>::from_fn(
                     ramp_shape,
                     &ramp_chunks,

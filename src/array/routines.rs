@@ -3,7 +3,9 @@
 //! fuse and cull like any other node: `flip`, `roll`, `moveaxis`,
 //! `expand_dims`; `eye`, `identity`, `tri`, `tril`, `triu` and the `*_like`
 //! constructors; `round`, `nan_to_num`, `isclose`, `allclose`, `ediff1d`,
-//! `outer`.
+//! `outer`. More routines live in files by theme: `pad.rs`, `rearrange.rs`
+//! (rot90, tile, repeat, ravel), `stack.rs`, `diag.rs`, `grid.rs`,
+//! `windows.rs` (coarsen, sliding windows) and `gradient.rs`.
 
 use super::{concatenate, ChunkedArray};
 use crate::chunks::ChunkSpec;
