@@ -8,7 +8,7 @@ use crate::element::{Accumulate, Element};
 use crate::error::{Error, Result};
 use crate::kernel::blocks::BlockFn;
 use crate::kernel::Block;
-use ndarray::{Array, Axis, Dimension, Ix0, Ix1, Ix2, IxDyn, RemoveAxis, Slice};
+use ndarray::{Array, Axis, Ix0, Ix1, Ix2, IxDyn, RemoveAxis, Slice};
 use num_traits::Zero;
 use std::sync::Arc;
 
@@ -143,13 +143,23 @@ impl<T: Element, D: RemoveAxis> ChunkedArray<T, D> {
             order.extend([axis1, axis2]);
             let square = square.permuted_axes(order);
             let last = others.len();
-            let out_shape = &square.shape()[..=last];
-            Ok(Array::from_shape_fn(IxDyn(out_shape), |at| {
-                let mut from = at.slice().to_vec();
-                from.push(at[last]);
-                square[IxDyn(&from)]
-            })
-            .into_shared())
+            if piece.len == 0 {
+                let shape = IxDyn(&square.shape()[..=last]);
+                return Ok(Array::from_shape_vec(shape, vec![])
+                    .map_err(|e| Error::internal(format!("empty diagonal: {e}")))?
+                    .into_shared());
+            }
+            // Element t of the diagonal, for every index of the other axes.
+            let diagonal: Vec<_> = (0..piece.len)
+                .map(|t| {
+                    square
+                        .index_axis(Axis(last + 1), t)
+                        .index_axis_move(Axis(last), t)
+                })
+                .collect();
+            ndarray::stack(Axis(last), &diagonal)
+                .map(|d| d.into_shared())
+                .map_err(|e| Error::internal(format!("diagonal block: {e}")))
         };
         let kernel = BlockFn::new("diagonal", chunks, reads, compute)
             .keyed(format!("diagonal({offset}, {axis1}, {axis2})"));
