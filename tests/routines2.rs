@@ -569,3 +569,82 @@ fn gradient_matches_numpy() {
     assert_names(x.gradient(1.0, Axis(0)), "axis");
     assert_names(x.gradient(1.0, Axis(2)), "axis");
 }
+
+// ---------------------------------------------------------------------------
+// static dimension types
+// ---------------------------------------------------------------------------
+
+#[test]
+fn static_ranks_give_what_dynamic_ranks_give() {
+    let a = Array::from_shape_fn((3, 4, 2), |(i, j, k)| (i * 8 + j * 2 + k) as f64);
+    let x = ChunkedArray::from_array(a.clone(), (2, 3, 1)).unwrap();
+    let d = x.clone().into_dyn();
+    let same = |s: ndarray::Array3<f64>, d: ArrayD<f64>, what: &str| {
+        assert_same(&s.into_dyn(), &d, what);
+    };
+    same(
+        x.pad(&[(1, 2)], PadMode::Wrap).unwrap().compute().unwrap(),
+        d.pad(&[(1, 2)], PadMode::Wrap).unwrap().compute().unwrap(),
+        "pad",
+    );
+    same(
+        x.rot90(1, (2, 0)).unwrap().compute().unwrap(),
+        d.rot90(1, (2, 0)).unwrap().compute().unwrap(),
+        "rot90",
+    );
+    same(
+        x.repeat(2, Axis(1)).unwrap().compute().unwrap(),
+        d.repeat(2, Axis(1)).unwrap().compute().unwrap(),
+        "repeat",
+    );
+    same(
+        x.gradient(0.5, Axis(1)).unwrap().compute().unwrap(),
+        d.gradient(0.5, Axis(1)).unwrap().compute().unwrap(),
+        "gradient",
+    );
+    same(
+        x.coarsen(|w| w.sum(), &[3, 2, 1])
+            .unwrap()
+            .compute()
+            .unwrap(),
+        d.coarsen(|w| w.sum(), &[3, 2, 1])
+            .unwrap()
+            .compute()
+            .unwrap(),
+        "coarsen",
+    );
+    let diagonal: ndarray::Array2<f64> = x.diagonal(1, 0, 1).unwrap().compute().unwrap();
+    assert_same(
+        &diagonal.into_dyn(),
+        &d.diagonal(1, 0, 1).unwrap().compute().unwrap(),
+        "diagonal",
+    );
+}
+
+#[test]
+fn a_corner_of_a_routine_computes_a_corner_of_its_input() {
+    // A corner of each routine's result must cost a few of the tasks of
+    // the whole (which draws all 100 blocks of the input).
+    let rng = ndchunk::random::Rng::seed(11);
+    let x = rng.standard_normal((10_000, 10_000), (1000, 1000)).unwrap();
+    let d = x.clone().into_dyn();
+    let corner = |y: ChunkedArray<f64, IxDyn>, what: &str| {
+        let top = y.slice_axis(Axis(0), (..3).into());
+        let tasks = top.slice_axis(Axis(1), (..3).into()).num_tasks().unwrap();
+        let all = y.num_tasks().unwrap();
+        assert!(
+            tasks <= 30 && 10 * tasks < all,
+            "{what}: {tasks} of {all} tasks"
+        );
+    };
+    corner(d.tile(&[2, 2]).unwrap(), "tile");
+    corner(d.repeat(3, Axis(1)).unwrap(), "repeat");
+    corner(d.gradient(1.0, Axis(0)).unwrap(), "gradient");
+    corner(d.coarsen(|w| w.sum(), &[2, 5]).unwrap(), "coarsen");
+    corner(d.rot90(1, (0, 1)).unwrap(), "rot90");
+    corner(
+        d.sliding_window_view(&[2, 2], None).unwrap(),
+        "sliding_window_view",
+    );
+    corner(d.pad(&[(1, 1)], PadMode::Symmetric).unwrap(), "pad");
+}

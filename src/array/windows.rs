@@ -138,9 +138,11 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// w]` being `x[.., i + w, ..]`. An axis may be given twice, as in
     /// numpy.
     ///
-    /// Made of `window` slices stacked along a new axis, so the new axes
-    /// come in blocks of one element and each output block is one input
-    /// block, shifted (rechunk the result to merge them). A window of zero
+    /// Made of `window` slices stacked along a new axis, each cut as the
+    /// array is (so a shifted slice's block is copied from two input
+    /// blocks): the sliding axes keep the array's blocks and the new axes
+    /// come in blocks of one element (rechunk the result to merge them),
+    /// and a slice of the result computes only the blocks it reads. A window of zero
     /// elements gives an empty result. Errors naming the argument:
     /// `window_shape` and `axes` of different lengths (or `window_shape`
     /// not one per axis), an axis out of range, a window longer than its
@@ -203,8 +205,15 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
                     .map_err(|e| Error::internal(e.to_string()))?;
                 ChunkedArray::from_array(empty, 1)?
             } else {
+                // Shifted slices, all cut as the first one (the array's
+                // blocks): left cut where they fall, their blocks would
+                // refine each other into slivers.
+                let first = out.slice_axis(Axis(k), Slice::from(..n - w + 1));
                 let shifted: Vec<ChunkedArray<T, IxDyn>> = (0..w)
-                    .map(|j| out.slice_axis(Axis(k), Slice::from(j..j + n - w + 1)))
+                    .map(|j| {
+                        let slice = out.slice_axis(Axis(k), Slice::from(j..j + n - w + 1));
+                        slice.rechunk(first.chunks())
+                    })
                     .collect();
                 stack(Axis(end), &shifted.iter().collect::<Vec<_>>())?.into_dyn()
             };
