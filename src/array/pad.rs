@@ -45,7 +45,8 @@ pub enum PadMode<T> {
     /// value excluded: before the array, padded element `i` of `w` is
     /// `v + i * ((edge - v) / w)`, computed in `f64` as numpy's `linspace`
     /// does, then converted to `T`, rounding down for integer types as
-    /// numpy does (after the array, the mirror image).
+    /// numpy does (after the array, the mirror image). numpy computes the
+    /// ramp of an `f32` array in `f32`, so there the last bit may differ.
     LinearRamp(T),
 }
 
