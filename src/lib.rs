@@ -58,8 +58,9 @@ mod view;
 #[allow(deprecated)]
 pub use array::select;
 pub use array::{
-    concatenate, fft, full_like, ones_like, outer, random, stack, tensordot, where_cond,
-    zeros_like, BlockInfo, ChunkedArray, Dot, IntoOperand,
+    block, broadcast_arrays, concatenate, dstack, fft, full_like, hstack, indices, meshgrid,
+    ones_like, outer, random, stack, tensordot, vstack, where_cond, zeros_like, BlockInfo,
+    ChunkedArray, Dot, Indexing, IntoOperand, PadMode,
 };
 pub use boundary::Boundary;
 pub use chunks::{ChunkSpec, Chunks};
@@ -77,8 +78,8 @@ pub mod prelude {
     pub use crate::io::{zarr_attributes, Codec, StoreElement, Written, ZarrFormat, ZarrOptions};
     pub use crate::{
         compute, concatenate, full_like, ones_like, outer, stack, tensordot, where_cond,
-        zeros_like, BlockInfo, Boundary, ChunkSpec, ChunkedArray, Chunks, Compute, Error, Observer,
-        Options, Scheduler,
+        zeros_like, BlockInfo, Boundary, ChunkSpec, ChunkedArray, Chunks, Compute, Error, Indexing,
+        Observer, Options, PadMode, Scheduler,
     };
     pub use ndarray::{
         array, s, Array, Array0, Array1, Array2, ArrayD, Axis, Ix0, Ix1, Ix2, Ix3, Ix4, IxDyn,

@@ -25,9 +25,14 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
 
     /// The shape as `D`'s pattern: `(rows, cols)` for a 2-D array.
     pub fn dim(&self) -> D::Pattern {
+        self.raw_dim().into_pattern()
+    }
+
+    /// The shape as a `D` (as ndarray's `raw_dim()`).
+    pub(crate) fn raw_dim(&self) -> D {
         let mut dim = D::zeros(self.ndim());
         dim.slice_mut().copy_from_slice(self.shape());
-        dim.into_pattern()
+        dim
     }
 
     /// Number of axes.

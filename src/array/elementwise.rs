@@ -404,6 +404,7 @@ impl<T: Element + ScalarOperand, D: Dimension> IntoOperand<T, D> for T {
 /// assert_eq!(relu.compute()?, array![0.0, 0.0, 0.0, 1.0, 2.0]);
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
+#[doc(alias = "where")]
 pub fn where_cond<T: Element, D: Dimension>(
     cond: &ChunkedArray<bool, D>,
     a: impl IntoOperand<T, D>,

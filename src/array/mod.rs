@@ -9,29 +9,39 @@ mod basics;
 mod blocks;
 mod counts;
 mod create;
+mod diag;
 mod elementwise;
 pub mod fft;
+mod gradient;
+mod grid;
 mod index;
 mod linalg;
 mod npy;
 mod ops;
 mod overlap;
+mod pad;
 pub mod random;
+mod rearrange;
 mod reduce;
 mod reshape;
 mod routines;
 mod scan;
+mod stack;
 mod take;
 mod views;
+mod windows;
 mod zarr;
 
 pub use blocks::BlockInfo;
 #[allow(deprecated)]
 pub use elementwise::select;
 pub use elementwise::{where_cond, IntoOperand};
+pub use grid::{broadcast_arrays, indices, meshgrid, Indexing};
 pub use linalg::{tensordot, Dot};
+pub use pad::PadMode;
 pub use reshape::{concatenate, stack};
 pub use routines::{full_like, ones_like, outer, zeros_like};
+pub use stack::{block, dstack, hstack, vstack};
 
 use crate::chunks::Chunks;
 use crate::compute::Compute;
@@ -66,9 +76,13 @@ use std::sync::Arc;
 /// for several results sharing their work). The methods below come in groups:
 /// creating arrays; shape, chunks and computing; elementwise operations;
 /// reductions; views and slicing; selecting along an axis; rechunking and
-/// reshaping; numpy routines (rearranging, matrices from the index, float
-/// routines, differences); block functions; stencils; linear algebra; scans;
-/// counts.
+/// reshaping; numpy routines (rearranging, rot90/tile/repeat, stacking,
+/// padding, diagonals, windows, matrices from the index, float routines,
+/// differences and gradients); block functions; stencils; linear algebra;
+/// scans; counts. Routines joining several arrays or making grids are free
+/// functions: [`concatenate`](crate::concatenate), [`vstack`](crate::vstack),
+/// [`block`](crate::block), [`broadcast_arrays`](crate::broadcast_arrays),
+/// [`meshgrid`](crate::meshgrid), [`indices`](crate::indices) ...
 ///
 /// `T` is the element type, `D` the dimensionality (`Ix1`, `Ix2`, ... or `IxDyn`),
 /// as in ndarray.

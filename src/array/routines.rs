@@ -3,7 +3,9 @@
 //! fuse and cull like any other node: `flip`, `roll`, `moveaxis`,
 //! `expand_dims`; `eye`, `identity`, `tri`, `tril`, `triu` and the `*_like`
 //! constructors; `round`, `nan_to_num`, `isclose`, `allclose`, `ediff1d`,
-//! `outer`.
+//! `outer`. More routines live in files by theme: `pad.rs`, `rearrange.rs`
+//! (rot90, tile, repeat, ravel), `stack.rs`, `diag.rs`, `grid.rs`,
+//! `windows.rs` (coarsen, sliding windows) and `gradient.rs`.
 
 use super::{concatenate, ChunkedArray};
 use crate::chunks::ChunkSpec;
@@ -250,7 +252,12 @@ impl<T: Element> ChunkedArray<T, Ix2> {
     /// The elements for which `keep(j - i)`, zeros elsewhere: a mask made
     /// from the index with this array's chunks, zipped with it, so it fuses
     /// with what comes before and after.
-    fn keep_diagonals(&self, op: &'static str, k: isize, keep: fn(isize, isize) -> bool) -> Self
+    pub(super) fn keep_diagonals(
+        &self,
+        op: &'static str,
+        k: isize,
+        keep: fn(isize, isize) -> bool,
+    ) -> Self
     where
         T: Zero,
     {
@@ -317,9 +324,7 @@ fn like<T: Element, D: Dimension>(
     if let Op::Invalid(error) = &x.node.op {
         return x.failed(error.clone());
     }
-    let mut shape = D::zeros(x.ndim());
-    shape.slice_mut().copy_from_slice(x.shape());
-    make(shape, x.chunks().into()).unwrap_or_else(|error| x.failed(error))
+    make(x.raw_dim(), x.chunks().into()).unwrap_or_else(|error| x.failed(error))
 }
 
 /// An array of `x`'s shape and chunks with every element `value` (numpy's

@@ -356,3 +356,19 @@ pub fn partition(n: usize) -> proptest::strategy::BoxedStrategy<Vec<usize>> {
         })
         .boxed()
 }
+
+/// The cases of routine `name` in a fixture's JSON (numpy's answers,
+/// written by a script in `tests/fixtures`).
+pub fn fixture_cases(json: &str, name: &str) -> Vec<serde_json::Value> {
+    let all: serde_json::Value = serde_json::from_str(json).expect("the fixture is JSON");
+    all[name].as_array().expect("a list of cases").clone()
+}
+
+/// A JSON list of unsigned integers.
+pub fn usizes(v: &serde_json::Value) -> Vec<usize> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|x| x.as_u64().expect("an unsigned integer") as usize)
+        .collect()
+}
