@@ -1,0 +1,89 @@
+//! Choosing among `n` items: with replacement each element draws its own
+//! index (by inverse CDF when the items have probabilities); without
+//! replacement, and for permutations, an exponential race decides the whole
+//! selection at once.
+
+use super::random::{sample_at, Sequence};
+use rand::distr::{Distribution, StandardUniform};
+use rand::Rng;
+use rand_distr::Exp1;
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// Item indices drawn with the probabilities whose cumulative sums are
+/// `cdf` (normalized so that the last is 1): numpy's `searchsorted(cdf, u,
+/// side="right")` of a uniform `u` in `[0, 1)`. An item of probability 0
+/// has an empty interval and is never drawn.
+#[derive(Clone)]
+pub(crate) struct InverseCdf {
+    cdf: Arc<[f64]>,
+}
+
+impl InverseCdf {
+    /// The sampler of probabilities `p` (non-negative, with a positive sum).
+    pub fn new(p: &[f64]) -> Self {
+        let mut total = 0.0;
+        let mut cdf: Vec<f64> = p
+            .iter()
+            .map(|&q| {
+                total += q;
+                total
+            })
+            .collect();
+        cdf.iter_mut().for_each(|c| *c /= total);
+        InverseCdf { cdf: cdf.into() }
+    }
+}
+
+impl Distribution<i64> for InverseCdf {
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> i64 {
+        let u: f64 = StandardUniform.sample(rng);
+        // Rounding can leave the last sum just below 1: stay on the items.
+        let i = self.cdf.partition_point(|&c| c <= u);
+        i.min(self.cdf.len() - 1) as i64
+    }
+}
+
+/// The first `k` items of the `draw`-th selection of `key` among `n` items
+/// (`weights` of length `n`, or all 1), in the order chosen, without
+/// replacement: item `j` gets the key `E_j / w_j`, with `E_j` the standard
+/// exponential of element `j` of the draw (rand_distr's `Exp1` on its
+/// sequence), and the items with the `k` smallest keys win, smallest first
+/// (ties, of probability ~n²/2^53, go to the lower index).
+///
+/// Exponential clocks racing at rates `w_j` finish in the order of
+/// sequential weighted sampling without replacement (Efraimidis and
+/// Spirakis, 2006), so the first `k` winners are numpy's
+/// `choice(n, k, replace=False, p=w/sum(w))` in distribution, and with
+/// equal weights the whole order is a uniform permutation.
+///
+/// The race needs every key at once: it holds `16 n` bytes while it runs,
+/// the keys computed in parallel, then an O(n) selection and a sort of the
+/// `k` winners. The caller checks `k <= n` and, with weights, that at least
+/// `k` are positive (an item of weight 0 never finishes).
+pub(crate) fn race(
+    key: [u32; 2],
+    draw: u32,
+    n: usize,
+    weights: Option<&[f64]>,
+    k: usize,
+) -> Vec<i64> {
+    if k == 0 {
+        return Vec::new();
+    }
+    let exp = Sequence(Exp1);
+    let mut keys: Vec<(f64, usize)> = (0..n)
+        .into_par_iter()
+        .map(|j| {
+            let e: f64 = sample_at(&exp, key, draw, j as u64);
+            (weights.map_or(e, |w| e / w[j]), j)
+        })
+        .collect();
+    let order = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    if k < n {
+        keys.select_nth_unstable_by(k - 1, order);
+        keys.truncate(k);
+    }
+    keys.par_sort_unstable_by(order);
+    keys.into_iter().map(|(_, j)| j as i64).collect()
+}
