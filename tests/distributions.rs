@@ -14,7 +14,7 @@ mod stats;
 use ndarray::{s, Array1, Ix1, Ix2};
 use ndchunk::element::Element;
 use ndchunk::random::Rng;
-use ndchunk::{ChunkedArray, Error, Result};
+use ndchunk::{ChunkedArray, Error, Options, Result, Scheduler};
 use stats::{
     assert_moments, beta_i, chi_square, chi_square_critical, gamma_p, ks, ks_critical, ln_gamma,
     phi,
@@ -294,6 +294,21 @@ fn choice_with_replacement_matches_its_probabilities() {
     assert_chi_square("choice(7)", &counts, &[1.0 / 7.0; 7]);
 }
 
+#[test]
+fn choices_of_other_probabilities_are_not_merged() {
+    // The same seed and draw: computed together, equal labels would make
+    // the two arrays one.
+    let draw = |p: &[f64]| {
+        Rng::seed(41)
+            .choice(2, 10_000, 1000, true, Some(p))
+            .unwrap()
+    };
+    let (a, b) = (draw(&[0.9, 0.1]), draw(&[0.1, 0.9]));
+    let (a, b) = ndchunk::compute((&a.sum(), &b.sum())).unwrap();
+    let (a, b) = (a.into_scalar(), b.into_scalar());
+    assert!(a < 1500 && b > 8500, "ones drawn: {a} and {b} of 10000");
+}
+
 /// Sorted and deduplicated.
 fn distinct(mut v: Vec<i64>) -> Vec<i64> {
     v.sort_unstable();
@@ -395,8 +410,9 @@ fn choice_from_picks_the_items_of_choice() {
 const SHAPE: (usize, usize) = (120, 90);
 
 /// The array `make` draws from a fresh `Rng::seed(37)` is the same whole,
-/// in small odd blocks and in tall thin ones, and a strided slice of it
-/// reads the same values as the slice of the whole.
+/// in small odd blocks and in tall thin ones, on one thread, three or the
+/// synchronous scheduler, and a strided slice of it reads the same values
+/// as the slice of the whole.
 fn same_everywhere<T: Element + PartialEq + Debug>(
     what: &str,
     make: impl Fn(&Rng, (usize, usize)) -> Result<ChunkedArray<T, Ix2>>,
@@ -408,6 +424,15 @@ fn same_everywhere<T: Element + PartialEq + Debug>(
         assert_eq!(x.compute().unwrap(), whole, "{what}: chunks {chunks:?}");
         let part = x.slice(s![5..100;3, 10..80;2]).compute().unwrap();
         assert_eq!(part, whole.slice(s![5..100;3, 10..80;2]), "{what}: slice");
+        let runs = [
+            Options::default().threads(1),
+            Options::default().threads(3),
+            Options::default().scheduler(Scheduler::Sync),
+        ];
+        for (run, options) in runs.iter().enumerate() {
+            let y = x.compute_with(options).unwrap();
+            assert_eq!(y, whole, "{what}: chunks {chunks:?}, run {run}");
+        }
     }
     let other = make(&Rng::seed(38), SHAPE).unwrap().compute().unwrap();
     assert_ne!(other, whole, "{what}: another seed gives the same values");

@@ -10,6 +10,7 @@ use crate::kernel::choice::{race, InverseCdf};
 use crate::kernel::random::{key_of, Sequence};
 use ndarray::{Array, Dimension, IntoDimension, Ix1, Slice};
 use rand::distr::Uniform;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 /// How far the probabilities of `choice` may sum from 1 (numpy's
@@ -45,6 +46,15 @@ fn check_probabilities(p: &[f64], n: usize, k: usize, replace: bool) -> Result<(
         ));
     }
     Ok(())
+}
+
+/// A hash of the bits of `p`, for the array's label: arrays of equal
+/// labels are merged as one (common subexpressions), so arrays of other
+/// probabilities must not share it (a chance of 2^-64 that two do).
+fn fingerprint(p: &[f64]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    p.iter().for_each(|q| q.to_bits().hash(&mut hasher));
+    hasher.finish()
 }
 
 impl Rng {
@@ -107,7 +117,10 @@ impl Rng {
                 format!("expected n <= 2^63 - 1, got {n}"),
             ));
         }
-        let label = |how: &str| format!("choice({n}, {how}, p={})", p.is_some());
+        let label = |how: &str| match p {
+            Some(p) => format!("choice({n}, {how}, p#{:016x})", fingerprint(p)),
+            None => format!("choice({n}, {how})"),
+        };
         match (replace && n > 0, p) {
             (true, None) => {
                 let dist = Uniform::new(0, n as i64)
