@@ -53,9 +53,10 @@
 //! first to last, which is weighted sampling without replacement in
 //! distribution (Efraimidis and Spirakis, 2006) and, with equal weights, a
 //! uniform permutation: `permutation(n)` is the argsort of
-//! `exponential(1.0, n)` of the same draw. The race is computed in one task
-//! the first time a block needs it, holding 16 bytes per item while it runs
-//! (160 MB for ten million), and its result is then cut into the blocks.
+//! `exponential(1.0, n)` of the same draw. The race runs in one task (its
+//! keys drawn in parallel) once per compute that reads any block of the
+//! array, holding 16 bytes per item while it runs (160 MB for ten
+//! million), and its result is cut into the blocks.
 //!
 //! Another implementation of Philox (Random123, numpy's `randomgen`) gives
 //! the same words; the tests pin golden values.

@@ -205,11 +205,9 @@ impl Rng {
         let chunks = chunks.into().resolve(&shape, std::mem::size_of::<i64>())?;
         let (key, draw) = (key_of(self.seed), self.next_draw()?);
         let label = format!("random.{what}(seed={}, draw={draw})", self.seed);
-        let whole_dim = dim.clone();
         let selection = delayed(move || {
-            let k = whole_dim.size();
-            let winners = race(key, draw, n, weights.as_deref(), k);
-            Array::from_shape_vec(whole_dim.clone(), winners).expect("the race gives k winners")
+            let winners = race(key, draw, n, weights.as_deref(), dim.size());
+            Array::from_shape_vec(dim.clone(), winners).expect("the race gives k winners")
         })
         .named(label);
         let blocks: Vec<Delayed<Array<i64, D>>> = (0..chunks.num_blocks())
@@ -218,8 +216,8 @@ impl Rng {
                 selection.map(move |whole| {
                     whole
                         .slice_each_axis(|axis| {
-                            let (a, at) = (axis.axis.index(), region.offset[axis.axis.index()]);
-                            Slice::from(at..at + region.shape[a])
+                            let a = axis.axis.index();
+                            Slice::from(region.offset[a]..region.offset[a] + region.shape[a])
                         })
                         .to_owned()
                 })
