@@ -522,6 +522,14 @@ fn bad_parameters_are_errors_naming_them() {
         "p"
     );
     assert_eq!(argument(r.choice_from(&[1.0, 2.0], 3, 3, false, None)), "n");
+    // Degenerate parameters numpy takes are taken.
+    assert!(values(r.exponential(0.0, 10, 5)).iter().all(|&x| x == 0.0));
+    assert!(values(r.laplace(2.0, 0.0, 10, 5)).iter().all(|&x| x == 2.0));
+    assert!(values(r.lognormal(0.0, 0.0, 10, 5))
+        .iter()
+        .all(|&x| x == 1.0));
+    assert!(values(r.binomial(0, 0.5, 10, 5)).iter().all(|&k| k == 0));
+    assert!(values(r.binomial(10, 1.0, 10, 5)).iter().all(|&k| k == 10));
     // Drawing nothing from nothing is fine.
     assert_eq!(values(r.choice(0, 0, 1, true, None)), Vec::<i64>::new());
     assert_eq!(values(r.permutation(0, 1)), Vec::<i64>::new());

@@ -37,10 +37,9 @@ impl InverseCdf {
 
 impl Distribution<i64> for InverseCdf {
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> i64 {
+        // u < 1 and the last sum is total / total, exactly 1: an item is found.
         let u: f64 = StandardUniform.sample(rng);
-        // Rounding can leave the last sum just below 1: stay on the items.
-        let i = self.cdf.partition_point(|&c| c <= u);
-        i.min(self.cdf.len() - 1) as i64
+        self.cdf.partition_point(|&c| c <= u) as i64
     }
 }
 
