@@ -4,7 +4,8 @@
 //! chi-square on the values for counts), the same values for any chunking
 //! and in a slice, parameters refused with an error naming them, and the
 //! choices without replacement and permutations (distinct, complete, and
-//! drawn with the right probabilities). Fixed seeds: the tests are
+//! drawn with the right probabilities), and each one's first values
+//! pinned. Fixed seeds: the tests are
 //! deterministic; a correct sampler would fail a Kolmogorov-Smirnov bound
 //! with probability 0.1 %, the others ~1e-6 or less.
 
@@ -533,4 +534,141 @@ fn bad_parameters_are_errors_naming_them() {
     // Drawing nothing from nothing is fine.
     assert_eq!(values(r.choice(0, 0, 1, true, None)), Vec::<i64>::new());
     assert_eq!(values(r.permutation(0, 1)), Vec::<i64>::new());
+}
+
+/// Pinned: the first values of each distribution at seed 42 (floats as
+/// their bits). If these change (a new `rand_distr` sampler, say), every
+/// user's random arrays change: a release note, not a silent update.
+#[test]
+fn pinned_values() {
+    let r = Rng::seed(42);
+    let floats = |x: Result<ChunkedArray<f64, Ix1>>| -> Vec<u64> {
+        values(x).iter().map(|v| v.to_bits()).collect()
+    };
+    let counts = |x: Result<ChunkedArray<i64, Ix1>>| -> Vec<u64> {
+        values(x).iter().map(|&k| k as u64).collect()
+    };
+    let p = [0.1, 0.2, 0.3, 0.4];
+    let drawn = [
+        ("exponential", floats(r.exponential(1.0, 3, 3))),
+        ("gamma", floats(r.gamma(0.5, 1.0, 3, 3))),
+        ("beta", floats(r.beta(2.0, 3.0, 3, 3))),
+        ("chisquare", floats(r.chisquare(3.0, 3, 3))),
+        ("lognormal", floats(r.lognormal(0.0, 1.0, 3, 3))),
+        ("standard_t", floats(r.standard_t(5.0, 3, 3))),
+        ("standard_cauchy", floats(r.standard_cauchy(3, 3))),
+        ("laplace", floats(r.laplace(0.0, 1.0, 3, 3))),
+        ("logistic", floats(r.logistic(0.0, 1.0, 3, 3))),
+        ("weibull", floats(r.weibull(2.0, 3, 3))),
+        ("pareto", floats(r.pareto(3.0, 3, 3))),
+        ("poisson", counts(r.poisson(40.0, 3, 3))),
+        ("binomial", counts(r.binomial(100, 0.3, 3, 3))),
+        ("geometric", counts(r.geometric(0.2, 3, 3))),
+        ("choice p", counts(r.choice(4, 3, 3, true, Some(&p)))),
+        (
+            "choice no replace",
+            counts(r.choice(1000, 3, 3, false, None)),
+        ),
+        ("permutation", counts(r.permutation(5, 5))),
+    ];
+    let pinned: [(&str, &[u64]); 17] = [
+        (
+            "exponential",
+            &[
+                4607582579374342016,
+                4600754254671014954,
+                4607616409062363009,
+            ],
+        ),
+        (
+            "gamma",
+            &[
+                4604682837712697436,
+                4601038980609826733,
+                4591347839439476952,
+            ],
+        ),
+        (
+            "beta",
+            &[
+                4596491006914445581,
+                4592769804986611855,
+                4601022697969334781,
+            ],
+        ),
+        (
+            "chisquare",
+            &[
+                4612710407345434732,
+                4616344513067347114,
+                4617896084847407607,
+            ],
+        ),
+        (
+            "lognormal",
+            &[
+                4612812830453245610,
+                4609430770644598472,
+                4613165902180359359,
+            ],
+        ),
+        (
+            "standard_t",
+            &[
+                13830457432109543285,
+                13818073361478905963,
+                13833249254614913083,
+            ],
+        ),
+        (
+            "standard_cauchy",
+            &[
+                4599453249957390065,
+                4609952529301781783,
+                13838489615392120284,
+            ],
+        ),
+        (
+            "laplace",
+            &[
+                13836797934320713170,
+                13828299420157507321,
+                4601506522244650978,
+            ],
+        ),
+        (
+            "logistic",
+            &[
+                13839160802819150466,
+                13828462601775720656,
+                13824688037719658811,
+            ],
+        ),
+        (
+            "weibull",
+            &[
+                4601875198979894403,
+                4605823372721269183,
+                4606781437748340835,
+            ],
+        ),
+        (
+            "pareto",
+            &[
+                4604834976108927478,
+                4592367926122941048,
+                4577455148973106313,
+            ],
+        ),
+        ("poisson", &[38, 32, 41]),
+        ("binomial", &[35, 24, 24]),
+        ("geometric", &[2, 2, 2]),
+        ("choice p", &[2, 1, 0]),
+        ("choice no replace", &[34, 166, 141]),
+        ("permutation", &[4, 0, 2, 3, 1]),
+    ];
+    for ((name, got), (pinned_name, want)) in drawn.iter().zip(pinned) {
+        assert_eq!(*name, pinned_name);
+        assert_eq!(got.as_slice(), want, "{name}");
+    }
 }
