@@ -378,6 +378,32 @@ fn permutation_is_the_argsort_of_the_draws_exponentials() {
 }
 
 #[test]
+fn choice_without_replacement_is_the_head_of_the_race() {
+    // Items over several of the race's pieces (65536 items each), few
+    // chosen: the winners are the smallest keys E_j / p_j of all, in order.
+    let n = 300_000;
+    let p: Vec<f64> = (0..n).map(|j| (1 + j % 7) as f64).collect();
+    let total: f64 = p.iter().sum();
+    let p: Vec<f64> = p.iter().map(|w| w / total).collect();
+    for weighted in [false, true] {
+        let p = weighted.then_some(p.as_slice());
+        let chosen = values(Rng::seed(42).choice(n, 50, 50, false, p));
+        let e = values(Rng::seed(42).exponential(1.0, n, 100_000));
+        let keys: Vec<f64> = match p {
+            Some(p) => e.iter().zip(p).map(|(e, p)| e / p).collect(),
+            None => e,
+        };
+        let mut order: Vec<i64> = (0..n as i64).collect();
+        order.sort_by(|&i, &j| {
+            keys[i as usize]
+                .total_cmp(&keys[j as usize])
+                .then(i.cmp(&j))
+        });
+        assert_eq!(chosen, order[..50], "weighted: {weighted}");
+    }
+}
+
+#[test]
 fn permutations_are_uniform() {
     // All 24 orders of 4 items, equally often.
     let rng = Rng::seed(35);

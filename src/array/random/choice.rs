@@ -66,8 +66,9 @@ impl Rng {
     /// elements in C order are the items in the order they were drawn,
     /// with no item twice: `shape` holds at most `n` elements (at most the
     /// number of items of probability > 0). The selection is made in one
-    /// task that holds 16 bytes per item (see the [module
-    /// documentation](crate::random)), then shared by the blocks.
+    /// task, in time O(n), holding at most 16 bytes per item, far less when
+    /// few are chosen (see the [module documentation](crate::random)), and
+    /// a copy of `p`; the blocks share it.
     ///
     /// ```
     /// use ndchunk::random::Rng;
