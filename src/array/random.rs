@@ -183,13 +183,8 @@ impl Rng {
         shape: Sh,
         chunks: impl Into<ChunkSpec>,
     ) -> Result<ChunkedArray<f64, Sh::Dim>> {
-        check("mean", mean, mean.is_finite(), "a finite number")?;
-        check(
-            "std",
-            std,
-            std.is_finite() && std >= 0.0,
-            "a finite number >= 0",
-        )?;
+        finite("mean", mean)?;
+        non_negative("std", std)?;
         let dist = ScaledNormal { mean, std };
         self.draw(shape, chunks, dist, format!("normal({mean}, {std})"))
     }
@@ -275,6 +270,31 @@ fn check(argument: &'static str, value: f64, ok: bool, expected: &str) -> Result
             format!("expected {expected}, got {value}"),
         ))
     }
+}
+
+/// A parameter that must be finite and positive.
+fn positive(argument: &'static str, value: f64) -> Result<f64> {
+    check(
+        argument,
+        value,
+        value.is_finite() && value > 0.0,
+        "a finite number > 0",
+    )
+}
+
+/// A parameter that must be finite and not negative.
+fn non_negative(argument: &'static str, value: f64) -> Result<f64> {
+    check(
+        argument,
+        value,
+        value.is_finite() && value >= 0.0,
+        "a finite number >= 0",
+    )
+}
+
+/// A parameter that must be finite.
+fn finite(argument: &'static str, value: f64) -> Result<f64> {
+    check(argument, value, value.is_finite(), "a finite number")
 }
 
 /// A `rand_distr` distribution of parameters already checked: should it

@@ -1,7 +1,7 @@
 //! numpy's distributions on `Rng`: parameters checked, then `rand_distr`'s
 //! sampler (or numpy's formula on one) run on each element's sequence.
 
-use super::{check, made, Rng};
+use super::{check, finite, made, non_negative, positive, Rng};
 use crate::array::ChunkedArray;
 use crate::chunks::ChunkSpec;
 use crate::error::{Error, Result};
@@ -12,31 +12,6 @@ use rand_distr::{
     Beta, Binomial, Cauchy, ChiSquared, Exp1, Gamma, Geometric, LogNormal, Poisson, StudentT,
     Weibull,
 };
-
-/// A parameter that must be finite and positive.
-fn positive(argument: &'static str, value: f64) -> Result<f64> {
-    check(
-        argument,
-        value,
-        value.is_finite() && value > 0.0,
-        "a finite number > 0",
-    )
-}
-
-/// A parameter that must be finite and not negative.
-fn non_negative(argument: &'static str, value: f64) -> Result<f64> {
-    check(
-        argument,
-        value,
-        value.is_finite() && value >= 0.0,
-        "a finite number >= 0",
-    )
-}
-
-/// A parameter that must be finite.
-fn finite(argument: &'static str, value: f64) -> Result<f64> {
-    check(argument, value, value.is_finite(), "a finite number")
-}
 
 /// A count as numpy's `int64`: the largest counts of extreme parameters
 /// (beyond 2^63, probability ~0 for any `p` a float holds) saturate.
