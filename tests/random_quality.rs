@@ -5,31 +5,9 @@
 
 use ndchunk::random::Rng;
 
-/// Complementary error function (Numerical Recipes' `erfcc`, fractional error
-/// below 1.2e-7 everywhere: far below what 1e7 samples can resolve).
-fn erfc(x: f64) -> f64 {
-    let z = x.abs();
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let poly = -z * z - 1.26551223
-        + t * (1.00002368
-            + t * (0.37409196
-                + t * (0.09678418
-                    + t * (-0.18628806
-                        + t * (0.27886807
-                            + t * (-1.13520398
-                                + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-    let r = t * poly.exp();
-    if x >= 0.0 {
-        r
-    } else {
-        2.0 - r
-    }
-}
-
-/// The standard normal distribution function.
-fn phi(x: f64) -> f64 {
-    0.5 * erfc(-x / std::f64::consts::SQRT_2)
-}
+#[path = "common/stats.rs"]
+mod stats;
+use stats::{ks, ks_critical, phi};
 
 const N: usize = 10_000_000;
 
@@ -129,26 +107,11 @@ fn normal_is_scaled_standard_normal() {
     }
 }
 
-/// The Kolmogorov-Smirnov statistic of `samples` against `cdf`.
-fn ks(mut samples: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    let n = samples.len() as f64;
-    samples
-        .iter()
-        .enumerate()
-        .map(|(i, &x)| {
-            let f = cdf(x);
-            (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
-        })
-        .fold(0.0, f64::max)
-}
-
 const M: usize = 1_000_000;
 
 #[test]
 fn uniform_and_normal_pass_kolmogorov_smirnov() {
-    // Critical value at the 0.1 % level: 1.95 / sqrt(n).
-    let critical = 1.95 / (M as f64).sqrt();
+    let critical = ks_critical(M);
     for seed in [1, 2, 3] {
         let rng = Rng::seed(seed);
         let u = rng

@@ -21,15 +21,50 @@
 //!
 //! A 64-bit draw is an aligned pair of words, low first (an odd word left
 //! before it is skipped). The element is sampled from its own sequence
-//! alone:
+//! alone, by these methods (`rand_distr` 0.6's samplers, whose algorithms
+//! its version fixes):
 //! - `standard_normal`: the ziggurat of Marsaglia and Tsang with 256 layers
 //!   (the tables of `rand_distr`; [`StandardNormal`] has the method);
 //!   `normal(m, s)` is `m + s * standard_normal`;
 //! - `uniform(low, high)` and `integers(low, high)`: `rand` 0.10's
-//!   `Uniform::new(low, high)` on the sequence.
+//!   `Uniform::new(low, high)` on the sequence;
+//! - `exponential(scale)`: `scale * E`, `E` of `rand_distr`'s `Exp1` (a
+//!   ziggurat); `pareto(a)`: numpy's `expm1(E / a)`;
+//! - `gamma(shape, scale)`, `beta(a, b)`, `chisquare(df)`, `standard_t(df)`,
+//!   `lognormal(mean, sigma)`, `standard_cauchy()`, `weibull(a)`:
+//!   `Gamma::new(shape, scale)` (Marsaglia and Tsang's method),
+//!   `Beta::new(a, b)` (Cheng's), `ChiSquared::new(df)`,
+//!   `StudentT::new(df)`, `LogNormal::new(mean, sigma)`,
+//!   `Cauchy::new(0, 1)`, `Weibull::new(1, a)`;
+//! - `laplace(loc, scale)` and `logistic(loc, scale)`: numpy's inverse CDFs
+//!   of one `u` of `rand`'s `Open01`;
+//! - `poisson(lam)`, `binomial(n, p)`, `geometric(p)`: `Poisson::new(lam)`,
+//!   `Binomial::new(n, p)`, `Geometric::new(p)` plus 1 (numpy counts the
+//!   trials, `rand_distr` the failures), as `i64`;
+//! - `choice(n, ..)` with replacement: `Uniform::new(0, n)`, or with
+//!   probabilities `p` numpy's inverse CDF, the first index whose
+//!   cumulative probability exceeds a `u` of `rand`'s `StandardUniform`.
+//!
+//! Choosing without replacement, and `permutation(n)`, cannot be decided
+//! element by element: they run an exponential race. Item `j` of `0..n`
+//! gets the key `E_j / p_j` (`p_j = 1` without probabilities), `E_j` the
+//! `Exp1` sample of element `j` of the draw's sequences as above; the items
+//! in increasing order of key (ties to the lower index) are the choices,
+//! first to last, which is weighted sampling without replacement in
+//! distribution (Efraimidis and Spirakis, 2006) and, with equal weights, a
+//! uniform permutation: `permutation(n)` is the argsort of
+//! `exponential(1.0, n)` of the same draw. The race runs in one task (its
+//! keys drawn in parallel) once per compute that reads any block of the
+//! array, and its result is cut into the blocks. It takes time O(n) and
+//! holds 16 bytes per item still in the running: for a permutation all of
+//! them (160 MB for ten million), for `k` chosen the `k` smallest keys of
+//! each piece of 65536 items (2.4 MB to choose 10 of 10^9).
 //!
 //! Another implementation of Philox (Random123, numpy's `randomgen`) gives
 //! the same words; the tests pin golden values.
+
+mod choice;
+mod distributions;
 
 use super::ChunkedArray;
 use crate::chunks::ChunkSpec;
@@ -92,22 +127,27 @@ impl Rng {
     {
         let shape = shape.into_dimension().slice().to_vec();
         let chunks = chunks.into().resolve(&shape, std::mem::size_of::<T>())?;
-        let stream = self.draws.fetch_add(1, Ordering::Relaxed);
-        let draw = u32::try_from(stream).map_err(|_| {
-            Error::invalid(
-                "rng",
-                format!("draw {stream} is past the 2^32 draws one seed holds: use another seed"),
-            )
-        })?;
+        let draw = self.next_draw()?;
         let kernel = RandomKernel {
             dist,
             seed: self.seed,
             draw,
             shape: shape.clone(),
-            label: format!("random.{what}(seed={}, draw={stream})", self.seed),
+            label: format!("random.{what}(seed={}, draw={draw})", self.seed),
             _elem: PhantomData,
         };
         Ok(ChunkedArray::from_source(shape, chunks, kernel))
+    }
+
+    /// The number of the next array drawn.
+    fn next_draw(&self) -> Result<u32> {
+        let stream = self.draws.fetch_add(1, Ordering::Relaxed);
+        u32::try_from(stream).map_err(|_| {
+            Error::invalid(
+                "rng",
+                format!("draw {stream} is past the 2^32 draws one seed holds: use another seed"),
+            )
+        })
     }
 
     /// Samples of the standard normal distribution N(0, 1).
@@ -143,18 +183,8 @@ impl Rng {
         shape: Sh,
         chunks: impl Into<ChunkSpec>,
     ) -> Result<ChunkedArray<f64, Sh::Dim>> {
-        if !mean.is_finite() {
-            return Err(Error::invalid(
-                "mean",
-                format!("expected a finite number, got {mean}"),
-            ));
-        }
-        if !(std.is_finite() && std >= 0.0) {
-            return Err(Error::invalid(
-                "std",
-                format!("expected a finite number >= 0, got {std}"),
-            ));
-        }
+        finite("mean", mean)?;
+        non_negative("std", std)?;
         let dist = ScaledNormal { mean, std };
         self.draw(shape, chunks, dist, format!("normal({mean}, {std})"))
     }
@@ -227,4 +257,51 @@ fn uniform_between<T: SampleUniform + PartialOrd + Debug + Copy>(
         return Err(bad(String::new()));
     }
     Uniform::new(low, high).map_err(|e| bad(format!(" ({e})")))
+}
+
+/// `value` of parameter `argument` when `ok`, else an error saying what was
+/// `expected`.
+fn check(argument: &'static str, value: f64, ok: bool, expected: &str) -> Result<f64> {
+    if ok {
+        Ok(value)
+    } else {
+        Err(Error::invalid(
+            argument,
+            format!("expected {expected}, got {value}"),
+        ))
+    }
+}
+
+/// A parameter that must be finite and positive.
+fn positive(argument: &'static str, value: f64) -> Result<f64> {
+    check(
+        argument,
+        value,
+        value.is_finite() && value > 0.0,
+        "a finite number > 0",
+    )
+}
+
+/// A parameter that must be finite and not negative.
+fn non_negative(argument: &'static str, value: f64) -> Result<f64> {
+    check(
+        argument,
+        value,
+        value.is_finite() && value >= 0.0,
+        "a finite number >= 0",
+    )
+}
+
+/// A parameter that must be finite.
+fn finite(argument: &'static str, value: f64) -> Result<f64> {
+    check(argument, value, value.is_finite(), "a finite number")
+}
+
+/// A `rand_distr` distribution of parameters already checked: should it
+/// still refuse them, an error naming `argument`, not a panic.
+fn made<D, E: std::fmt::Display>(
+    argument: &'static str,
+    made: std::result::Result<D, E>,
+) -> Result<D> {
+    made.map_err(|e| Error::invalid(argument, e.to_string()))
 }

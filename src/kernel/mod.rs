@@ -9,6 +9,7 @@
 
 pub(crate) mod assemble;
 pub(crate) mod blocks;
+pub(crate) mod choice;
 pub(crate) mod contract;
 pub(crate) mod counts;
 mod cursor;

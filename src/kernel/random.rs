@@ -126,6 +126,37 @@ impl<T, D: Distribution<T> + Clone + Send + Sync + 'static> SampleElement<T> for
     }
 }
 
+/// A function of the element's whole sequence: a `rand` distribution's
+/// sample transformed to numpy's convention (shifted, scaled, converted to
+/// `i64`), or several samples combined.
+#[derive(Clone)]
+pub(crate) struct SequenceFn<F>(pub F);
+
+impl<T, F> SampleElement<T> for SequenceFn<F>
+where
+    F: Fn(&mut ElementRng) -> T + Clone + Send + Sync + 'static,
+{
+    #[inline]
+    fn sample_element(&self, first: u64, rest: impl FnOnce() -> ElementRng) -> T {
+        (self.0)(&mut rest().with_first(first))
+    }
+}
+
+/// Element `index` of the `draw`-th array of `key` sampled from `dist`
+/// alone, as a random array of any shape holding that index has it: for
+/// algorithms that need values of a whole draw in one task.
+pub(crate) fn sample_at<T>(
+    dist: &impl SampleElement<T>,
+    key: [u32; 2],
+    draw: u32,
+    index: u64,
+) -> T {
+    let [w0, w1, w2, w3] = philox4x32(counter(index >> 1, 0, draw), key);
+    let (lo, hi) = if index & 1 == 0 { (w0, w1) } else { (w2, w3) };
+    let first = u64::from(lo) | u64::from(hi) << 32;
+    dist.sample_element(first, || ElementRng::after_first(key, draw, index))
+}
+
 impl SampleElement<f64> for StandardNormal {
     #[inline(always)]
     fn sample_element(&self, first: u64, rest: impl FnOnce() -> ElementRng) -> f64 {
