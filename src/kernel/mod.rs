@@ -16,6 +16,7 @@ pub(crate) mod elementwise;
 pub(crate) mod fused;
 pub(crate) mod linalg;
 pub(crate) mod npy;
+pub(crate) mod order;
 pub(crate) mod overlap;
 pub(crate) mod pairwise;
 pub(crate) mod philox;

@@ -1,0 +1,414 @@
+//! Order and summary statistics against numpy and scipy: percentile,
+//! quantile, median and their nan variants (whole array and per axis),
+//! sort, topk, argsort, argtopk, ptp, moment, skew, kurtosis, average, cov,
+//! corrcoef and unique. numpy's answers are read from
+//! `fixtures/order.json` (made by `fixtures/make_order.py`, so no Python is
+//! needed here), for 1-D to 4-D inputs with ties, size-1 axes, NaN and
+//! slices of nothing but NaN, each under two chunkings (uniform with a
+//! short last block, and irregular).
+//!
+//! Order statistics are exact (numpy's own interpolation formula on the
+//! same two values), so they are compared to 1e-12; moments are merged in
+//! another order than scipy sums them, so to 1e-9.
+
+#[macro_use]
+mod common;
+
+use common::{assert_close, assert_same, close};
+use ndarray::{Array, ArrayD, Axis, IxDyn};
+use ndchunk::{ChunkedArray, Chunks, Error};
+use serde_json::Value;
+
+fn fixture(name: &str) -> Vec<Value> {
+    let all: Value =
+        serde_json::from_str(include_str!("fixtures/order.json")).expect("order.json is JSON");
+    all[name].as_array().expect("a list of cases").clone()
+}
+
+fn f64s(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|x| x.as_str().expect("a float as a string").parse().unwrap())
+        .collect()
+}
+
+fn i64s(v: &Value) -> Vec<i64> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|x| x.as_i64().expect("an integer"))
+        .collect()
+}
+
+fn usizes(v: &Value) -> Vec<usize> {
+    i64s(v).into_iter().map(|i| i as usize).collect()
+}
+
+fn shape_of(case: &Value) -> Vec<usize> {
+    usizes(&case["shape"])
+}
+
+fn array<T>(shape: &[usize], values: Vec<T>) -> ArrayD<T> {
+    ArrayD::from_shape_vec(IxDyn(shape), values).expect("shape and length agree")
+}
+
+/// Two chunkings of `shape`: blocks of 2 (the last one shorter), and
+/// irregular blocks of 1, 3, 2, 1, 3, ... elements.
+fn chunkings(shape: &[usize]) -> [Chunks; 2] {
+    let sizes = |pattern: &[usize]| {
+        shape
+            .iter()
+            .map(|&n| {
+                let mut sizes = Vec::new();
+                let mut left = n;
+                for &p in pattern.iter().cycle() {
+                    if left == 0 {
+                        break;
+                    }
+                    sizes.push(p.min(left));
+                    left -= p.min(left);
+                }
+                sizes
+            })
+            .collect::<Vec<_>>()
+    };
+    [
+        Chunks::from_sizes(sizes(&[2])),
+        Chunks::from_sizes(sizes(&[1, 3, 2])),
+    ]
+}
+
+/// Every chunking of the case's data, with a description.
+fn inputs<T: Copy + Send + Sync + 'static>(
+    case: &Value,
+    data: ArrayD<T>,
+) -> Vec<(ChunkedArray<T, IxDyn>, String)> {
+    chunkings(data.shape())
+        .into_iter()
+        .map(|chunks| {
+            let what = format!("case {} in chunks {chunks:?}", case["name"]);
+            (
+                ChunkedArray::from_array(data.clone(), chunks).unwrap(),
+                what,
+            )
+        })
+        .collect()
+}
+
+/// `expected` of the fixture, in `shape`.
+#[track_caller]
+fn check(got: ArrayD<f64>, expected: &Value, what: &str) {
+    let shape = got.shape().to_vec();
+    assert_close(&got, &array(&shape, f64s(expected)), 1e-12, 1e-12, what);
+}
+
+/// The shape without `axis`, after `first` leading lengths.
+fn reduced(shape: &[usize], axis: usize, first: &[usize]) -> Vec<usize> {
+    let mut out = first.to_vec();
+    out.extend(
+        shape
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != axis)
+            .map(|(_, &n)| n),
+    );
+    out
+}
+
+#[test]
+fn percentile_and_median_of_floats_match_numpy() {
+    for case in fixture("floats") {
+        let shape = shape_of(&case);
+        let q = f64s(&case["q"]);
+        let fractions: Vec<f64> = q.iter().map(|v| v / 100.0).collect();
+        for (x, what) in inputs(&case, array(&shape, f64s(&case["data"]))) {
+            let whole = x.percentile(&q).unwrap().compute().unwrap();
+            check(
+                whole.into_dyn(),
+                &case["percentile"],
+                &format!("percentile of {what}"),
+            );
+            let whole = x.quantile(&fractions).unwrap().compute().unwrap();
+            check(
+                whole.into_dyn(),
+                &case["percentile"],
+                &format!("quantile of {what}"),
+            );
+            let nan = x.nanpercentile(&q).unwrap().compute().unwrap();
+            check(
+                nan.into_dyn(),
+                &case["nanpercentile"],
+                &format!("nanpercentile of {what}"),
+            );
+            let nan = x.nanquantile(&fractions).unwrap().compute().unwrap();
+            check(
+                nan.into_dyn(),
+                &case["nanpercentile"],
+                &format!("nanquantile of {what}"),
+            );
+            let median = x.median().compute().unwrap().into_dyn();
+            check(median, &case["median"], &format!("median of {what}"));
+            let median = x.nanmedian().compute().unwrap().into_dyn();
+            check(median, &case["nanmedian"], &format!("nanmedian of {what}"));
+
+            for (k, axis) in case["axes"].as_array().unwrap().iter().enumerate() {
+                let what = format!("{what}, axis {k}");
+                let p = x.percentile_axis(Axis(k), &q).unwrap().compute().unwrap();
+                assert_eq!(p.shape(), reduced(&shape, k, &[q.len()]), "{what}");
+                check(
+                    p,
+                    &axis["percentile"],
+                    &format!("percentile_axis of {what}"),
+                );
+                let p = x.quantile_axis(Axis(k), &fractions).unwrap();
+                check(
+                    p.compute().unwrap(),
+                    &axis["percentile"],
+                    &format!("quantile_axis of {what}"),
+                );
+                let p = x
+                    .nanpercentile_axis(Axis(k), &q)
+                    .unwrap()
+                    .compute()
+                    .unwrap();
+                check(
+                    p,
+                    &axis["nanpercentile"],
+                    &format!("nanpercentile_axis of {what}"),
+                );
+                let p = x
+                    .nanquantile_axis(Axis(k), &fractions)
+                    .unwrap()
+                    .compute()
+                    .unwrap();
+                check(
+                    p,
+                    &axis["nanpercentile"],
+                    &format!("nanquantile_axis of {what}"),
+                );
+                let m = x.median_axis(Axis(k)).compute().unwrap();
+                assert_eq!(m.shape(), reduced(&shape, k, &[]), "{what}");
+                check(m, &axis["median"], &format!("median_axis of {what}"));
+                let m = x.nanmedian_axis(Axis(k)).compute().unwrap();
+                check(m, &axis["nanmedian"], &format!("nanmedian_axis of {what}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn percentile_and_median_of_integers_match_numpy() {
+    for case in fixture("ints") {
+        let shape = shape_of(&case);
+        let q = f64s(&case["q"]);
+        for (x, what) in inputs(&case, array(&shape, i64s(&case["data"]))) {
+            let whole = x.percentile(&q).unwrap().compute().unwrap();
+            check(
+                whole.into_dyn(),
+                &case["percentile"],
+                &format!("percentile of {what}"),
+            );
+            let median = x.median().compute().unwrap().into_dyn();
+            check(median, &case["median"], &format!("median of {what}"));
+            // The same through 32-bit keys: half the counting passes.
+            let narrow = x.mapv(|v| v as i32).median().compute().unwrap().into_dyn();
+            check(narrow, &case["median"], &format!("i32 median of {what}"));
+            for (k, axis) in case["axes"].as_array().unwrap().iter().enumerate() {
+                let what = format!("{what}, axis {k}");
+                let p = x.percentile_axis(Axis(k), &q).unwrap().compute().unwrap();
+                check(
+                    p,
+                    &axis["percentile"],
+                    &format!("percentile_axis of {what}"),
+                );
+                let m = x.median_axis(Axis(k)).compute().unwrap();
+                check(m, &axis["median"], &format!("median_axis of {what}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn sort_and_topk_match_numpy() {
+    for case in fixture("floats") {
+        let shape = shape_of(&case);
+        for (x, what) in inputs(&case, array(&shape, f64s(&case["data"]))) {
+            for (k, axis) in case["axes"].as_array().unwrap().iter().enumerate() {
+                let what = format!("{what}, axis {k}");
+                let sorted = x.sort_axis(Axis(k)).compute().unwrap();
+                check(sorted, &axis["sort"], &format!("sort_axis of {what}"));
+                for (top, expected) in axis["topk"].as_object().unwrap() {
+                    let top: isize = top.parse().unwrap();
+                    let got = x.topk(top, Axis(k)).unwrap().compute().unwrap();
+                    let mut out_shape = shape.clone();
+                    out_shape[k] = top.unsigned_abs();
+                    assert_eq!(got.shape(), out_shape, "{what}");
+                    check(got, expected, &format!("topk({top}) of {what}"));
+                }
+                let n = shape[k] as isize;
+                for bad in [0, n + 1, -n - 1] {
+                    let err = x.topk(bad, Axis(k)).unwrap_err();
+                    assert!(
+                        matches!(err, Error::InvalidArgument { argument: "k", .. }),
+                        "{err}"
+                    );
+                    let err = x.argtopk(bad, Axis(k)).unwrap_err();
+                    assert!(
+                        matches!(err, Error::InvalidArgument { argument: "k", .. }),
+                        "{err}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn argsort_and_argtopk_match_numpy() {
+    for case in fixture("ints") {
+        let shape = shape_of(&case);
+        for (x, what) in inputs(&case, array(&shape, i64s(&case["data"]))) {
+            for (k, axis) in case["axes"].as_array().unwrap().iter().enumerate() {
+                let what = format!("{what}, axis {k}");
+                let got = x.argsort_axis(Axis(k)).compute().unwrap();
+                assert_same(&got, &array(&shape, usizes(&axis["argsort"])), &what);
+                for (top, expected) in axis["argtopk"].as_object().unwrap() {
+                    let top: isize = top.parse().unwrap();
+                    let got = x.argtopk(top, Axis(k)).unwrap().compute().unwrap();
+                    let expected = array(got.shape(), usizes(expected));
+                    assert_same(&got, &expected, &format!("argtopk({top}) of {what}"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn whole_array_order_statistics_are_exact_for_every_key_width() {
+    // 5000 values with many ties under blocks of 7: the selection's
+    // counting passes against a sort. One pass for bytes, two for i16,
+    // three for f32, six for f64.
+    fn median_of_sorted(mut v: Vec<f64>) -> f64 {
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        }
+    }
+    let raw: Vec<i64> = (0..5000u64)
+        .map(|i| (common::hash(i) % 251) as i64 - 100)
+        .collect();
+    let as_f64: Vec<f64> = raw.iter().map(|&v| v as f64 * 0.37).collect();
+    let expected = median_of_sorted(as_f64.clone());
+    let x = ChunkedArray::from_array(Array::from(as_f64.clone()), 7).unwrap();
+    assert_eq!(x.median().compute().unwrap().into_scalar(), expected);
+    let f32s = x.mapv(|v| v as f32);
+    let expected32 = median_of_sorted(as_f64.iter().map(|&v| v as f32 as f64).collect());
+    let got32 = f32s.median().compute().unwrap().into_scalar();
+    assert!(
+        close(got32 as f64, expected32, 1e-6, 0.0),
+        "{got32} vs {expected32}"
+    );
+    let bytes = ChunkedArray::from_array(Array::from(raw.clone()), 7)
+        .unwrap()
+        .mapv(|v| (v + 100) as u8);
+    let expected8 = median_of_sorted(raw.iter().map(|&v| (v + 100) as f64).collect());
+    assert_eq!(bytes.median().compute().unwrap().into_scalar(), expected8);
+    let shorts = bytes.mapv(|v| v as i16 * -100);
+    let expected16 = median_of_sorted(raw.iter().map(|&v| ((v + 100) * -100) as f64).collect());
+    assert_eq!(shorts.median().compute().unwrap().into_scalar(), expected16);
+    // Every rank, through percentiles that land on it exactly.
+    let mut sorted = as_f64.clone();
+    sorted.sort_by(f64::total_cmp);
+    let q: Vec<f64> = (0..5000).step_by(499).map(|r| r as f64 / 4999.0).collect();
+    let got = x.quantile(&q).unwrap().compute().unwrap();
+    for (r, g) in (0..5000).step_by(499).zip(got) {
+        assert!(
+            close(g, sorted[r], 1e-12, 1e-12),
+            "rank {r}: {g} vs {}",
+            sorted[r]
+        );
+    }
+}
+
+#[test]
+fn empty_inputs_behave_as_numpy() {
+    let empty = ChunkedArray::<f64, _>::zeros(0, 3).unwrap();
+    // numpy's percentile raises IndexError; nanpercentile and median give NaN.
+    let err = empty.percentile(&[50.0]).unwrap_err();
+    assert!(
+        matches!(err, Error::EmptyReduction { op: "percentile" }),
+        "{err}"
+    );
+    assert!(empty.quantile(&[0.5]).is_err());
+    assert!(empty.nanpercentile(&[50.0]).unwrap().compute().unwrap()[0].is_nan());
+    assert!(empty.median().compute().unwrap().into_scalar().is_nan());
+    assert!(empty.nanmedian().compute().unwrap().into_scalar().is_nan());
+    let all_nan = ChunkedArray::from_array(ndarray::array![f64::NAN, f64::NAN], 1).unwrap();
+    assert!(all_nan
+        .nanmedian()
+        .compute()
+        .unwrap()
+        .into_scalar()
+        .is_nan());
+
+    let rows = ChunkedArray::<f64, _>::zeros((0, 3), (2, 2)).unwrap();
+    let err = rows.percentile_axis(Axis(0), &[50.0]).unwrap_err();
+    assert!(matches!(err, Error::EmptyReduction { .. }), "{err}");
+    let none = rows
+        .percentile_axis(Axis(1), &[50.0])
+        .unwrap()
+        .compute()
+        .unwrap();
+    assert_eq!(none.shape(), &[1, 0]);
+    let nan = rows
+        .nanpercentile_axis(Axis(0), &[50.0])
+        .unwrap()
+        .compute()
+        .unwrap();
+    assert!(nan.shape() == [1, 3] && nan.iter().all(|v| v.is_nan()));
+    let med = rows.median_axis(Axis(0)).compute().unwrap();
+    assert!(med.shape() == [3] && med.iter().all(|v| v.is_nan()));
+    assert_eq!(rows.sort_axis(Axis(0)).compute().unwrap().shape(), &[0, 3]);
+    assert_eq!(
+        rows.argsort_axis(Axis(1)).compute().unwrap().shape(),
+        &[0, 3]
+    );
+    assert!(rows.topk(1, Axis(0)).is_err());
+
+    // A 0-d array has one element.
+    let scalar = ChunkedArray::from_array(ndarray::arr0(2.5), ()).unwrap();
+    assert_eq!(
+        scalar.percentile(&[30.0]).unwrap().compute().unwrap()[0],
+        2.5
+    );
+}
+
+#[test]
+fn bad_arguments_are_errors_naming_them() {
+    let x = ChunkedArray::<f64, _>::ones((4, 3), 2).unwrap();
+    for q in [-1.0, 100.5, f64::NAN] {
+        let err = x.percentile(&[50.0, q]).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidArgument { argument: "q", .. }),
+            "{err}"
+        );
+        let err = x.nanpercentile_axis(Axis(0), &[q]).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidArgument { argument: "q", .. }),
+            "{err}"
+        );
+    }
+    assert!(x.quantile(&[1.5]).is_err() && x.quantile(&[1.0]).is_ok());
+    let err = x.percentile_axis(Axis(2), &[50.0]).unwrap_err();
+    assert!(
+        matches!(err, Error::AxisOutOfBounds { axis: 2, .. }),
+        "{err}"
+    );
+    assert!(x.topk(1, Axis(2)).is_err());
+    assert!(x.sort_axis(Axis(2)).compute().is_err());
+    assert!(x.median_axis(Axis(2)).compute().is_err());
+}
