@@ -412,3 +412,175 @@ fn bad_arguments_are_errors_naming_them() {
     assert!(x.sort_axis(Axis(2)).compute().is_err());
     assert!(x.median_axis(Axis(2)).compute().is_err());
 }
+
+/// scipy's moments, skew and kurtosis and numpy's ptp of `x` against a
+/// fixture's `summary` (whole array: `axis` None).
+fn check_summary(x: &ChunkedArray<f64, IxDyn>, axis: Option<usize>, expected: &Value, what: &str) {
+    let close_to = |got: ArrayD<f64>, e: &Value, name: String| {
+        let shape = got.shape().to_vec();
+        assert_close(&got, &array(&shape, f64s(e)), 1e-9, 1e-9, &name);
+    };
+    let (ptp, skew, kurtosis) = match axis {
+        None => (
+            x.ptp().into_dyn(),
+            x.skew().into_dyn(),
+            x.kurtosis().into_dyn(),
+        ),
+        Some(k) => (
+            x.ptp_axis(Axis(k)),
+            x.skew_axis(Axis(k)),
+            x.kurtosis_axis(Axis(k)),
+        ),
+    };
+    close_to(
+        ptp.compute().unwrap(),
+        &expected["ptp"],
+        format!("ptp of {what}"),
+    );
+    close_to(
+        skew.compute().unwrap(),
+        &expected["skew"],
+        format!("skew of {what}"),
+    );
+    let kurtosis = kurtosis.compute().unwrap();
+    close_to(
+        kurtosis,
+        &expected["kurtosis"],
+        format!("kurtosis of {what}"),
+    );
+    for (order, e) in expected["moment"].as_object().unwrap() {
+        let order: u32 = order.parse().unwrap();
+        let got = match axis {
+            None => x.moment(order).into_dyn(),
+            Some(k) => x.moment_axis(Axis(k), order),
+        };
+        close_to(
+            got.compute().unwrap(),
+            e,
+            format!("moment({order}) of {what}"),
+        );
+    }
+}
+
+#[test]
+fn ptp_moments_skew_and_kurtosis_match_scipy() {
+    for case in fixture("floats") {
+        let shape = shape_of(&case);
+        for (x, what) in inputs(&case, array(&shape, f64s(&case["data"]))) {
+            check_summary(&x, None, &case["summary"], &what);
+            for (k, axis) in case["axes"].as_array().unwrap().iter().enumerate() {
+                check_summary(&x, Some(k), &axis["summary"], &format!("{what}, axis {k}"));
+            }
+        }
+    }
+    let empty = ChunkedArray::<f64, _>::zeros((0, 3), 2).unwrap();
+    assert!(matches!(
+        empty.ptp().compute(),
+        Err(Error::EmptyReduction { .. })
+    ));
+    assert!(empty.skew().compute().unwrap().into_scalar().is_nan());
+    let per_column = empty.moment_axis(Axis(0), 2).compute().unwrap();
+    assert!(per_column.shape() == [3] && per_column.iter().all(|v| v.is_nan()));
+}
+
+#[test]
+fn average_matches_numpy() {
+    for case in fixture("average") {
+        let shape = shape_of(&case);
+        let a = array(&shape, f64s(&case["data"]));
+        let w = array(&shape, f64s(&case["weights"]));
+        for chunks in chunkings(&shape) {
+            let what = format!("average of shape {shape:?} in chunks {chunks:?}");
+            let x = ChunkedArray::from_array(a.clone(), &chunks).unwrap();
+            let weights = ChunkedArray::from_array(w.clone(), 2).unwrap();
+            let got = x.average(&weights).unwrap().compute().unwrap().into_dyn();
+            let expected = array(&[], f64s(&case["whole"]));
+            assert_close(&got, &expected, 1e-12, 1e-12, &what);
+            for (k, axis) in case["axes"].as_array().unwrap().iter().enumerate() {
+                let w1 = ndarray::Array1::from(f64s(&axis["weights"]));
+                let weights = ChunkedArray::from_array(w1, 3).unwrap();
+                let got = x
+                    .average_axis(Axis(k), &weights)
+                    .unwrap()
+                    .compute()
+                    .unwrap();
+                let expected = array(got.shape(), f64s(&axis["out"]));
+                assert_close(&got, &expected, 1e-12, 1e-12, &format!("{what}, axis {k}"));
+            }
+        }
+    }
+    let x = ChunkedArray::<f64, _>::ones((2, 3), 1).unwrap();
+    let wrong = ChunkedArray::<f64, _>::ones((3, 2), 1).unwrap();
+    let err = x.average(&wrong).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                argument: "weights",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let short = ChunkedArray::<f64, _>::ones(2, 1).unwrap();
+    let err = x.average_axis(Axis(1), &short).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                argument: "weights",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(x.average_axis(Axis(2), &short).is_err());
+    let zero = ChunkedArray::<f64, _>::zeros((2, 3), 1).unwrap();
+    let err = x.average(&zero).unwrap().compute().unwrap_err();
+    assert!(err.to_string().contains("`weights`"), "{err}");
+}
+
+#[test]
+fn cov_and_corrcoef_match_numpy() {
+    for case in fixture("cov") {
+        let shape = shape_of(&case);
+        let a = array(&shape, f64s(&case["data"]))
+            .into_dimensionality::<ndarray::Ix2>()
+            .unwrap();
+        for chunks in chunkings(&shape) {
+            let what = format!("shape {shape:?} in chunks {chunks:?}");
+            let x = ChunkedArray::from_array(a.clone(), &chunks).unwrap();
+            let n = shape[0];
+            // numpy squeezes one variable's 1 x 1 matrix to a scalar.
+            let cov = x.cov().compute().unwrap().into_dyn();
+            let expected = array(&[n, n], f64s(&case["cov"]));
+            assert_close(&cov, &expected, 1e-12, 1e-12, &format!("cov of {what}"));
+            let r = x.corrcoef().compute().unwrap().into_dyn();
+            let expected = array(&[n, n], f64s(&case["corrcoef"]));
+            assert_close(&r, &expected, 1e-12, 1e-12, &format!("corrcoef of {what}"));
+        }
+    }
+}
+
+#[test]
+fn unique_counts_match_numpy() {
+    for case in fixture("unique") {
+        let shape = shape_of(&case);
+        for (x, what) in inputs(&case, array(&shape, f64s(&case["data"]))) {
+            let (values, counts) = x.unique_counts().compute().unwrap();
+            let expected = ndarray::Array1::from(f64s(&case["values"]));
+            assert_same(&values, &expected, &format!("unique values of {what}"));
+            let expected = ndarray::Array1::from(
+                i64s(&case["counts"])
+                    .iter()
+                    .map(|&c| c as u64)
+                    .collect::<Vec<_>>(),
+            );
+            assert_same(&counts, &expected, &format!("unique counts of {what}"));
+            assert_same(&x.unique().compute().unwrap(), &values, &what);
+        }
+    }
+    let empty = ChunkedArray::<i32, _>::zeros((0, 4), 2).unwrap();
+    let (values, counts) = empty.unique_counts().compute().unwrap();
+    assert!(values.is_empty() && counts.is_empty());
+}

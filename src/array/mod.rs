@@ -22,7 +22,9 @@ mod reduce;
 mod reshape;
 mod routines;
 mod scan;
+mod stats;
 mod take;
+mod unique;
 mod views;
 mod zarr;
 
@@ -69,7 +71,9 @@ use std::sync::Arc;
 /// reductions; views and slicing; selecting along an axis; rechunking and
 /// reshaping; numpy routines (rearranging, matrices from the index, float
 /// routines, differences); block functions; stencils; linear algebra; scans;
-/// counts.
+/// counts; sorting along an axis; order statistics (percentile, median);
+/// summary statistics (ptp, moments, weighted average, covariance);
+/// distinct values.
 ///
 /// `T` is the element type, `D` the dimensionality (`Ix1`, `Ix2`, ... or `IxDyn`),
 /// as in ndarray.
