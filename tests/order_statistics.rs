@@ -14,8 +14,9 @@
 #[macro_use]
 mod common;
 
-use common::{assert_close, assert_same, close};
+use common::{assert_close, assert_same, close, json_i64s as i64s, json_usizes as usizes};
 use ndarray::{Array, ArrayD, Axis, IxDyn};
+use ndchunk::element::{Accumulate, Ordered};
 use ndchunk::{ChunkedArray, Chunks, Error};
 use serde_json::Value;
 
@@ -31,18 +32,6 @@ fn f64s(v: &Value) -> Vec<f64> {
         .iter()
         .map(|x| x.as_str().expect("a float as a string").parse().unwrap())
         .collect()
-}
-
-fn i64s(v: &Value) -> Vec<i64> {
-    v.as_array()
-        .expect("a list")
-        .iter()
-        .map(|x| x.as_i64().expect("an integer"))
-        .collect()
-}
-
-fn usizes(v: &Value) -> Vec<usize> {
-    i64s(v).into_iter().map(|i| i as usize).collect()
 }
 
 fn shape_of(case: &Value) -> Vec<usize> {
@@ -103,6 +92,15 @@ fn check(got: ArrayD<f64>, expected: &Value, what: &str) {
     assert_close(&got, &array(&shape, f64s(expected)), 1e-12, 1e-12, what);
 }
 
+/// `err` is an invalid argument naming `argument`.
+#[track_caller]
+fn assert_names_argument(err: &Error, argument: &str) {
+    match err {
+        Error::InvalidArgument { argument: a, .. } if *a == argument => {}
+        other => panic!("expected an error naming `{argument}`, got {other}"),
+    }
+}
+
 /// The shape without `axis`, after `first` leading lengths.
 fn reduced(shape: &[usize], axis: usize, first: &[usize]) -> Vec<usize> {
     let mut out = first.to_vec();
@@ -116,83 +114,72 @@ fn reduced(shape: &[usize], axis: usize, first: &[usize]) -> Vec<usize> {
     out
 }
 
+/// percentile, quantile and median of `x` (and with `nan` their nan
+/// variants), whole and along every axis, against the fixture's `case`.
+fn check_order_statistics<T>(case: &Value, x: &ChunkedArray<T, IxDyn>, what: &str, nan: bool)
+where
+    T: Ordered + Accumulate<Mean = f64>,
+{
+    let shape = x.shape().to_vec();
+    let q = f64s(&case["q"]);
+    let fractions: Vec<f64> = q.iter().map(|v| v / 100.0).collect();
+    let whole = |p: ndchunk::Result<ChunkedArray<f64, ndarray::Ix1>>| {
+        p.unwrap().compute().unwrap().into_dyn()
+    };
+    let mut names = vec![("percentile", false)];
+    if nan {
+        names.push(("nanpercentile", true));
+    }
+    for (name, skip) in names {
+        let (by_q, by_fraction) = if skip {
+            (x.nanpercentile(&q), x.nanquantile(&fractions))
+        } else {
+            (x.percentile(&q), x.quantile(&fractions))
+        };
+        check(whole(by_q), &case[name], &format!("{name} of {what}"));
+        check(
+            whole(by_fraction),
+            &case[name],
+            &format!("{name} by fraction of {what}"),
+        );
+        let median = if skip { x.nanmedian() } else { x.median() };
+        let median_name = if skip { "nanmedian" } else { "median" };
+        check(
+            median.compute().unwrap().into_dyn(),
+            &case[median_name],
+            &format!("{median_name} of {what}"),
+        );
+        for (k, axis) in case["axes"].as_array().unwrap().iter().enumerate() {
+            let what = format!("{name} of {what}, axis {k}");
+            let (by_q, by_fraction, median) = if skip {
+                (
+                    x.nanpercentile_axis(Axis(k), &q),
+                    x.nanquantile_axis(Axis(k), &fractions),
+                    x.nanmedian_axis(Axis(k)),
+                )
+            } else {
+                (
+                    x.percentile_axis(Axis(k), &q),
+                    x.quantile_axis(Axis(k), &fractions),
+                    x.median_axis(Axis(k)),
+                )
+            };
+            let p = by_q.unwrap().compute().unwrap();
+            assert_eq!(p.shape(), reduced(&shape, k, &[q.len()]), "{what}");
+            check(p, &axis[name], &what);
+            check(by_fraction.unwrap().compute().unwrap(), &axis[name], &what);
+            let m = median.compute().unwrap();
+            assert_eq!(m.shape(), reduced(&shape, k, &[]), "{what}");
+            check(m, &axis[median_name], &format!("{median_name} of {what}"));
+        }
+    }
+}
+
 #[test]
 fn percentile_and_median_of_floats_match_numpy() {
     for case in fixture("floats") {
-        let shape = shape_of(&case);
-        let q = f64s(&case["q"]);
-        let fractions: Vec<f64> = q.iter().map(|v| v / 100.0).collect();
-        for (x, what) in inputs(&case, array(&shape, f64s(&case["data"]))) {
-            let whole = x.percentile(&q).unwrap().compute().unwrap();
-            check(
-                whole.into_dyn(),
-                &case["percentile"],
-                &format!("percentile of {what}"),
-            );
-            let whole = x.quantile(&fractions).unwrap().compute().unwrap();
-            check(
-                whole.into_dyn(),
-                &case["percentile"],
-                &format!("quantile of {what}"),
-            );
-            let nan = x.nanpercentile(&q).unwrap().compute().unwrap();
-            check(
-                nan.into_dyn(),
-                &case["nanpercentile"],
-                &format!("nanpercentile of {what}"),
-            );
-            let nan = x.nanquantile(&fractions).unwrap().compute().unwrap();
-            check(
-                nan.into_dyn(),
-                &case["nanpercentile"],
-                &format!("nanquantile of {what}"),
-            );
-            let median = x.median().compute().unwrap().into_dyn();
-            check(median, &case["median"], &format!("median of {what}"));
-            let median = x.nanmedian().compute().unwrap().into_dyn();
-            check(median, &case["nanmedian"], &format!("nanmedian of {what}"));
-
-            for (k, axis) in case["axes"].as_array().unwrap().iter().enumerate() {
-                let what = format!("{what}, axis {k}");
-                let p = x.percentile_axis(Axis(k), &q).unwrap().compute().unwrap();
-                assert_eq!(p.shape(), reduced(&shape, k, &[q.len()]), "{what}");
-                check(
-                    p,
-                    &axis["percentile"],
-                    &format!("percentile_axis of {what}"),
-                );
-                let p = x.quantile_axis(Axis(k), &fractions).unwrap();
-                check(
-                    p.compute().unwrap(),
-                    &axis["percentile"],
-                    &format!("quantile_axis of {what}"),
-                );
-                let p = x
-                    .nanpercentile_axis(Axis(k), &q)
-                    .unwrap()
-                    .compute()
-                    .unwrap();
-                check(
-                    p,
-                    &axis["nanpercentile"],
-                    &format!("nanpercentile_axis of {what}"),
-                );
-                let p = x
-                    .nanquantile_axis(Axis(k), &fractions)
-                    .unwrap()
-                    .compute()
-                    .unwrap();
-                check(
-                    p,
-                    &axis["nanpercentile"],
-                    &format!("nanquantile_axis of {what}"),
-                );
-                let m = x.median_axis(Axis(k)).compute().unwrap();
-                assert_eq!(m.shape(), reduced(&shape, k, &[]), "{what}");
-                check(m, &axis["median"], &format!("median_axis of {what}"));
-                let m = x.nanmedian_axis(Axis(k)).compute().unwrap();
-                check(m, &axis["nanmedian"], &format!("nanmedian_axis of {what}"));
-            }
+        for (x, what) in inputs(&case, array(&shape_of(&case), f64s(&case["data"]))) {
+            check_order_statistics(&case, &x, &what, true);
         }
     }
 }
@@ -200,31 +187,11 @@ fn percentile_and_median_of_floats_match_numpy() {
 #[test]
 fn percentile_and_median_of_integers_match_numpy() {
     for case in fixture("ints") {
-        let shape = shape_of(&case);
-        let q = f64s(&case["q"]);
-        for (x, what) in inputs(&case, array(&shape, i64s(&case["data"]))) {
-            let whole = x.percentile(&q).unwrap().compute().unwrap();
-            check(
-                whole.into_dyn(),
-                &case["percentile"],
-                &format!("percentile of {what}"),
-            );
-            let median = x.median().compute().unwrap().into_dyn();
-            check(median, &case["median"], &format!("median of {what}"));
+        for (x, what) in inputs(&case, array(&shape_of(&case), i64s(&case["data"]))) {
+            check_order_statistics(&case, &x, &what, false);
             // The same through 32-bit keys: half the counting passes.
-            let narrow = x.mapv(|v| v as i32).median().compute().unwrap().into_dyn();
-            check(narrow, &case["median"], &format!("i32 median of {what}"));
-            for (k, axis) in case["axes"].as_array().unwrap().iter().enumerate() {
-                let what = format!("{what}, axis {k}");
-                let p = x.percentile_axis(Axis(k), &q).unwrap().compute().unwrap();
-                check(
-                    p,
-                    &axis["percentile"],
-                    &format!("percentile_axis of {what}"),
-                );
-                let m = x.median_axis(Axis(k)).compute().unwrap();
-                check(m, &axis["median"], &format!("median_axis of {what}"));
-            }
+            let narrow = x.mapv(|v| v as i32);
+            check_order_statistics(&case, &narrow, &format!("i32 {what}"), false);
         }
     }
 }
@@ -249,15 +216,9 @@ fn sort_and_topk_match_numpy() {
                 let n = shape[k] as isize;
                 for bad in [0, n + 1, -n - 1] {
                     let err = x.topk(bad, Axis(k)).unwrap_err();
-                    assert!(
-                        matches!(err, Error::InvalidArgument { argument: "k", .. }),
-                        "{err}"
-                    );
+                    assert_names_argument(&err, "k");
                     let err = x.argtopk(bad, Axis(k)).unwrap_err();
-                    assert!(
-                        matches!(err, Error::InvalidArgument { argument: "k", .. }),
-                        "{err}"
-                    );
+                    assert_names_argument(&err, "k");
                 }
             }
         }
@@ -392,15 +353,9 @@ fn bad_arguments_are_errors_naming_them() {
     let x = ChunkedArray::<f64, _>::ones((4, 3), 2).unwrap();
     for q in [-1.0, 100.5, f64::NAN] {
         let err = x.percentile(&[50.0, q]).unwrap_err();
-        assert!(
-            matches!(err, Error::InvalidArgument { argument: "q", .. }),
-            "{err}"
-        );
+        assert_names_argument(&err, "q");
         let err = x.nanpercentile_axis(Axis(0), &[q]).unwrap_err();
-        assert!(
-            matches!(err, Error::InvalidArgument { argument: "q", .. }),
-            "{err}"
-        );
+        assert_names_argument(&err, "q");
     }
     assert!(x.quantile(&[1.5]).is_err() && x.quantile(&[1.0]).is_ok());
     let err = x.percentile_axis(Axis(2), &[50.0]).unwrap_err();
@@ -512,28 +467,10 @@ fn average_matches_numpy() {
     let x = ChunkedArray::<f64, _>::ones((2, 3), 1).unwrap();
     let wrong = ChunkedArray::<f64, _>::ones((3, 2), 1).unwrap();
     let err = x.average(&wrong).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::InvalidArgument {
-                argument: "weights",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert_names_argument(&err, "weights");
     let short = ChunkedArray::<f64, _>::ones(2, 1).unwrap();
     let err = x.average_axis(Axis(1), &short).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::InvalidArgument {
-                argument: "weights",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert_names_argument(&err, "weights");
     assert!(x.average_axis(Axis(2), &short).is_err());
     let zero = ChunkedArray::<f64, _>::zeros((2, 3), 1).unwrap();
     let err = x.average(&zero).unwrap().compute().unwrap_err();

@@ -13,7 +13,9 @@
 #[macro_use]
 mod common;
 
-use common::{assert_same, chunked, ctx, floats, typed, Case};
+use common::{
+    assert_same, chunked, ctx, floats, json_i64s as i64s, json_usizes as usizes, typed, Case,
+};
 use ndarray::{Array, Array2, ArrayD, Axis, Dimension, Ix2, IxDyn, Slice};
 use ndchunk::{ChunkedArray, Error};
 use serde_json::Value;
@@ -23,22 +25,6 @@ fn fixture(name: &str) -> Vec<Value> {
     let all: Value = serde_json::from_str(include_str!("fixtures/routines.json"))
         .expect("routines.json is JSON");
     all[name].as_array().expect("a list of cases").clone()
-}
-
-fn usizes(v: &Value) -> Vec<usize> {
-    v.as_array()
-        .expect("a list")
-        .iter()
-        .map(|x| x.as_u64().expect("an unsigned integer") as usize)
-        .collect()
-}
-
-fn i64s(v: &Value) -> Vec<i64> {
-    v.as_array()
-        .expect("a list")
-        .iter()
-        .map(|x| x.as_i64().expect("an integer"))
-        .collect()
 }
 
 /// Both chunkings of `case` for `a`.

@@ -3,11 +3,11 @@
 //! key to count, the maps are merged in the reduction's fixed tree, and the
 //! finished value is the pair of arrays (values, counts).
 
-use super::reduce::Folder;
+use super::reduce::{partial_of, Folder};
 use super::{AnyFolder, ReduceKernel, Value};
 use crate::chunks::Region;
 use crate::element::Ordered;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use ndarray::Array1;
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
@@ -41,9 +41,7 @@ impl<T: Ordered> Folder<T> for UniqueFolder<T> {
 }
 
 fn partial(value: &Value) -> Result<&Partial> {
-    value
-        .downcast_ref::<Partial>()
-        .ok_or_else(|| Error::internal("unique partial of an unexpected type"))
+    partial_of(value, "unique")
 }
 
 impl<T: Ordered> ReduceKernel for Unique<T> {

@@ -356,3 +356,20 @@ pub fn partition(n: usize) -> proptest::strategy::BoxedStrategy<Vec<usize>> {
         })
         .boxed()
 }
+
+/// The integers of a JSON list (a fixture's).
+pub fn json_i64s(v: &serde_json::Value) -> Vec<i64> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|x| x.as_i64().expect("an integer"))
+        .collect()
+}
+
+/// The non-negative integers of a JSON list (a fixture's).
+pub fn json_usizes(v: &serde_json::Value) -> Vec<usize> {
+    json_i64s(v)
+        .into_iter()
+        .map(|i| usize::try_from(i).expect("a non-negative integer"))
+        .collect()
+}
