@@ -4,21 +4,69 @@
 //!
 //! A lane must be in one task, so the axis is first rechunked to one block
 //! (the other axes keep their chunks): each task holds whole lanes of a
-//! block of the other axes.
+//! block of the other axes. `topk` and `argtopk` gather only each block's
+//! `|k|` candidates along the axis, as dask does.
 
 use super::ChunkedArray;
 use crate::chunks::AxisChunks;
 use crate::element::{Element, Ordered};
 use crate::error::{Error, Result};
 use crate::kernel::blocks::BlockFn;
-use crate::kernel::order::{argsort_lane, argtopk_lane, sort_lane};
+use crate::kernel::order::{argsort_lane, sort_lane, top_pairs};
 use crate::kernel::Block;
-use ndarray::{Array, Axis, Dimension, IxDyn};
+use ndarray::{Array, ArrayView1, Axis, Dimension, IxDyn};
 
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
-    /// The array whose lanes along `axis` are `f` of this array's: `f` gets
-    /// a lane's values (in a buffer it may reorder or shorten) and appends
-    /// `out_len` values to its second argument. The axis is rechunked to one
+    /// The array whose lanes along `axis` are `f` of this array's, block by
+    /// block: `f` gets the position along the axis of a lane's first value
+    /// and the lane's values in that block, and appends as many values as
+    /// `out` gives the output block along the axis.
+    fn map_block_lanes<U: Element>(
+        &self,
+        axis: usize,
+        out: AxisChunks,
+        name: &'static str,
+        f: impl Fn(usize, ArrayView1<'_, T>, &mut Vec<U>) + Send + Sync + 'static,
+    ) -> ChunkedArray<U, D> {
+        let mut shape = self.shape().to_vec();
+        shape[axis] = out.len();
+        let input = self.chunks().clone();
+        let chunks = input.with_axis(axis, out);
+        let output = chunks.clone();
+        let ndim = self.ndim();
+        let compute = move |index: &[usize], blocks: &[&Block<T>]| -> Result<Block<U>> {
+            let block = blocks[0];
+            let first = input.block_start(axis, index[axis]);
+            let out_len = output.block_len(axis, index[axis]);
+            let mut values = Vec::new();
+            for row in block.lanes(Axis(axis)) {
+                let before = values.len();
+                f(first, row, &mut values);
+                if values.len() != before + out_len {
+                    return Err(Error::internal(format!(
+                        "{name} made a lane of a wrong length"
+                    )));
+                }
+            }
+            // The lanes come in C order of the other axes: build the block
+            // with the lane axis last, then move it back to `axis`.
+            let mut lanes_last: Vec<usize> = block.shape().to_vec();
+            lanes_last.remove(axis);
+            lanes_last.push(out_len);
+            let mut order: Vec<usize> = (0..ndim - 1).collect();
+            order.insert(axis, ndim - 1);
+            let out = Array::from_shape_vec(IxDyn(&lanes_last), values)
+                .map_err(|e| Error::internal(format!("{name} block: {e}")))?;
+            Ok(out.permuted_axes(IxDyn(&order)).into_shared())
+        };
+        let reads = |index: &[usize]| vec![(0, index.to_vec())];
+        let kernel = BlockFn::new(name, chunks, reads, compute);
+        ChunkedArray::from_block_fn(shape, kernel, vec![self.node.clone()])
+    }
+
+    /// The array whose lanes along `axis` are `f` of this array's whole
+    /// lanes: `f` gets a lane's values (in a buffer it may reorder or
+    /// shorten) and appends `out_len` values. The axis is rechunked to one
     /// block first; the result has `out_len` elements (one block) along it.
     pub(super) fn map_lanes<U: Element>(
         &self,
@@ -27,45 +75,21 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         name: &'static str,
         f: impl Fn(&mut Vec<T>, &mut Vec<U>) + Send + Sync + 'static,
     ) -> ChunkedArray<U, D> {
-        let mut shape = self.shape().to_vec();
         let k = match self.axis_index(name, axis.index()) {
             Ok(k) => k,
-            Err(error) => return ChunkedArray::invalid(shape, error, vec![self.node.clone()]),
+            Err(error) => {
+                let mut shape = self.shape().to_vec();
+                if let Some(n) = shape.get_mut(axis.index()) {
+                    *n = out_len;
+                }
+                return ChunkedArray::invalid(shape, error, vec![self.node.clone()]);
+            }
         };
-        shape[k] = out_len;
         let len = self.shape()[k];
         let whole = self.rechunk(self.chunks().with_axis(k, AxisChunks::whole(len)));
-        let chunks = whole.chunks().with_axis(k, AxisChunks::whole(out_len));
-        let ndim = self.ndim();
-        let compute = move |_: &[usize], blocks: &[&Block<T>]| -> Result<Block<U>> {
-            let block = blocks[0];
-            let mut lane = Vec::with_capacity(len);
-            let mut values = Vec::new();
-            for row in block.lanes(Axis(k)) {
-                lane.clear();
-                lane.extend(row.iter().copied());
-                let before = values.len();
-                f(&mut lane, &mut values);
-                if values.len() != before + out_len {
-                    return Err(Error::internal(format!(
-                        "{name} made a lane of a wrong length"
-                    )));
-                }
-            }
-            // The lanes come in C order of the other axes: build the block
-            // with the lane axis last, then move it back to `k`.
-            let mut lanes_last: Vec<usize> = block.shape().to_vec();
-            lanes_last.remove(k);
-            lanes_last.push(out_len);
-            let mut order: Vec<usize> = (0..ndim - 1).collect();
-            order.insert(k, ndim - 1);
-            let out = Array::from_shape_vec(IxDyn(&lanes_last), values)
-                .map_err(|e| Error::internal(format!("{name} block: {e}")))?;
-            Ok(out.permuted_axes(IxDyn(&order)).into_shared())
-        };
-        let reads = |index: &[usize]| vec![(0, index.to_vec())];
-        let kernel = BlockFn::new(name, chunks, reads, compute);
-        ChunkedArray::from_block_fn(shape, kernel, vec![whole.node])
+        whole.map_block_lanes(k, AxisChunks::whole(out_len), name, move |_, row, out| {
+            f(&mut row.to_vec(), out)
+        })
     }
 
     /// `|k|` as a length along `axis`, or the error naming `k`.
@@ -133,6 +157,11 @@ impl<T: Ordered, D: Dimension> ChunkedArray<T, D> {
     /// `k == 0`, `|k|` larger than the axis, or an axis out of range is an
     /// error at once.
     ///
+    /// As dask's, a reduction rather than a sort: every block keeps the
+    /// `|k|` best of each of its lanes (with their indices), and only
+    /// those candidates are gathered along the axis, so a task holds one
+    /// block or `|k|` candidates per block along the axis, never the axis.
+    ///
     /// ```
     /// use ndchunk::prelude::*;
     /// let x = ChunkedArray::from_array(array![[5, 1, 9, 3], [2, 8, 7, 6]], (1, 3))?;
@@ -142,14 +171,12 @@ impl<T: Ordered, D: Dimension> ChunkedArray<T, D> {
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn topk(&self, k: isize, axis: Axis) -> Result<ChunkedArray<T, D>> {
-        let n = self.topk_len("topk", k, axis)?;
-        Ok(self.map_lanes(axis, n, "topk", move |lane, out| {
-            out.extend(argtopk_lane(lane, k).into_iter().map(|i| lane[i]))
-        }))
+        Ok(self.top_pairs("topk", k, axis)?.mapv(|(v, _)| v))
     }
 
     /// The indices along `axis` of [`topk`](Self::topk)'s elements, in its
     /// order; among equal values the first index first (dask's `argtopk`).
+    /// Computed as `topk`, from each block's candidates.
     ///
     /// ```
     /// use ndchunk::prelude::*;
@@ -160,9 +187,34 @@ impl<T: Ordered, D: Dimension> ChunkedArray<T, D> {
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn argtopk(&self, k: isize, axis: Axis) -> Result<ChunkedArray<usize, D>> {
-        let n = self.topk_len("argtopk", k, axis)?;
-        Ok(self.map_lanes(axis, n, "argtopk", move |lane, out| {
-            out.extend(argtopk_lane(lane, k))
+        Ok(self.top_pairs("argtopk", k, axis)?.mapv(|(_, i)| i))
+    }
+
+    /// The `|k|` best (value, index) pairs of every lane along `axis`:
+    /// each block's best, then the best of those.
+    fn top_pairs(
+        &self,
+        op: &'static str,
+        k: isize,
+        axis: Axis,
+    ) -> Result<ChunkedArray<(T, usize), D>> {
+        let n = self.topk_len(op, k, axis)?;
+        let a = axis.index();
+        let sizes = self.chunks().sizes()[a]
+            .iter()
+            .map(|&len| len.min(n))
+            .collect();
+        let candidates = self.map_block_lanes(
+            a,
+            AxisChunks::from_sizes(sizes),
+            op,
+            move |first, lane, out| {
+                let pairs = lane.iter().enumerate().map(|(i, &v)| (v, first + i));
+                out.extend(top_pairs(pairs, k));
+            },
+        );
+        Ok(candidates.map_lanes(axis, n, op, move |pairs, out| {
+            out.extend(top_pairs(pairs.iter().copied(), k));
         }))
     }
 }

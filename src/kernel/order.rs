@@ -84,18 +84,50 @@ pub(crate) fn argsort_lane<T: Ordered>(lane: &[T]) -> Vec<usize> {
     order
 }
 
-/// The positions of the `|k|` largest values (`k > 0`, largest first) or
-/// smallest (`k < 0`, smallest first), for `1 <= |k| <= lane.len()`; among
-/// equal values the first position first.
-pub(crate) fn argtopk_lane<T: Ordered>(lane: &[T], k: isize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..lane.len()).collect();
-    if k > 0 {
-        order.sort_by_key(|&i| std::cmp::Reverse(lane[i].order_key()));
-    } else {
-        order.sort_by_key(|&i| lane[i].order_key());
+/// A `(value, position)` pair ordered by how good it is for a top-`k`:
+/// `rank` is smaller for better pairs.
+struct Candidate<T> {
+    rank: (u64, usize),
+    pair: (T, usize),
+}
+
+impl<T> PartialEq for Candidate<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.rank == other.rank
     }
-    order.truncate(k.unsigned_abs());
-    order
+}
+impl<T> Eq for Candidate<T> {}
+impl<T> PartialOrd for Candidate<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<T> Ord for Candidate<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.rank.cmp(&other.rank)
+    }
+}
+
+/// The `|k|` best of `(value, position)` pairs, best first: the largest
+/// values for `k > 0`, the smallest for `k < 0`, among equal values the
+/// smaller position. Positions are distinct, so the order is total and the
+/// result does not depend on how the pairs were cut into blocks. Holds
+/// `|k|` pairs at a time (a heap whose top is the worst kept).
+pub(crate) fn top_pairs<T: Ordered>(
+    pairs: impl Iterator<Item = (T, usize)>,
+    k: isize,
+) -> Vec<(T, usize)> {
+    let n = k.unsigned_abs();
+    let mut kept = std::collections::BinaryHeap::with_capacity(n + 1);
+    for pair in pairs {
+        let key = pair.0.order_key();
+        let rank = (if k > 0 { u64::MAX - key } else { key }, pair.1);
+        kept.push(Candidate { rank, pair });
+        if kept.len() > n {
+            kept.pop();
+        }
+    }
+    kept.into_sorted_vec().into_iter().map(|c| c.pair).collect()
 }
 
 /// The statistics of one lane (reordered in place), in the mean type `M`:
