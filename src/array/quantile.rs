@@ -22,7 +22,7 @@ use crate::kernel::blocks::BlockFn;
 use crate::kernel::order::{digit, digits, lane_statistics, narrow, End, Statistic};
 use crate::kernel::Block;
 use crate::plan::Node;
-use ndarray::{Array, Axis, Dimension, Ix0, Ix1, IxDyn, RemoveAxis};
+use ndarray::{Array, Array1, Axis, Dimension, Ix0, Ix1, IxDyn, RemoveAxis};
 use num_traits::Float;
 use std::sync::Arc;
 
@@ -102,29 +102,53 @@ impl<T: Ordered + Accumulate, D: Dimension> ChunkedArray<T, D> {
         let nans = x.map(is_nan).count_nonzero().cast::<u64>();
         // Values ranked: NaN sorts last, so skipping it only shortens the data.
         let valid = move |nans: u64| if skip_nan { len - nans } else { len } as usize;
+        // Input 0 is the NaN count, then one selection per distinct rank:
+        // with NaN kept the ranks are known now, so equal ones (the two
+        // ends of a quantile at a whole index, of an odd median) share
+        // their passes, which start without waiting for the NaN count.
         let mut inputs = vec![nans.node.clone()];
+        let mut known: Vec<(u64, usize)> = Vec::new();
+        let mut ends = Vec::with_capacity(2 * stats.len());
         for &stat in &stats {
             for end in [End::Low, End::High] {
-                let start = small("rank", vec![2], vec![nans.node.clone()], move |b| {
-                    let n = valid(b[0][0]);
-                    vec![0, if n == 0 { 0 } else { stat.rank(n, end) as u64 }]
-                });
-                inputs.push(select(&x, start)?.node);
+                if skip_nan {
+                    let start = small("rank", vec![2], vec![nans.node.clone()], move |b| {
+                        let n = valid(b[0][0]);
+                        vec![0, if n == 0 { 0 } else { stat.rank(n, end) as u64 }]
+                    });
+                    inputs.push(select(&x, start)?.node);
+                    ends.push(inputs.len() - 1);
+                    continue;
+                }
+                let rank = if len == 0 {
+                    0
+                } else {
+                    stat.rank(len as usize, end) as u64
+                };
+                match known.iter().find(|&&(r, _)| r == rank) {
+                    Some(&(_, input)) => ends.push(input),
+                    None => {
+                        let start = ChunkedArray::from_array(Array1::from(vec![0, rank]), 2)?;
+                        inputs.push(select(&x, start)?.node);
+                        known.push((rank, inputs.len() - 1));
+                        ends.push(inputs.len() - 1);
+                    }
+                }
             }
         }
         let shape = vec![stats.len()];
         Ok(small("order statistics", shape, inputs, move |b| {
             let nans = b[0][0];
             let n = valid(nans);
-            let value = |key: u64| T::from_order_key(key).to_mean();
+            let value = |input: usize| T::from_order_key(b[input][0]).to_mean();
             stats
                 .iter()
-                .enumerate()
-                .map(|(i, stat)| {
+                .zip(ends.chunks(2))
+                .map(|(stat, ends)| {
                     if n == 0 || (nans > 0 && !skip_nan) {
                         return T::Mean::nan();
                     }
-                    stat.combine(value(b[1 + 2 * i][0]), value(b[2 + 2 * i][0]), n)
+                    stat.combine(value(ends[0]), value(ends[1]), n)
                 })
                 .collect()
         }))
@@ -201,13 +225,18 @@ impl<T: Ordered + Accumulate, D: Dimension> ChunkedArray<T, D> {
 /// left).
 ///
 /// Over the whole array the data is never gathered: each order statistic
-/// needed (two per quantile: the values around numpy's virtual index) is
-/// selected exactly by counting passes over the array, one per 11 bits of
-/// the element (6 passes for 64-bit elements, 3 for 32-bit ones, 1 for
-/// bytes), after one pass counting NaN. Every pass is a lazy reduction that
-/// holds, besides the block being read, 2048 counts (16 KiB) per block
-/// partial; so the memory is that of a `sum`, whatever the array's size,
-/// and the time that of `1 + 2 × 6` sums of a 64-bit array per quantile.
+/// needed (the values at the two ranks around numpy's virtual index; one
+/// rank when the index is whole and NaN is kept, and equal ranks are
+/// shared) is selected exactly by counting passes over the array, one per
+/// 11 bits of the element: 6 passes for 64-bit elements, 3 for 32-bit
+/// ones, 2 for 16-bit ones, 1 for bytes, besides one pass counting NaN.
+/// Every pass is a lazy reduction that holds, besides the block being
+/// read, 2048 counts (16 KiB) per block partial: the memory is that of a
+/// `sum` whatever the array's size, and the time about that of `1 + 6 r`
+/// sums of a 64-bit array for `r` ranks (the median of an even count has
+/// 2, of an odd one 1). Computed together with an operation that consumes
+/// whole blocks of the same array (`topk`, `map_blocks`, ...), the array's
+/// blocks are kept for the later passes: compute such results separately.
 ///
 /// Along an axis, the axis is rechunked to one block (the other axes keep
 /// their chunks) and every lane is sorted in its task.
