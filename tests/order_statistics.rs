@@ -371,49 +371,51 @@ fn bad_arguments_are_errors_naming_them() {
 /// scipy's moments, skew and kurtosis and numpy's ptp of `x` against a
 /// fixture's `summary` (whole array: `axis` None).
 fn check_summary(x: &ChunkedArray<f64, IxDyn>, axis: Option<usize>, expected: &Value, what: &str) {
-    let close_to = |got: ArrayD<f64>, e: &Value, name: String| {
-        let shape = got.shape().to_vec();
-        assert_close(&got, &array(&shape, f64s(e)), 1e-9, 1e-9, &name);
-    };
-    let (ptp, skew, kurtosis) = match axis {
-        None => (
-            x.ptp().into_dyn(),
+    let statistics = [
+        ("ptp", x.ptp().into_dyn(), axis.map(|k| x.ptp_axis(Axis(k)))),
+        (
+            "skew",
             x.skew().into_dyn(),
+            axis.map(|k| x.skew_axis(Axis(k))),
+        ),
+        (
+            "kurtosis",
             x.kurtosis().into_dyn(),
+            axis.map(|k| x.kurtosis_axis(Axis(k))),
         ),
-        Some(k) => (
-            x.ptp_axis(Axis(k)),
-            x.skew_axis(Axis(k)),
-            x.kurtosis_axis(Axis(k)),
+        (
+            "skew_unbiased",
+            x.skew_with(false).into_dyn(),
+            axis.map(|k| x.skew_axis_with(Axis(k), false)),
         ),
-    };
-    close_to(
-        ptp.compute().unwrap(),
-        &expected["ptp"],
-        format!("ptp of {what}"),
-    );
-    close_to(
-        skew.compute().unwrap(),
-        &expected["skew"],
-        format!("skew of {what}"),
-    );
-    let kurtosis = kurtosis.compute().unwrap();
-    close_to(
-        kurtosis,
-        &expected["kurtosis"],
-        format!("kurtosis of {what}"),
-    );
+        (
+            "kurtosis_pearson",
+            x.kurtosis_with(false, true).into_dyn(),
+            axis.map(|k| x.kurtosis_axis_with(Axis(k), false, true)),
+        ),
+        (
+            "kurtosis_pearson_unbiased",
+            x.kurtosis_with(false, false).into_dyn(),
+            axis.map(|k| x.kurtosis_axis_with(Axis(k), false, false)),
+        ),
+    ];
+    let mut checks: Vec<_> = statistics
+        .into_iter()
+        .map(|(name, whole, along)| (name.to_string(), &expected[name], along.unwrap_or(whole)))
+        .collect();
     for (order, e) in expected["moment"].as_object().unwrap() {
         let order: u32 = order.parse().unwrap();
         let got = match axis {
             None => x.moment(order).into_dyn(),
             Some(k) => x.moment_axis(Axis(k), order),
         };
-        close_to(
-            got.compute().unwrap(),
-            e,
-            format!("moment({order}) of {what}"),
-        );
+        checks.push((format!("moment({order})"), e, got));
+    }
+    for (name, e, got) in checks {
+        let got = got.compute().unwrap();
+        let shape = got.shape().to_vec();
+        let what = format!("{name} of {what}");
+        assert_close(&got, &array(&shape, f64s(e)), 1e-9, 1e-9, &what);
     }
 }
 

@@ -105,7 +105,22 @@ impl<T: Accumulate, D: Dimension> ChunkedArray<T, D> {
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn skew(&self) -> ChunkedArray<T::Mean, Ix0> {
-        self.moments(MomentStat::Skew)
+        self.skew_with(true)
+    }
+
+    /// [`skew`](Self::skew) with scipy's `bias` argument: `false` applies
+    /// the sample-size correction `sqrt(n (n - 1)) / (n - 2)` (for `n > 2`;
+    /// fewer values keep the biased value).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![1.0_f64, 2.0, 3.0, 4.0, 10.0], 2)?;
+    /// let unbiased = x.skew_with(false).compute()?.into_scalar();
+    /// assert!((unbiased - 1.6970562748477143).abs() < 1e-12);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn skew_with(&self, bias: bool) -> ChunkedArray<T::Mean, Ix0> {
+        self.moments(MomentStat::Skew { bias })
     }
 
     /// Excess kurtosis `m4 / m2^2 - 3` (scipy's `stats.kurtosis(x,
@@ -118,7 +133,25 @@ impl<T: Accumulate, D: Dimension> ChunkedArray<T, D> {
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn kurtosis(&self) -> ChunkedArray<T::Mean, Ix0> {
-        self.moments(MomentStat::Kurtosis)
+        self.kurtosis_with(true, true)
+    }
+
+    /// [`kurtosis`](Self::kurtosis) with scipy's arguments: `fisher`
+    /// subtracts 3 (else Pearson's `m4 / m2^2`), `bias == false` applies
+    /// the sample-size correction (for `n > 3`; fewer values keep the
+    /// biased value).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![1.0_f64, 2.0, 3.0, 4.0, 10.0], 2)?;
+    /// let pearson = x.kurtosis_with(false, true).compute()?.into_scalar();
+    /// assert!((pearson - 2.788).abs() < 1e-12);
+    /// let unbiased = x.kurtosis_with(false, false).compute()?.into_scalar();
+    /// assert!((unbiased - 6.152).abs() < 1e-12);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn kurtosis_with(&self, fisher: bool, bias: bool) -> ChunkedArray<T::Mean, Ix0> {
+        self.moments(MomentStat::Kurtosis { fisher, bias })
     }
 
     /// The weighted mean `sum(x * w) / sum(w)` (numpy's `average(x,
@@ -189,7 +222,20 @@ impl<T: Accumulate, D: RemoveAxis> ChunkedArray<T, D> {
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn skew_axis(&self, axis: Axis) -> ChunkedArray<T::Mean, D::Smaller> {
-        self.moments_axis(axis, MomentStat::Skew, "skew_axis")
+        self.skew_axis_with(axis, true)
+    }
+
+    /// [`skew_with`](Self::skew_with) along `axis`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![[1.0_f64, 2.0, 6.0, 0.0, 3.0]], (1, 2))?;
+    /// let s = x.skew_axis_with(Axis(1), false).compute()?;
+    /// assert!((s[0] - 1.03265854).abs() < 1e-8);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn skew_axis_with(&self, axis: Axis, bias: bool) -> ChunkedArray<T::Mean, D::Smaller> {
+        self.moments_axis(axis, MomentStat::Skew { bias }, "skew_axis")
     }
 
     /// [`kurtosis`](Self::kurtosis) along `axis`.
@@ -202,7 +248,25 @@ impl<T: Accumulate, D: RemoveAxis> ChunkedArray<T, D> {
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn kurtosis_axis(&self, axis: Axis) -> ChunkedArray<T::Mean, D::Smaller> {
-        self.moments_axis(axis, MomentStat::Kurtosis, "kurtosis_axis")
+        self.kurtosis_axis_with(axis, true, true)
+    }
+
+    /// [`kurtosis_with`](Self::kurtosis_with) along `axis`.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![[1.0_f64, 2.0, 6.0, 0.0, 3.0]], (1, 2))?;
+    /// let k = x.kurtosis_axis_with(Axis(1), true, false).compute()?;
+    /// assert!((k[0] - 1.12851549).abs() < 1e-8);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn kurtosis_axis_with(
+        &self,
+        axis: Axis,
+        fisher: bool,
+        bias: bool,
+    ) -> ChunkedArray<T::Mean, D::Smaller> {
+        self.moments_axis(axis, MomentStat::Kurtosis { fisher, bias }, "kurtosis_axis")
     }
 
     /// The weighted mean along `axis` (numpy's `average(x, axis,

@@ -17,10 +17,12 @@ use num_traits::{Float, Zero};
 pub(crate) enum MomentStat {
     /// The `k`-th central moment, `mean((x - mean(x))^k)`.
     Central(u32),
-    /// `m3 / m2^1.5`, NaN when `m2` is zero up to rounding.
-    Skew,
-    /// `m4 / m2^2 - 3` (Fisher's), NaN when `m2` is zero up to rounding.
-    Kurtosis,
+    /// `m3 / m2^1.5`, NaN when `m2` is zero up to rounding; without
+    /// `bias`, scipy's correction for the sample size.
+    Skew { bias: bool },
+    /// `m4 / m2^2` (less 3 for Fisher's), NaN when `m2` is zero up to
+    /// rounding; without `bias`, scipy's correction for the sample size.
+    Kurtosis { fisher: bool, bias: bool },
 }
 
 impl MomentStat {
@@ -28,8 +30,8 @@ impl MomentStat {
     fn order(self) -> u32 {
         match self {
             MomentStat::Central(k) => k,
-            MomentStat::Skew => 3,
-            MomentStat::Kurtosis => 4,
+            MomentStat::Skew { .. } => 3,
+            MomentStat::Kurtosis { .. } => 4,
         }
     }
 }
@@ -104,8 +106,10 @@ impl<T: Accumulate> Reducer<T> for Moments<T> {
     fn label(&self) -> String {
         match self.stat {
             MomentStat::Central(k) => format!("moment({k})"),
-            MomentStat::Skew => "skew".into(),
-            MomentStat::Kurtosis => "kurtosis".into(),
+            MomentStat::Skew { bias } => format!("skew(bias={bias})"),
+            MomentStat::Kurtosis { fisher, bias } => {
+                format!("kurtosis(fisher={fisher}, bias={bias})")
+            }
         }
     }
     fn identity(&self) -> Self::Acc {
@@ -160,8 +164,30 @@ impl<T: Accumulate> Reducer<T> for Moments<T> {
             MomentStat::Central(1) => acc.mean * zero,
             MomentStat::Central(k) => m(k),
             _ if flat() => nan,
-            MomentStat::Skew => m(3) / m(2).powf(as_float::<T::Mean>(3) / as_float(2)),
-            MomentStat::Kurtosis => m(4) / m(2).powi(2) - as_float(3),
+            MomentStat::Skew { bias } => {
+                let g = m(3) / m(2).powf(as_float::<T::Mean>(3) / as_float(2));
+                if bias || acc.count <= 2 {
+                    g
+                } else {
+                    let one = <T::Mean as num_traits::One>::one();
+                    ((n - one) * n).sqrt() / (n - as_float(2)) * g
+                }
+            }
+            MomentStat::Kurtosis { fisher, bias } => {
+                let g = m(4) / m(2).powi(2);
+                let (one, three) = (<T::Mean as num_traits::One>::one(), as_float(3));
+                let g = if bias || acc.count <= 3 {
+                    g
+                } else {
+                    let (two, nm1) = (as_float::<T::Mean>(2), n - one);
+                    one / (n - two) / (n - three) * ((n * n - one) * g - three * nm1 * nm1) + three
+                };
+                if fisher {
+                    g - three
+                } else {
+                    g
+                }
+            }
         })
     }
 }
