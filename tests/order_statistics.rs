@@ -340,6 +340,12 @@ fn empty_inputs_behave_as_numpy() {
     );
     assert!(rows.topk(1, Axis(0)).is_err());
 
+    // No q, no result (numpy's shape too).
+    let x = ChunkedArray::from_array(ndarray::array![[3.0, 1.0], [2.0, 5.0]], 1).unwrap();
+    assert_eq!(x.percentile(&[]).unwrap().compute().unwrap().shape(), &[0]);
+    let none = x.percentile_axis(Axis(1), &[]).unwrap().compute().unwrap();
+    assert_eq!(none.shape(), &[0, 2]);
+
     // A 0-d array has one element.
     let scalar = ChunkedArray::from_array(ndarray::arr0(2.5), ()).unwrap();
     assert_eq!(
