@@ -529,3 +529,43 @@ fn unique_counts_match_numpy() {
     let (values, counts) = empty.unique_counts().compute().unwrap();
     assert!(values.is_empty() && counts.is_empty());
 }
+
+#[test]
+fn static_dimensions_give_the_dynamic_results() {
+    // The fixture tests run as IxDyn; the typed signatures (D::Smaller for
+    // the median, D for percentiles and sorts) agree with them.
+    let a = common::floats(&[3, 4, 2, 5], 7);
+    let dynamic = ChunkedArray::from_array(a.clone(), (2, 3, 1, 2)).unwrap();
+    let fixed =
+        ChunkedArray::from_array(common::typed::<f64, ndarray::Ix4>(a), (2, 3, 1, 2)).unwrap();
+    for k in 0..4 {
+        let median = fixed.median_axis(Axis(k)).compute().unwrap();
+        let expected = dynamic.median_axis(Axis(k)).compute().unwrap();
+        assert_same(&median.into_dyn(), &expected, &format!("median_axis({k})"));
+        let p = fixed.percentile_axis(Axis(k), &[10.0, 90.0]).unwrap();
+        let expected = dynamic.percentile_axis(Axis(k), &[10.0, 90.0]).unwrap();
+        let what = format!("percentile_axis({k})");
+        assert_same(
+            &p.compute().unwrap().into_dyn(),
+            &expected.compute().unwrap(),
+            &what,
+        );
+        let top = fixed
+            .topk(-2, Axis(k))
+            .unwrap()
+            .compute()
+            .unwrap()
+            .into_dyn();
+        let expected = dynamic.sort_axis(Axis(k)).compute().unwrap();
+        let expected = expected
+            .slice_axis(Axis(k), ndarray::Slice::from(..2))
+            .to_owned();
+        assert_same(&top, &expected, &format!("topk(-2, {k})"));
+    }
+    let skew = fixed.skew_axis(Axis(3)).compute().unwrap().into_dyn();
+    assert_same(
+        &skew,
+        &dynamic.skew_axis(Axis(3)).compute().unwrap(),
+        "skew_axis(3)",
+    );
+}
