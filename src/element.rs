@@ -207,6 +207,81 @@ macro_rules! truthy_number {
 truthy_number!(0: i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize);
 truthy_number!(0.0: f32 f64);
 
+/// Elements with a total order given by an unsigned key: sorting, top-k,
+/// order statistics (`percentile`, `median`) and `unique` compare keys.
+///
+/// The key orders numbers as `<` does, with `-0.0` equal to `0.0` and every
+/// NaN equal to every other and after all numbers (numpy's sort order). Only
+/// the low [`KEY_BITS`](Self::KEY_BITS) bits of a key are used, so exact
+/// order statistics over the keys take as many counting passes as the type
+/// has bits (see [`percentile`](crate::ChunkedArray::percentile)).
+///
+/// ```
+/// use ndchunk::element::Ordered;
+/// assert!((-1.5_f64).order_key() < 0.0_f64.order_key());
+/// assert_eq!((-0.0_f64).order_key(), 0.0_f64.order_key());
+/// assert!(f64::INFINITY.order_key() < f64::NAN.order_key());
+/// assert!((-3_i8).order_key() < 2_i8.order_key() && i8::KEY_BITS == 8);
+/// assert_eq!(f64::from_order_key((-2.5_f64).order_key()), -2.5);
+/// ```
+pub trait Ordered: Element + PartialOrd {
+    /// How many low bits of a key carry information.
+    const KEY_BITS: u32;
+    /// The key: `a < b` as numbers exactly when `a.order_key() < b.order_key()`.
+    fn order_key(self) -> u64;
+    /// The value of a key (for floats, `+0.0` for zero and one NaN for all).
+    fn from_order_key(key: u64) -> Self;
+}
+
+macro_rules! ordered_unsigned {
+    ($($t:ty)*) => {$(
+        impl Ordered for $t {
+            const KEY_BITS: u32 = <$t>::BITS;
+            #[inline] fn order_key(self) -> u64 { self as u64 }
+            #[inline] fn from_order_key(key: u64) -> Self { key as $t }
+        }
+    )*};
+}
+ordered_unsigned!(u8 u16 u32 u64 usize);
+
+macro_rules! ordered_signed {
+    ($($t:ty => $u:ty)*) => {$(
+        impl Ordered for $t {
+            const KEY_BITS: u32 = <$t>::BITS;
+            // Flipping the sign bit puts negative numbers first.
+            #[inline] fn order_key(self) -> u64 { ((self as $u) ^ (1 << (<$t>::BITS - 1))) as u64 }
+            #[inline] fn from_order_key(key: u64) -> Self { ((key as $u) ^ (1 << (<$t>::BITS - 1))) as $t }
+        }
+    )*};
+}
+ordered_signed!(i8 => u8 i16 => u16 i32 => u32 i64 => u64 isize => usize);
+
+macro_rules! ordered_float {
+    ($($t:ty => $u:ty)*) => {$(
+        impl Ordered for $t {
+            const KEY_BITS: u32 = <$u>::BITS;
+            #[inline]
+            fn order_key(self) -> u64 {
+                const SIGN: $u = 1 << (<$u>::BITS - 1);
+                // One zero and one NaN (the largest key), so that equal
+                // numbers have equal keys and NaN sorts last.
+                let v = if self == 0.0 { 0.0 } else if self.is_nan() { <$t>::NAN } else { self };
+                let bits = v.to_bits() & if v.is_nan() { !SIGN } else { <$u>::MAX };
+                // Negative numbers: all bits flipped (larger magnitude first);
+                // positive: the sign bit set (after every negative one).
+                (if bits & SIGN != 0 { !bits } else { bits | SIGN }) as u64
+            }
+            #[inline]
+            fn from_order_key(key: u64) -> Self {
+                const SIGN: $u = 1 << (<$u>::BITS - 1);
+                let key = key as $u;
+                <$t>::from_bits(if key & SIGN != 0 { key & !SIGN } else { !key })
+            }
+        }
+    )*};
+}
+ordered_float!(f32 => u32 f64 => u64);
+
 /// Numbers `arange` can step through: the `i`-th value is computed directly
 /// (exactly, for integers), so any block can be produced on its own.
 ///

@@ -13,7 +13,9 @@
 #[macro_use]
 mod common;
 
-use common::{assert_same, chunked, ctx, floats, typed, usizes, Case};
+use common::{
+    assert_same, chunked, ctx, floats, json_i64s as i64s, json_usizes as usizes, typed, Case,
+};
 use ndarray::{Array, Array2, ArrayD, Axis, Dimension, Ix2, IxDyn, Slice};
 use ndchunk::{ChunkedArray, Error};
 use serde_json::Value;
@@ -21,14 +23,6 @@ use serde_json::Value;
 /// numpy's answers for the routine `name`.
 fn fixture(name: &str) -> Vec<Value> {
     common::fixture_cases(include_str!("fixtures/routines.json"), name)
-}
-
-fn i64s(v: &Value) -> Vec<i64> {
-    v.as_array()
-        .expect("a list")
-        .iter()
-        .map(|x| x.as_i64().expect("an integer"))
-        .collect()
 }
 
 /// Both chunkings of `case` for `a`.

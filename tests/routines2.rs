@@ -16,7 +16,7 @@
 mod common;
 
 use approx::relative_eq;
-use common::{assert_same, usizes};
+use common::{assert_same, json_usizes as usizes};
 use ndarray::{s, Array, ArrayD, ArrayView, Axis, Ix1, Ix2, IxDyn};
 use ndchunk::{ChunkSpec, ChunkedArray, Chunks, Error, Indexing, PadMode};
 use serde_json::Value;

@@ -18,8 +18,10 @@ mod index;
 mod linalg;
 mod npy;
 mod ops;
+mod order;
 mod overlap;
 mod pad;
+mod quantile;
 pub mod random;
 mod rearrange;
 mod reduce;
@@ -27,7 +29,9 @@ mod reshape;
 mod routines;
 mod scan;
 mod stack;
+mod stats;
 mod take;
+mod unique;
 mod views;
 mod windows;
 mod zarr;
@@ -79,10 +83,13 @@ use std::sync::Arc;
 /// reshaping; numpy routines (rearranging, rot90/tile/repeat, stacking,
 /// padding, diagonals, windows, matrices from the index, float routines,
 /// differences and gradients); block functions; stencils; linear algebra;
-/// scans; counts. Routines joining several arrays or making grids are free
-/// functions: [`concatenate`](crate::concatenate), [`vstack`](crate::vstack),
-/// [`block`](crate::block), [`broadcast_arrays`](crate::broadcast_arrays),
-/// [`meshgrid`](crate::meshgrid), [`indices`](crate::indices) ...
+/// scans; counts; sorting along an axis; order statistics (percentile,
+/// median); summary statistics (ptp, moments, weighted average,
+/// covariance); distinct values. Routines joining several arrays or making
+/// grids are free functions: [`concatenate`](crate::concatenate),
+/// [`vstack`](crate::vstack), [`block`](crate::block),
+/// [`broadcast_arrays`](crate::broadcast_arrays), [`meshgrid`](crate::meshgrid),
+/// [`indices`](crate::indices) ...
 ///
 /// `T` is the element type, `D` the dimensionality (`Ix1`, `Ix2`, ... or `IxDyn`),
 /// as in ndarray.

@@ -21,7 +21,7 @@ use std::sync::Arc;
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// A whole-array reduction. Reductions without an identity (`min`,
     /// `argmax`, ...) of an empty array are an error reported by `compute`.
-    fn reduce<R: Reducer<T>>(
+    pub(super) fn reduce<R: Reducer<T>>(
         &self,
         reducer: R,
         needs_elements: Option<&'static str>,

@@ -26,7 +26,7 @@ use std::sync::Arc;
 /// element copied once), and only those a consumer reads.
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// `axis` as an index, or the error of `op` when it is out of range.
-    fn axis_index(&self, op: &'static str, axis: usize) -> Result<usize> {
+    pub(super) fn axis_index(&self, op: &'static str, axis: usize) -> Result<usize> {
         if axis < self.ndim() {
             Ok(axis)
         } else {

@@ -4,7 +4,7 @@
 //! fuses with the elementwise chain feeding it and shares its pass with the
 //! other reductions of the same array.
 
-use super::reduce::Folder;
+use super::reduce::{partial_of, Folder};
 use super::{AnyFolder, Block, ReduceKernel, Value};
 use crate::chunks::{Chunks, Region};
 use crate::element::Element;
@@ -216,9 +216,7 @@ impl<T: Element, B: Binning<T>> Folder<T> for CountFolder<T, B> {
 }
 
 fn partial(value: &Value) -> Result<&Partial> {
-    value
-        .downcast_ref::<Partial>()
-        .ok_or_else(|| Error::internal("count partial of an unexpected type"))
+    partial_of(value, "count")
 }
 
 impl<T: Element, B: Binning<T>> ReduceKernel for Counts<T, B> {

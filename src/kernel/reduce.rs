@@ -167,10 +167,16 @@ impl<T: Element, R: Reducer<T>> Wire for PartialWire<T, R> {
     }
 }
 
-fn partial<A: 'static>(value: &Value) -> Result<&Partial<A>> {
+/// A reduce kernel's partial result as its own type `P`; another type is
+/// a bug (`kernel` names the reduction in the error).
+pub(crate) fn partial_of<'a, P: 'static>(value: &'a Value, kernel: &str) -> Result<&'a P> {
     value
-        .downcast_ref::<Partial<A>>()
-        .ok_or_else(|| Error::internal("reduction partial of an unexpected type"))
+        .downcast_ref::<P>()
+        .ok_or_else(|| Error::internal(format!("{kernel} partial of an unexpected type")))
+}
+
+fn partial<A: 'static>(value: &Value) -> Result<&Partial<A>> {
+    partial_of(value, "reduction")
 }
 
 impl<T: Element, R: Reducer<T>> ReduceKernel for Reduction<T, R> {

@@ -364,11 +364,19 @@ pub fn fixture_cases(json: &str, name: &str) -> Vec<serde_json::Value> {
     all[name].as_array().expect("a list of cases").clone()
 }
 
-/// A JSON list of unsigned integers.
-pub fn usizes(v: &serde_json::Value) -> Vec<usize> {
+/// The integers of a JSON list (a fixture's).
+pub fn json_i64s(v: &serde_json::Value) -> Vec<i64> {
     v.as_array()
         .expect("a list")
         .iter()
-        .map(|x| x.as_u64().expect("an unsigned integer") as usize)
+        .map(|x| x.as_i64().expect("an integer"))
+        .collect()
+}
+
+/// The non-negative integers of a JSON list (a fixture's).
+pub fn json_usizes(v: &serde_json::Value) -> Vec<usize> {
+    json_i64s(v)
+        .into_iter()
+        .map(|i| usize::try_from(i).expect("a non-negative integer"))
         .collect()
 }
