@@ -98,6 +98,7 @@ pub(crate) fn compute_blocks(roots: &[Arc<Node>], options: &Options) -> Result<V
         memory_limit: options.memory_limit,
         observers: diagnostics.observers(&options.observers),
         cancel: options.cancel.clone(),
+        result_rank: options.result_rank,
     };
     let result = execute(lowered.tasks, &config);
     // The trace and profile are written also for a failed run; the run's

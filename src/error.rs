@@ -62,6 +62,13 @@ pub enum Error {
         /// That rank's error, naming the task.
         message: String,
     },
+    /// Under MPI with [`Options::result_rank`](crate::Options::result_rank),
+    /// on the ranks other than the one the results were sent to.
+    #[error("the results were sent to rank {rank} only (Options::result_rank)")]
+    NotOnThisRank {
+        /// The rank that has them.
+        rank: usize,
+    },
     /// MPI could not be used as asked (started twice, a launcher of
     /// another MPI library, a value too large for one message).
     #[error("MPI: {reason}")]

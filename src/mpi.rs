@@ -6,8 +6,9 @@
 //! owner rank (contiguous runs of blocks, so neighbours stay together),
 //! each rank runs its own tasks on its rayon pool, and a value read on
 //! another rank is sent there once, point to point, by its maker. The
-//! result comes back whole on every rank, so a program written for one
-//! machine runs unchanged:
+//! result comes back whole on every rank (or on one, with
+//! [`Options::result_rank`](crate::Options::result_rank)), so a program
+//! written for one machine runs unchanged:
 //!
 //! ```text
 //! cargo build --release --features mpi --example mean_normal

@@ -40,6 +40,8 @@ pub struct Options {
     pub(crate) observers: Vec<Arc<dyn Observer>>,
     /// Set from outside to stop starting tasks (a dropped future).
     pub(crate) cancel: Option<Arc<AtomicBool>>,
+    /// Under MPI, the one rank the results are sent to (`None`: every rank).
+    pub(crate) result_rank: Option<usize>,
 }
 
 impl Default for Options {
@@ -54,6 +56,7 @@ impl Default for Options {
             profile: false,
             observers: Vec::new(),
             cancel: None,
+            result_rank: None,
         }
     }
 }
@@ -226,6 +229,26 @@ impl Options {
             })
         })
     }
+
+    /// Under MPI (`ndchunk::mpi`, built with `--features mpi`), send the
+    /// results to `rank` only: every rank still runs its
+    /// part, and on the others `compute` returns
+    /// [`Error::NotOnThisRank`](crate::Error::NotOnThisRank). For results
+    /// too large to hold on every rank. In one process (no MPI) it does
+    /// nothing, except that a rank other than 0 is an error.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::<f64, _>::ones((4, 4), 2)?;
+    /// let on_0 = Options::default().result_rank(0);
+    /// assert_eq!(x.sum().compute_with(&on_0)?.into_scalar(), 16.0);
+    /// assert!(x.sum().compute_with(&Options::default().result_rank(3)).is_err());
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn result_rank(mut self, rank: usize) -> Self {
+        self.result_rank = Some(rank);
+        self
+    }
 }
 
 impl std::fmt::Debug for Options {
@@ -240,6 +263,7 @@ impl std::fmt::Debug for Options {
             .field("trace", &self.trace)
             .field("profile", &self.profile)
             .field("observers", &self.observers.len())
+            .field("result_rank", &self.result_rank)
             .finish()
     }
 }

@@ -364,6 +364,29 @@ fn ranks_that_build_other_plans_are_told_so(job: &Job) -> Check {
     )
 }
 
+fn results_can_be_kept_on_one_rank(job: &Job) -> Check {
+    let x = Rng::seed(15)
+        .standard_normal((120, 80), (30, 40))
+        .map_err(err)?;
+    let last = job.size - 1;
+    let options = Options::default().result_rank(last);
+    match (job.rank == last, x.compute_with(&options)) {
+        (true, Ok(got)) => same_bits(
+            "on the result rank",
+            &got,
+            &alone(|| x.compute()).map_err(err)?,
+        )?,
+        (false, Err(ndchunk::Error::NotOnThisRank { rank })) => equal("the rank told", rank, last)?,
+        (_, other) => return Err(format!("result_rank({last}): {other:?}")),
+    }
+    // A rank past the job is an error on every rank.
+    let past = Options::default().result_rank(job.size);
+    match x.sum().compute_with(&past) {
+        Err(ndchunk::Error::InvalidArgument { .. }) => Ok(()),
+        other => Err(format!("result_rank({}): {other:?}", job.size)),
+    }
+}
+
 fn main() -> ExitCode {
     let mpi = match ndchunk::mpi::init() {
         Ok(mpi) => mpi,
@@ -382,7 +405,7 @@ fn main() -> ExitCode {
         size: mpi.size(),
         dir,
     };
-    let checks: [Named; 8] = [
+    let checks: [Named; 9] = [
         ("reductions_of_a_random_array", reductions_of_a_random_array),
         (
             "transposes_and_in_memory_arrays",
@@ -405,6 +428,10 @@ fn main() -> ExitCode {
         (
             "ranks_that_build_other_plans_are_told_so",
             ranks_that_build_other_plans_are_told_so,
+        ),
+        (
+            "results_can_be_kept_on_one_rank",
+            results_can_be_kept_on_one_rank,
         ),
     ];
     let mut failed = 0;

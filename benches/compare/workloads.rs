@@ -441,9 +441,9 @@ fn main() -> ExitCode {
     };
     #[cfg(feature = "mpi")]
     let ranks = mpi.as_ref().map(|m| (m.rank(), m.size()));
-    ACROSS_RANKS.store(ranks.is_some(), std::sync::atomic::Ordering::Relaxed);
     #[cfg(not(feature = "mpi"))]
     let ranks: Option<(usize, usize)> = None;
+    ACROSS_RANKS.store(ranks.is_some(), std::sync::atomic::Ordering::Relaxed);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = match args.imp {
         Impl::Eager => 1,

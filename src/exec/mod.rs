@@ -144,6 +144,8 @@ pub(crate) struct RunConfig {
     pub observers: Vec<Arc<dyn Observer>>,
     /// Set from outside to stop starting tasks (a dropped future).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Across processes, the one that gets the outputs (`None`: all).
+    pub result_rank: Option<usize>,
 }
 
 /// Run `job` in the background on the current rayon pool (a submitted
@@ -203,6 +205,12 @@ pub(crate) fn execute(graph: TaskGraph, config: &RunConfig) -> Result<Vec<Value>
         Ok(result) => return result,
         Err(graph) => graph,
     };
+    if let Some(rank) = config.result_rank.filter(|&r| r > 0) {
+        return Err(Error::invalid(
+            "result_rank",
+            format!("rank {rank} of a job of one process: only rank 0 exists"),
+        ));
+    }
     let run = |threads: usize| {
         let state = State::new(graph, config, threads);
         match (config.scheduler, config.memory_limit) {

@@ -25,7 +25,13 @@ pub(super) struct Local {
 
 /// The rank's tasks in the global order (placeholders have no inputs), and
 /// how they relate to the other ranks'.
-pub(super) fn local_part(graph: TaskGraph, me: usize, ranks: usize) -> (TaskGraph, Local) {
+/// `result_rank`: the one rank the outputs go to (`None`: every rank).
+pub(super) fn local_part(
+    graph: TaskGraph,
+    me: usize,
+    ranks: usize,
+    result_rank: Option<usize>,
+) -> (TaskGraph, Local) {
     let owner = owners(&graph, ranks);
     let n = graph.tasks.len();
     let mut consumers = vec![Vec::new(); n];
@@ -58,7 +64,8 @@ pub(super) fn local_part(graph: TaskGraph, me: usize, ranks: usize) -> (TaskGrap
             }
         }
     }
-    for &o in &graph.outputs {
+    let results_here = result_rank.is_none_or(|r| r == me);
+    for &o in graph.outputs.iter().filter(|_| results_here) {
         if !runs[o] {
             if graph.tasks[o].wire.is_some() {
                 received[o] = true;
@@ -73,7 +80,7 @@ pub(super) fn local_part(graph: TaskGraph, me: usize, ranks: usize) -> (TaskGrap
                 return Vec::new();
             }
             let mut to: Vec<usize> = if is_output[t] {
-                (0..ranks).collect()
+                result_rank.map_or_else(|| (0..ranks).collect(), |r| vec![r])
             } else {
                 consumers[t]
                     .iter()
@@ -192,17 +199,24 @@ mod tests {
 
     #[test]
     fn each_rank_runs_its_half_and_receives_what_it_reads() {
-        let (zero_graph, zero) = local_part(graph(), 0, 2);
+        let (zero_graph, zero) = local_part(graph(), 0, 2, None);
         assert_eq!(zero.global, vec![0, 1, 4, 5, 6]);
         assert_eq!(zero.external, vec![false, false, false, true, false]);
         assert_eq!(zero.dests[4], vec![1]); // the output goes to rank 1
         assert_eq!(zero_graph.outputs, vec![4]);
         assert_eq!(zero_graph.tasks[4].deps, vec![2, 3]);
-        let (_, one) = local_part(graph(), 1, 2);
+        let (_, one) = local_part(graph(), 1, 2, None);
         assert_eq!(one.global, vec![2, 3, 5, 6]);
         assert_eq!(one.external, vec![false, false, false, true]);
         assert_eq!(one.dests[2], vec![0]); // 5 is read by 6 on rank 0
         assert_eq!(named(&one, 6).unwrap(), 3);
         assert!(named(&one, 5).is_err());
+        // Results for rank 0 only: rank 1 neither receives the output nor
+        // is sent it.
+        let (_, zero) = local_part(graph(), 0, 2, Some(0));
+        assert!(zero.dests[4].is_empty());
+        let (one_graph, one) = local_part(graph(), 1, 2, Some(0));
+        assert_eq!(one.global, vec![2, 3, 5]);
+        assert!(one_graph.outputs.is_empty());
     }
 }

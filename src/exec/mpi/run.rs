@@ -34,8 +34,14 @@ pub(super) fn run(
     world: &SimpleCommunicator,
 ) -> Result<Vec<Value>> {
     let (me, ranks) = (world.rank() as usize, world.size() as usize);
+    if let Some(rank) = config.result_rank.filter(|&r| r >= ranks) {
+        return Err(Error::invalid(
+            "result_rank",
+            format!("rank {rank} of a job of {ranks} ranks"),
+        ));
+    }
     same_plan(world, fingerprint(&graph))?;
-    let (graph, part) = local_part(graph, me, ranks);
+    let (graph, part) = local_part(graph, me, ranks, config.result_rank);
     let threads = match config.scheduler {
         Scheduler::Sync => 1,
         Scheduler::Threaded => thread_count(config.threads),
@@ -70,6 +76,9 @@ pub(super) fn run(
     let values = state.finish();
     if let Some(e) = agreed {
         return Err(e);
+    }
+    if let Some(rank) = config.result_rank.filter(|&r| r != me) {
+        return Err(Error::NotOnThisRank { rank });
     }
     if let Some(name) = part.unsendable_outputs.first() {
         return Err(Error::Mpi {
