@@ -40,12 +40,14 @@ pub(super) fn run(
             format!("rank {rank} of a job of {ranks} ranks"),
         ));
     }
-    same_plan(world, fingerprint(&graph))?;
-    let (graph, part) = local_part(graph, me, ranks, config.result_rank);
     let threads = match config.scheduler {
         Scheduler::Sync => 1,
         Scheduler::Threaded => thread_count(config.threads),
     };
+    let pool = pool::with_threads(threads);
+    same_plan(world, fingerprint(&graph), pool.is_ok())?;
+    let pool = pool?;
+    let (graph, part) = local_part(graph, me, ranks, config.result_rank);
     // Another rank's failure stops this one through the cancel flag (a
     // cancel from a dropped future does not reach a run across ranks).
     let stop = Arc::new(AtomicBool::new(false));
@@ -64,7 +66,6 @@ pub(super) fn run(
         done: AtomicUsize::new(0),
         stop: &stop,
     };
-    let pool = pool::with_threads(threads)?;
     let exchange = pool.in_place_scope(|scope| run.drive(world, scope, &made));
     // A failure of the exchange itself (a value that would not encode) is
     // this rank's failure too.

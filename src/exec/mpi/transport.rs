@@ -16,7 +16,18 @@ pub(super) const FAILURE: i32 = 2;
 /// A send in flight; its bytes are kept until MPI is done with them.
 pub(super) struct Outgoing {
     request: ffi::MPI_Request,
-    _bytes: Arc<Vec<u8>>,
+    bytes: Arc<Vec<u8>>,
+    done: bool,
+}
+
+impl Drop for Outgoing {
+    /// Dropped before MPI reported the send complete (a run ended by an
+    /// error of MPI itself): the bytes are leaked, never freed under MPI.
+    fn drop(&mut self) {
+        if !self.done {
+            std::mem::forget(Arc::clone(&self.bytes));
+        }
+    }
 }
 
 /// Start sending `bytes` to rank `to`.
@@ -38,7 +49,7 @@ pub(super) fn send(
     let mut request = unsafe { ffi::RSMPI_REQUEST_NULL };
     // SAFETY: the buffer is `count` bytes and stays alive and unchanged
     // until the request completes: the `Arc` is kept in the `Outgoing`,
-    // which is dropped only once `test` reported completion. The datatype
+    // whose drop leaks it unless `done` reported completion. The datatype
     // and communicator are valid handles of the running MPI.
     #[allow(unsafe_code)]
     let code = unsafe {
@@ -55,7 +66,8 @@ pub(super) fn send(
     check(code, "MPI_Issend")?;
     Ok(Outgoing {
         request,
-        _bytes: bytes.clone(),
+        bytes: bytes.clone(),
+        done: false,
     })
 }
 
@@ -69,7 +81,8 @@ impl Outgoing {
         #[allow(unsafe_code)]
         let code = unsafe { ffi::MPI_Test(&mut self.request, &mut flag, ffi::RSMPI_STATUS_IGNORE) };
         check(code, "MPI_Test")?;
-        Ok(flag != 0)
+        self.done = flag != 0;
+        Ok(self.done)
     }
 }
 
@@ -112,11 +125,20 @@ pub(super) fn split_value(bytes: &[u8]) -> Result<(u64, &[u8])> {
 /// Before a run: whether every rank built the same graph (a program that
 /// is not SPMD, or ranks out of step after one returned early, would
 /// otherwise wait for values nobody sends).
-pub(super) fn same_plan(world: &SimpleCommunicator, fingerprint: u64) -> Result<()> {
+///
+/// `ready`: whether this rank can run (its thread pool started); a rank
+/// that cannot makes every rank return an error rather than wait for it.
+pub(super) fn same_plan(world: &SimpleCommunicator, fingerprint: u64, ready: bool) -> Result<()> {
     use mpi::collective::CommunicatorCollectives;
-    let mut all = vec![0u64; world.size() as usize];
-    world.all_gather_into(&fingerprint, &mut all[..]);
-    match all.iter().position(|&f| f != all[0]) {
+    let mine = [fingerprint, u64::from(ready)];
+    let mut all = vec![0u64; 2 * world.size() as usize];
+    world.all_gather_into(&mine[..], &mut all[..]);
+    if let Some(r) = all.chunks(2).position(|p| p[1] == 0) {
+        return Err(Error::Mpi {
+            reason: format!("rank {r} could not start its threads"),
+        });
+    }
+    match all.chunks(2).position(|p| p[0] != all[0]) {
         None => Ok(()),
         Some(r) => Err(Error::Mpi {
             reason: format!(
