@@ -58,22 +58,17 @@ where
     U: Element,
     D: Dimension,
 {
-    let k = axis.index();
     let mut shape = x.shape().to_vec();
-    let fail = |shape: Vec<usize>, e: Error| ChunkedArray::invalid(shape, e, vec![x.node.clone()]);
-    if k >= shape.len() {
-        let e = Error::AxisOutOfBounds {
-            op,
-            axis: k,
-            ndim: shape.len(),
-        };
-        return fail(shape, e);
-    }
-    let len = shape[k];
-    let out = match out_len(len) {
-        Ok(n) => n,
-        Err(e) => return fail(shape, e),
+    let fail = |e: Error| ChunkedArray::invalid(x.shape().to_vec(), e, vec![x.node.clone()]);
+    let k = match x.axis_index(op, axis.index()) {
+        Ok(k) => k,
+        Err(e) => return fail(e),
     };
+    let out = match out_len(shape[k]) {
+        Ok(n) => n,
+        Err(e) => return fail(e),
+    };
+    let len = shape[k];
     let mut sizes = x.chunks().sizes();
     sizes[k] = vec![len];
     let whole = x.rechunk(Chunks::from_sizes(sizes.clone()));
@@ -304,7 +299,7 @@ fn over<T: FftFloat, D: Dimension>(
 ) -> Complexes<T, D> {
     match axes_of(x.ndim(), axes, op) {
         Ok(axes) => axes.into_iter().fold(x.clone(), |y, a| one(&y, a)),
-        Err(e) => ChunkedArray::invalid(x.shape().to_vec(), e, vec![x.node.clone()]),
+        Err(e) => x.failed(e),
     }
 }
 
@@ -336,7 +331,7 @@ pub fn fft2<T: FftFloat, D: Dimension>(
 ) -> ChunkedArray<Complex<T>, D> {
     match last_two(x, "fft2") {
         Ok(axes) => fftn(x, &axes),
-        Err(e) => ChunkedArray::invalid(x.shape().to_vec(), e, vec![x.node.clone()]),
+        Err(e) => x.failed(e),
     }
 }
 
@@ -355,7 +350,7 @@ pub fn ifft2<T: FftFloat, D: Dimension>(
 ) -> ChunkedArray<Complex<T>, D> {
     match last_two(x, "ifft2") {
         Ok(axes) => ifftn(x, &axes),
-        Err(e) => ChunkedArray::invalid(x.shape().to_vec(), e, vec![x.node.clone()]),
+        Err(e) => x.failed(e),
     }
 }
 
@@ -518,7 +513,7 @@ fn shift<T: Element, D: Dimension>(
             // A length fits isize: arrays are at most isize::MAX bytes.
             y.roll(by(y.shape()[a.index()]) as isize, a)
         }),
-        Err(e) => ChunkedArray::invalid(x.shape().to_vec(), e, vec![x.node.clone()]),
+        Err(e) => x.failed(e),
     }
 }
 

@@ -39,7 +39,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     }
 
     /// This array's shape as an array that reports `error` from `compute`.
-    fn failed(&self, error: Error) -> ChunkedArray<T, D> {
+    pub(super) fn failed(&self, error: Error) -> ChunkedArray<T, D> {
         ChunkedArray::invalid(self.shape().to_vec(), error, vec![self.node.clone()])
     }
 
