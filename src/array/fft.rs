@@ -290,6 +290,9 @@ pub fn ifftn<T: FftFloat, D: Dimension>(
 /// A complex array.
 type Complexes<T, D> = ChunkedArray<Complex<T>, D>;
 
+/// A transform over given axes ([`fftn`], [`ifftn`]).
+type OverAxes<T, D> = fn(&Complexes<T, D>, &[Axis]) -> Complexes<T, D>;
+
 /// `one` applied along each of `axes` (all when empty) in turn.
 fn over<T: FftFloat, D: Dimension>(
     x: &Complexes<T, D>,
@@ -303,14 +306,16 @@ fn over<T: FftFloat, D: Dimension>(
     }
 }
 
-/// The last two axes of `x`, or the error of `op` on fewer.
-fn last_two<T: Element, D: Dimension>(
-    x: &ChunkedArray<T, D>,
+/// `n_d` over the last two axes of `x` (`op` names it in the error on
+/// fewer axes).
+fn on_last_two<T: FftFloat, D: Dimension>(
+    x: &Complexes<T, D>,
     op: &'static str,
-) -> Result<[Axis; 2]> {
+    n_d: OverAxes<T, D>,
+) -> Complexes<T, D> {
     match x.ndim() {
-        n if n >= 2 => Ok([Axis(n - 2), Axis(n - 1)]),
-        n => Err(Error::invalid(
+        n if n >= 2 => n_d(x, &[Axis(n - 2), Axis(n - 1)]),
+        n => x.failed(Error::invalid(
             "x",
             format!("`{op}` transforms the last two axes; the array has {n}"),
         )),
@@ -326,13 +331,8 @@ fn last_two<T: Element, D: Dimension>(
 /// assert_eq!(fft::fft2(&x).compute()?[[0, 0]], Complex64::new(12.0, 0.0));
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
-pub fn fft2<T: FftFloat, D: Dimension>(
-    x: &ChunkedArray<Complex<T>, D>,
-) -> ChunkedArray<Complex<T>, D> {
-    match last_two(x, "fft2") {
-        Ok(axes) => fftn(x, &axes),
-        Err(e) => x.failed(e),
-    }
+pub fn fft2<T: FftFloat, D: Dimension>(x: &Complexes<T, D>) -> Complexes<T, D> {
+    on_last_two(x, "fft2", fftn)
 }
 
 /// The inverse transform over the last two axes (numpy's `fft.ifft2`).
@@ -345,13 +345,8 @@ pub fn fft2<T: FftFloat, D: Dimension>(
 /// assert!(back.iter().all(|z| (z - Complex64::new(2.0, 0.0)).norm() < 1e-12));
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
-pub fn ifft2<T: FftFloat, D: Dimension>(
-    x: &ChunkedArray<Complex<T>, D>,
-) -> ChunkedArray<Complex<T>, D> {
-    match last_two(x, "ifft2") {
-        Ok(axes) => ifftn(x, &axes),
-        Err(e) => x.failed(e),
-    }
+pub fn ifft2<T: FftFloat, D: Dimension>(x: &Complexes<T, D>) -> Complexes<T, D> {
+    on_last_two(x, "ifft2", ifftn)
 }
 
 /// The transform of a real array over `axes` (all when empty): `rfft` on

@@ -101,6 +101,19 @@ trait ScalarFn<R> {
     fn call<S: Scalar>(self) -> R;
 }
 
+/// `$wire::<S>` as a wire when `$t` is the scalar type `S`.
+macro_rules! scalar_wire {
+    ($wire:ident, $t:ty) => {{
+        struct Make;
+        impl ScalarFn<Arc<dyn Wire>> for Make {
+            fn call<S: Scalar>(self) -> Arc<dyn Wire> {
+                Arc::new($wire::<S>(PhantomData))
+            }
+        }
+        dispatch::<$t, _>(Make)
+    }};
+}
+
 /// Whether values of `T` can be sent.
 pub(crate) fn is_scalar<T: 'static>() -> bool {
     struct Yes;
@@ -196,13 +209,7 @@ impl<S: Scalar> Wire for BlockWire<S> {
 
 /// The wire of `Block<T>` values, if `T` is a scalar.
 pub(crate) fn block_wire<T: 'static>() -> Option<Arc<dyn Wire>> {
-    struct Make;
-    impl ScalarFn<Arc<dyn Wire>> for Make {
-        fn call<S: Scalar>(self) -> Arc<dyn Wire> {
-            Arc::new(BlockWire::<S>(PhantomData))
-        }
-    }
-    dispatch::<T, _>(Make)
+    scalar_wire!(BlockWire, T)
 }
 
 /// Single values of a scalar type (delayed calls returning a number).
@@ -220,13 +227,7 @@ impl<S: Scalar> Wire for ValueWire<S> {
 
 /// The wire of values of type `T`, if `T` is a scalar.
 pub(crate) fn value_wire<T: 'static>() -> Option<Arc<dyn Wire>> {
-    struct Make;
-    impl ScalarFn<Arc<dyn Wire>> for Make {
-        fn call<S: Scalar>(self) -> Arc<dyn Wire> {
-            Arc::new(ValueWire::<S>(PhantomData))
-        }
-    }
-    dispatch::<T, _>(Make)
+    scalar_wire!(ValueWire, T)
 }
 
 /// The in-memory result of a compute ([`Assembled`]).
@@ -250,13 +251,7 @@ impl<S: Scalar> Wire for AssembledWire<S> {
 
 /// The wire of [`Assembled<T>`] values, if `T` is a scalar.
 pub(crate) fn assembled_wire<T: 'static>() -> Option<Arc<dyn Wire>> {
-    struct Make;
-    impl ScalarFn<Arc<dyn Wire>> for Make {
-        fn call<S: Scalar>(self) -> Arc<dyn Wire> {
-            Arc::new(AssembledWire::<S>(PhantomData))
-        }
-    }
-    dispatch::<T, _>(Make)
+    scalar_wire!(AssembledWire, T)
 }
 
 /// Receipts of writes.
