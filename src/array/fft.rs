@@ -39,6 +39,14 @@ use realfft::RealFftPlanner;
 use rustfft::{FftNum, FftPlanner};
 
 /// The float types transforms run on: `f32` and `f64`.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::fft::{self, Complex32};
+/// let x = ChunkedArray::from_array(array![1.0_f32, -1.0, 1.0, -1.0], 2)?;
+/// assert_eq!(fft::rfft(&x, Axis(0)).compute()?[2], Complex32::new(4.0, 0.0));
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
 pub trait FftFloat: FftNum + Float + FromPrimitive + Element {}
 
 impl FftFloat for f32 {}
