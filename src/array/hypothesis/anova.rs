@@ -49,8 +49,8 @@ pub fn f_oneway<D: RemoveAxis>(
         return TestResult::failed(first.ndim(), e);
     }
     let groups: Vec<_> = samples.iter().map(|s| s.summary(axis)).collect();
-    let total: usize = groups.iter().map(|g| g.n).sum();
-    let (k, total) = (groups.len() as f64, total as f64);
+    let total: f64 = groups.iter().map(|g| g.n as f64).sum();
+    let k = groups.len() as f64;
     let weighted = |g: &super::Summary<D::Smaller>| &g.mean * g.n as f64;
     let grand = groups[1..]
         .iter()

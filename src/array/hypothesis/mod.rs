@@ -19,9 +19,11 @@
 //! [`Error`](crate::Error) naming the argument, from `compute`.
 //!
 //! The p-values come from the regularized incomplete gamma and beta
-//! functions (written here): within 1e-12 of scipy's, relatively, for
-//! p-values down to 1e-300 and up to 1e6 degrees of freedom; statistics
-//! agree with scipy's to 1e-12 relative on the committed fixtures.
+//! functions (written for this crate): within 1e-12 of scipy's,
+//! relatively, for p-values down to 1e-300 and up to 1e5 degrees of
+//! freedom (1e-11 at 1e6). Statistics and p-values agree with scipy's to
+//! 1e-12 relative on the committed fixtures. Only scipy's default
+//! two-sided alternative is offered.
 //!
 //! ```
 //! use ndchunk::prelude::*;
