@@ -198,3 +198,26 @@ fn bad_arguments_are_errors_naming_them() -> ndchunk::Result<()> {
         .is_ok());
     Ok(())
 }
+
+#[test]
+fn large_samples_are_never_gathered() -> ndchunk::Result<()> {
+    // Two samples of 12.8 MB each in 640 kB blocks, tested under a limit of
+    // 8 MB held at once: the tests are reductions along the axis.
+    let rng = ndchunk::random::Rng::seed(7);
+    let a = rng.standard_normal((400_000, 4), (20_000, 4))?;
+    let b = &rng.standard_normal((300_000, 4), (20_000, 4))? + 0.01;
+    let capped = Options::default().memory_limit(8_000_000);
+    // The limit bites: a sample in one block does not fit under it.
+    let whole = a.rechunk((400_000, 4)).sum().compute_with(&capped);
+    assert!(whole.unwrap_err().to_string().contains("memory limit"));
+    for test in [
+        stats::ttest_ind(&a, &b, Axis(0), true),
+        stats::normaltest(&a, Axis(0)),
+        stats::f_oneway(&[&a, &b], Axis(0)),
+    ] {
+        let (s, p) = ndchunk::compute_with((&test.statistic, &test.pvalue), &capped)?;
+        assert_eq!((s.shape(), p.shape()), (&[4][..], &[4][..]));
+        assert!(p.iter().all(|p| (0.0..=1.0).contains(p)), "{p}");
+    }
+    Ok(())
+}
