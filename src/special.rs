@@ -226,6 +226,17 @@ pub(crate) fn t_two_sided(t: f64, df: f64) -> f64 {
     beta_i(0.5 * df, 0.5, x, y)
 }
 
+/// `P(T >= t)` for Student's t with `df` degrees of freedom (one-sided).
+pub(crate) fn t_sf(t: f64, df: f64) -> f64 {
+    let half = 0.5 * t_two_sided(t, df);
+    // NaN stays NaN through 1 - NaN.
+    if t >= 0.0 {
+        half
+    } else {
+        1.0 - half
+    }
+}
+
 /// `P(X >= x)` for chi-square with `k` degrees of freedom (scipy's
 /// `chdtrc`: with `k = 0`, all mass at 0, so 0 for `x > 0`).
 pub(crate) fn chi2_sf(x: f64, k: f64) -> f64 {
@@ -352,6 +363,10 @@ mod tests {
         assert_eq!(chi2_sf(1.0, 0.0), 0.0);
         assert!(f_sf(f64::NAN, 2.0, 3.0).is_nan());
         assert!(normal_two_sided(f64::NAN).is_nan());
+        // One side: scipy.stats.t.sf(-2.5, 3) and t.sf(2.5, 3).
+        close("t_sf(-2.5, 3)", t_sf(-2.5, 3.0), 0.9561466764959672, 1e-14);
+        close("t_sf(2.5, 3)", t_sf(2.5, 3.0), 0.04385332350403278, 1e-13);
+        assert!(t_sf(f64::NAN, 3.0).is_nan());
         // ln Γ against known values, on both sides of the switch at 10.
         close("ln_gamma(0.5)", ln_gamma(0.5), 0.5723649429247001, 1e-14);
         close("ln_gamma(9.5)", ln_gamma(9.5), 11.689333420797269, 1e-14);

@@ -6,7 +6,7 @@
 
 use ndarray::{ArrayD, Axis, IxDyn};
 use ndchunk::prelude::*;
-use ndchunk::stats::{self, lambda, TestResult};
+use ndchunk::stats::{self, lambda, Alternative, TestResult};
 use serde_json::Value;
 
 const TOLERANCE: f64 = 1e-12;
@@ -65,22 +65,35 @@ fn run(case: &Value, inputs: &[ChunkedArray<f64, IxDyn>]) -> TestResult<IxDyn> {
     let axis = Axis(args["axis"].as_u64().expect("an axis") as usize);
     let number = |name: &str| args[name].as_f64().expect(name);
     let ddof = || args["ddof"].as_u64().expect("ddof") as usize;
-    match case["op"].as_str().expect("an op") {
-        "ttest_1samp" => stats::ttest_1samp(&inputs[0], number("popmean"), axis),
-        "ttest_ind" => {
-            let equal_var = args["equal_var"].as_bool().expect("equal_var");
-            stats::ttest_ind(&inputs[0], &inputs[1], axis, equal_var)
+    // The plain forms for scipy's default, the `*_with` forms otherwise.
+    let alternative = match args["alternative"].as_str() {
+        None => None,
+        Some("less") => Some(Alternative::Less),
+        Some("greater") => Some(Alternative::Greater),
+        Some(other) => panic!("no alternative {other}"),
+    };
+    let (a, b) = (&inputs[0], inputs.get(1));
+    match (case["op"].as_str().expect("an op"), alternative) {
+        ("ttest_1samp", None) => stats::ttest_1samp(a, number("popmean"), axis),
+        ("ttest_1samp", Some(alt)) => stats::ttest_1samp_with(a, number("popmean"), axis, alt),
+        ("ttest_ind", alternative) => {
+            let (b, equal_var) = (b.unwrap(), args["equal_var"].as_bool().expect("equal_var"));
+            match alternative {
+                None => stats::ttest_ind(a, b, axis, equal_var),
+                Some(alt) => stats::ttest_ind_with(a, b, axis, equal_var, alt),
+            }
         }
-        "ttest_rel" => stats::ttest_rel(&inputs[0], &inputs[1], axis),
-        "chisquare" => stats::chisquare(&inputs[0], inputs.get(1), ddof(), axis),
-        "power_divergence" => {
+        ("ttest_rel", None) => stats::ttest_rel(a, b.unwrap(), axis),
+        ("ttest_rel", Some(alt)) => stats::ttest_rel_with(a, b.unwrap(), axis, alt),
+        ("chisquare", _) => stats::chisquare(&inputs[0], inputs.get(1), ddof(), axis),
+        ("power_divergence", _) => {
             stats::power_divergence(&inputs[0], inputs.get(1), ddof(), axis, number("lambda_"))
         }
-        "skewtest" => stats::skewtest(&inputs[0], axis),
-        "kurtosistest" => stats::kurtosistest(&inputs[0], axis),
-        "normaltest" => stats::normaltest(&inputs[0], axis),
-        "f_oneway" => stats::f_oneway(&inputs.iter().collect::<Vec<_>>(), axis),
-        op => panic!("no test {op}"),
+        ("skewtest", _) => stats::skewtest(&inputs[0], axis),
+        ("kurtosistest", _) => stats::kurtosistest(&inputs[0], axis),
+        ("normaltest", _) => stats::normaltest(&inputs[0], axis),
+        ("f_oneway", _) => stats::f_oneway(&inputs.iter().collect::<Vec<_>>(), axis),
+        (op, _) => panic!("no test {op}"),
     }
 }
 
@@ -99,7 +112,7 @@ fn close(what: &str, got: &ArrayD<f64>, want: &ArrayD<f64>) {
 #[test]
 fn every_test_agrees_with_scipy_in_any_chunking() -> ndchunk::Result<()> {
     let cases = cases();
-    assert!(cases.len() > 70, "the fixture has {} cases", cases.len());
+    assert!(cases.len() > 80, "the fixture has {} cases", cases.len());
     for (i, case) in cases.iter().enumerate() {
         let what = format!("case {i} ({}, {})", case["op"], case["args"]);
         let data: Vec<ArrayD<f64>> = case["inputs"]
