@@ -96,7 +96,8 @@ pub enum Alternative {
 pub struct TestResult<D: Dimension> {
     /// The test statistic (t, chi-square, z, F, ...).
     pub statistic: ChunkedArray<f64, D>,
-    /// The two-sided p-value of the statistic.
+    /// The p-value of the statistic: two-sided, unless an [`Alternative`]
+    /// was given.
     pub pvalue: ChunkedArray<f64, D>,
 }
 
