@@ -53,8 +53,11 @@ pub mod mpi;
 mod options;
 mod plan;
 mod size;
+mod special;
 mod view;
 
+/// Hypothesis tests (`scipy.stats`, `dask.array.stats`).
+pub use array::hypothesis as stats;
 #[allow(deprecated)]
 pub use array::select;
 pub use array::{

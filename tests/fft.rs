@@ -5,7 +5,7 @@
 //! `fixtures/make_fft.py`); the inputs are formulas both sides compute.
 
 use ndarray::{ArrayD, Axis, IxDyn};
-use ndchunk::fft::{self, Complex32, Complex64, ComplexArray};
+use ndchunk::fft::{self, Complex32, Complex64, ComplexArray, Norm};
 use ndchunk::prelude::*;
 use serde_json::Value;
 
@@ -280,5 +280,119 @@ fn bad_arguments_are_errors_naming_them() -> ndchunk::Result<()> {
     assert!(fft::fftfreq(0, 1.0, 1).is_err());
     let e = fft::rfftfreq(4, 0.0, 1).unwrap_err().to_string();
     assert!(e.contains("`d`"), "{e}");
+    Ok(())
+}
+
+const NORMS: [(&str, Norm); 3] = [
+    ("backward", Norm::Backward),
+    ("ortho", Norm::Ortho),
+    ("forward", Norm::Forward),
+];
+
+#[test]
+fn lengths_n_crop_or_pad_and_every_norm_scales_as_numpy() -> ndchunk::Result<()> {
+    let x1 = ChunkedArray::from_array(real_input(&[17]), Chunks::from_sizes(vec![vec![5, 7, 5]]))?;
+    let z1 = x1.mapv(|v| Complex64::new(v, 0.0));
+    let z2 = ChunkedArray::from_array(complex_input(&[6, 8]), (4, 3))?;
+    let x3 = ChunkedArray::from_array(real_input(&[3, 4, 10]), (2, 3, 4))?;
+    let z6 = ChunkedArray::from_array(complex_input(&[6]), 4)?;
+    for (label, norm) in NORMS {
+        // Axes of 17, 8, 4 and 6 values: 11 crops the first, pads the others;
+        // 23 pads them all.
+        for n in [None, Some(11), Some(23)] {
+            let tag = format!("{label}_{}", n.map_or("None".into(), |n| n.to_string()));
+            let name = format!("fft_n_{tag}");
+            let got = fft::fft_with(&z1, n, Axis(0), norm).compute()?.into_dyn();
+            close_complex(&name, &got, &expected_complex(&name));
+            let name = format!("ifft_axis1_n_{tag}");
+            let got = fft::ifft_with(&z2, n, Axis(1), norm).compute()?.into_dyn();
+            close_complex(&name, &got, &expected_complex(&name));
+            let name = format!("rfft_axis1_n_{tag}");
+            let got = fft::rfft_with(&x3, n, Axis(1), norm).compute()?.into_dyn();
+            close_complex(&name, &got, &expected_complex(&name));
+            let name = format!("irfft_n_{tag}");
+            let got = fft::irfft_with(&z6, n, Axis(0), norm).compute()?.into_dyn();
+            close_real(&name, &got, &expected_real(&name));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn shapes_s_and_norms_of_the_n_dimensional_transforms() -> ndchunk::Result<()> {
+    let z2 = ChunkedArray::from_array(complex_input(&[6, 8]), (4, 3))?;
+    let x3 = ChunkedArray::from_array(real_input(&[3, 4, 10]), (2, 3, 4))?;
+    let z4 = ChunkedArray::from_array(complex_input(&[2, 3, 2, 5]), (1, 2, 1, 3))?;
+    let all3 = [Axis(1), Axis(2), Axis(3)];
+    for (label, norm) in NORMS {
+        let cases = [
+            // `s` alone is for the last axes, as numpy.
+            (
+                "fftn_s",
+                fft::fftn_with(&z4, Some(&[3, 4]), &[], norm).into_dyn(),
+            ),
+            (
+                "ifftn_s_axes",
+                fft::ifftn_with(&z4, Some(&[1, 7]), &[Axis(3), Axis(0)], norm).into_dyn(),
+            ),
+            (
+                "fft2_s",
+                fft::fft2_with(&z2, Some(&[4, 9]), norm).into_dyn(),
+            ),
+            ("ifft2", fft::ifft2_with(&z2, None, norm).into_dyn()),
+            (
+                "rfftn_s",
+                fft::rfftn_with(&x3, Some(&[5, 7]), &[Axis(1), Axis(2)], norm).into_dyn(),
+            ),
+        ];
+        for (name, got) in cases {
+            let name = format!("{name}_{label}");
+            close_complex(&name, &got.compute()?, &expected_complex(&name));
+        }
+        let name = format!("irfftn_s_{label}");
+        let got = fft::irfftn_with(&z4, Some(&[2, 4, 9]), &all3, norm).compute()?;
+        close_real(&name, &got.into_dyn(), &expected_real(&name));
+        let name = format!("irfftn_{label}");
+        let got = fft::irfftn_with(&z4, None, &[], norm).compute()?;
+        close_real(&name, &got.into_dyn(), &expected_real(&name));
+    }
+    Ok(())
+}
+
+#[test]
+fn padding_an_empty_axis_and_bad_lengths() -> ndchunk::Result<()> {
+    let empty = ChunkedArray::<Complex64, _>::full(0, Complex64::new(0.0, 0.0), 2)?;
+    let got = fft::fft_with(&empty, Some(4), Axis(0), Norm::Backward).compute()?;
+    close_complex(
+        "fft of nothing padded",
+        &got.into_dyn(),
+        &expected_complex("fft_pad_empty_4"),
+    );
+    let z = ChunkedArray::from_array(complex_input(&[4, 3]), 2)?;
+    let e = fft::fft_with(&z, Some(0), Axis(1), Norm::Ortho)
+        .compute()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`n`") && e.contains("fft"), "{e}");
+    let one = ChunkedArray::from_array(complex_input(&[1]), 1)?;
+    // numpy's default irfft length 2 (m - 1) is 0 here.
+    let e = fft::irfft_with(&one, None, Axis(0), Norm::Backward)
+        .compute()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`n`"), "{e}");
+    let e = fft::fftn_with(&z, Some(&[2, 2, 2]), &[], Norm::Backward)
+        .compute()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`s`") && e.contains("3 lengths"), "{e}");
+    let e = fft::rfftn_with(&z.re(), Some(&[2]), &[Axis(0), Axis(1)], Norm::Backward)
+        .compute()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`s`") && e.contains("1 lengths for 2 axes"),
+        "{e}"
+    );
     Ok(())
 }

@@ -7,7 +7,9 @@
 //! `chunk x axis length` elements. Transforms over several axes do one
 //! axis after the other.
 //!
-//! Conventions are numpy's: no scaling forward, `1/n` on the inverse; `rfft`
+//! Conventions are numpy's: no scaling forward, `1/n` on the inverse (or
+//! another [`Norm`] and a cropped or zero-padded length `n`, `s`, through
+//! the `*_with` forms); `rfft`
 //! keeps the `n/2 + 1` non-negative frequencies and `irfft(x, n, axis)`
 //! takes them back to `n` real values (ignoring the imaginary parts a real
 //! signal cannot have). Elements are `Complex<f32>`/`Complex<f64>` from
@@ -94,39 +96,87 @@ where
     ChunkedArray::from_block_fn(shape, kernel, vec![whole.node.clone()])
 }
 
-/// A transform of `n` points needs at least one.
-fn points(op: &str, n: usize) -> Result<usize> {
-    if n == 0 {
-        Err(Error::invalid(
+/// How a transform is scaled (numpy's `norm`): the forward transform and
+/// its inverse together always divide by `n`.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::fft::{self, Complex64, Norm};
+/// let x = ChunkedArray::from_array(array![1.0, 1.0, 1.0, 1.0].mapv(|v| Complex64::new(v, 0.0)), 2)?;
+/// let f = fft::fft_with(&x, None, Axis(0), Norm::Ortho).compute()?;
+/// assert_eq!(f[0], Complex64::new(2.0, 0.0)); // 4 / sqrt(4)
+/// let f = fft::fft_with(&x, None, Axis(0), Norm::Forward).compute()?;
+/// assert_eq!(f[0], Complex64::new(1.0, 0.0)); // 4 / 4
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Norm {
+    /// No scaling forward, `1/n` on the inverse (numpy's default).
+    #[default]
+    Backward,
+    /// `1/sqrt(n)` both ways: the transform is unitary.
+    Ortho,
+    /// `1/n` forward, no scaling on the inverse.
+    Forward,
+}
+
+impl Norm {
+    /// The factor of an `n`-point transform (the inverse when `inverse`).
+    fn scale<T: FftFloat>(self, n: usize, inverse: bool) -> T {
+        let n = match T::from_usize(n) {
+            Some(n) if n > T::zero() => n,
+            _ => return T::one(),
+        };
+        match (self, inverse) {
+            (Norm::Backward, false) | (Norm::Forward, true) => T::one(),
+            (Norm::Ortho, _) => T::one() / n.sqrt(),
+            (Norm::Backward, true) | (Norm::Forward, false) => T::one() / n,
+        }
+    }
+}
+
+/// The length of a transform: `n` when given (it must be at least 1),
+/// else the axis' `len` (then an empty axis is the error).
+fn points(op: &str, n: Option<usize>, len: usize) -> Result<usize> {
+    match n {
+        Some(0) => Err(Error::invalid(
+            "n",
+            format!("`{op}` needs at least 1 point, got n = 0"),
+        )),
+        Some(n) => Ok(n),
+        None if len == 0 => Err(Error::invalid(
             "axis",
             format!("`{op}` of an empty axis: a transform needs at least 1 point"),
-        ))
-    } else {
-        Ok(n)
+        )),
+        None => Ok(len),
     }
+}
+
+/// The length of `axis` of `x` (0 when out of bounds: `along` reports it).
+fn axis_len<T: Element, D: Dimension>(x: &ChunkedArray<T, D>, axis: Axis) -> usize {
+    x.shape().get(axis.index()).copied().unwrap_or(0)
 }
 
 fn complex<T: FftFloat, D: Dimension>(
     x: &ChunkedArray<Complex<T>, D>,
+    n: Option<usize>,
     axis: Axis,
+    norm: Norm,
     inverse: bool,
 ) -> ChunkedArray<Complex<T>, D> {
     let op = if inverse { "ifft" } else { "fft" };
-    let len = x.shape().get(axis.index()).copied().unwrap_or(0);
+    let len = n.unwrap_or_else(|| axis_len(x, axis));
     let fft = if inverse {
         FftPlanner::new().plan_fft_inverse(len)
     } else {
         FftPlanner::new().plan_fft_forward(len)
     };
-    let scale = match (inverse, T::from_usize(len)) {
-        (true, Some(n)) if len > 0 => T::one() / n,
-        _ => T::one(),
-    };
+    let scale = norm.scale(len, inverse);
     along(
         x,
         axis,
         op,
-        |n| points(op, n),
+        |m| points(op, n, m),
         move |block, k| Ok(complex_lanes(block, k, &*fft, scale)),
     )
 }
@@ -145,7 +195,30 @@ pub fn fft<T: FftFloat, D: Dimension>(
     x: &ChunkedArray<Complex<T>, D>,
     axis: Axis,
 ) -> ChunkedArray<Complex<T>, D> {
-    complex(x, axis, false)
+    fft_with(x, None, axis, Norm::Backward)
+}
+
+/// [`fft`] with numpy's `n` and `norm`: the axis is cropped to its first
+/// `n` values or zero-padded to `n` before the `n`-point transform (its
+/// own length when `None`), scaled as `norm` says.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::fft::{self, Complex64, Norm};
+/// let x = ChunkedArray::from_array(array![1.0, 2.0, 3.0].mapv(|v| Complex64::new(v, 0.0)), 2)?;
+/// let f = fft::fft_with(&x, Some(8), Axis(0), Norm::Backward).compute()?;
+/// assert_eq!(f.len(), 8);
+/// assert_eq!(f[0], Complex64::new(6.0, 0.0));
+/// assert_eq!(fft::fft_with(&x, Some(2), Axis(0), Norm::Backward).compute()?[1], Complex64::new(-1.0, 0.0));
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn fft_with<T: FftFloat, D: Dimension>(
+    x: &ChunkedArray<Complex<T>, D>,
+    n: Option<usize>,
+    axis: Axis,
+    norm: Norm,
+) -> ChunkedArray<Complex<T>, D> {
+    complex(x, n, axis, norm, false)
 }
 
 /// The inverse transform along `axis`, scaled by `1/n` (numpy's `fft.ifft`).
@@ -163,7 +236,28 @@ pub fn ifft<T: FftFloat, D: Dimension>(
     x: &ChunkedArray<Complex<T>, D>,
     axis: Axis,
 ) -> ChunkedArray<Complex<T>, D> {
-    complex(x, axis, true)
+    ifft_with(x, None, axis, Norm::Backward)
+}
+
+/// [`ifft`] with numpy's `n` (crop or zero-pad the axis first) and `norm`.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::fft::{self, Complex64, Norm};
+/// let a = array![1.0, -2.0, 0.5, 4.0].mapv(|v| Complex64::new(v, 1.0));
+/// let x = ChunkedArray::from_array(a.clone(), 3)?;
+/// let f = fft::fft_with(&x, None, Axis(0), Norm::Ortho);
+/// let back = fft::ifft_with(&f, None, Axis(0), Norm::Ortho).compute()?;
+/// assert!(back.iter().zip(&a).all(|(b, a)| (b - a).norm() < 1e-12));
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn ifft_with<T: FftFloat, D: Dimension>(
+    x: &ChunkedArray<Complex<T>, D>,
+    n: Option<usize>,
+    axis: Axis,
+    norm: Norm,
+) -> ChunkedArray<Complex<T>, D> {
+    complex(x, n, axis, norm, true)
 }
 
 /// The transform of a real array along `axis`: its `n/2 + 1` non-negative
@@ -182,14 +276,36 @@ pub fn rfft<T: FftFloat, D: Dimension>(
     x: &ChunkedArray<T, D>,
     axis: Axis,
 ) -> ChunkedArray<Complex<T>, D> {
-    let len = x.shape().get(axis.index()).copied().unwrap_or(0);
+    rfft_with(x, None, axis, Norm::Backward)
+}
+
+/// [`rfft`] with numpy's `n` (crop or zero-pad the axis to `n` real
+/// values, giving `n/2 + 1` frequencies) and `norm`.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::fft::{self, Norm};
+/// let x = ChunkedArray::from_array(array![1.0_f64, 2.0, 3.0], 2)?;
+/// let f = fft::rfft_with(&x, Some(6), Axis(0), Norm::Forward).compute()?;
+/// assert_eq!(f.len(), 4);
+/// assert!((f[0].re - 1.0).abs() < 1e-12); // 6 / 6
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn rfft_with<T: FftFloat, D: Dimension>(
+    x: &ChunkedArray<T, D>,
+    n: Option<usize>,
+    axis: Axis,
+    norm: Norm,
+) -> ChunkedArray<Complex<T>, D> {
+    let len = n.unwrap_or_else(|| axis_len(x, axis));
     let r2c = RealFftPlanner::new().plan_fft_forward(len);
+    let scale = norm.scale(len, false);
     along(
         x,
         axis,
         "rfft",
-        |n| points("rfft", n).map(|n| n / 2 + 1),
-        move |block, k| real_to_complex_lanes(block, k, &*r2c),
+        |m| points("rfft", n, m).map(|n| n / 2 + 1),
+        move |block, k| real_to_complex_lanes(block, k, &*r2c, scale),
     )
 }
 
@@ -211,25 +327,42 @@ pub fn irfft<T: FftFloat, D: Dimension>(
     n: usize,
     axis: Axis,
 ) -> ChunkedArray<T, D> {
+    irfft_with(x, Some(n), axis, Norm::Backward)
+}
+
+/// [`irfft`] with numpy's optional `n` (by default `2 (m - 1)` for an axis
+/// of `m` values, so an odd length must be given) and `norm`.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::fft::{self, Norm};
+/// let a = array![0.5_f64, -1.0, 2.0, 3.0];
+/// let x = ChunkedArray::from_array(a.clone(), 3)?;
+/// let f = fft::rfft_with(&x, None, Axis(0), Norm::Ortho);
+/// let back = fft::irfft_with(&f, None, Axis(0), Norm::Ortho).compute()?;
+/// assert!(back.iter().zip(&a).all(|(b, a)| (b - a).abs() < 1e-12));
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn irfft_with<T: FftFloat, D: Dimension>(
+    x: &ChunkedArray<Complex<T>, D>,
+    n: Option<usize>,
+    axis: Axis,
+    norm: Norm,
+) -> ChunkedArray<T, D> {
+    // numpy's default: the even signal whose rfft has the axis' length.
+    let n = n.unwrap_or_else(|| {
+        axis_len(x, axis)
+            .saturating_sub(1)
+            .checked_mul(2)
+            .unwrap_or(0)
+    });
     let c2r = RealFftPlanner::new().plan_fft_inverse(n);
-    let scale = match T::from_usize(n) {
-        Some(len) if n > 0 => T::one() / len,
-        _ => T::one(),
-    };
+    let scale = norm.scale(n, true);
     along(
         x,
         axis,
         "irfft",
-        |_| {
-            if n == 0 {
-                Err(Error::invalid(
-                    "n",
-                    "expected at least 1 output point, got 0",
-                ))
-            } else {
-                Ok(n)
-            }
-        },
+        |_| points("irfft", Some(n), 0),
         move |block, k| complex_to_real_lanes(block, k, &*c2r, scale),
     )
 }
@@ -258,6 +391,45 @@ fn axes_of(ndim: usize, axes: &[Axis], op: &'static str) -> Result<Vec<Axis>> {
     Ok(axes.to_vec())
 }
 
+/// The axes of a transform over several axes, each with its length
+/// (numpy's `s` and `axes`): `axes` checked (all when empty, or the last
+/// `s.len()` when `s` is given), each paired with its entry of `s` (its own
+/// length when `s` is `None`).
+fn lengths_of(
+    ndim: usize,
+    s: Option<&[usize]>,
+    axes: &[Axis],
+    op: &'static str,
+) -> Result<Vec<(Axis, Option<usize>)>> {
+    let Some(s) = s else {
+        return Ok(axes_of(ndim, axes, op)?
+            .into_iter()
+            .map(|a| (a, None))
+            .collect());
+    };
+    let axes = match (axes.is_empty(), ndim.checked_sub(s.len())) {
+        (false, _) => axes_of(ndim, axes, op)?,
+        (true, Some(first)) => (first..ndim).map(Axis).collect(),
+        (true, None) => {
+            return Err(Error::invalid(
+                "s",
+                format!("`{op}` got {} lengths for an array of {ndim} axes", s.len()),
+            ))
+        }
+    };
+    if axes.len() != s.len() {
+        return Err(Error::invalid(
+            "s",
+            format!(
+                "`{op}` got {} lengths for {} axes: give one per axis",
+                s.len(),
+                axes.len()
+            ),
+        ));
+    }
+    Ok(axes.into_iter().zip(s.iter().map(|&n| Some(n))).collect())
+}
+
 /// The transform over `axes` (all when empty), one axis after the other
 /// (numpy's `fft.fftn`).
 ///
@@ -274,7 +446,29 @@ pub fn fftn<T: FftFloat, D: Dimension>(
     x: &ChunkedArray<Complex<T>, D>,
     axes: &[Axis],
 ) -> ChunkedArray<Complex<T>, D> {
-    over(x, axes, "fftn", fft)
+    fftn_with(x, None, axes, Norm::Backward)
+}
+
+/// [`fftn`] with numpy's `s` (each transformed axis cropped or zero-padded
+/// to its length; with no `axes`, `s` is for the last `s.len()` axes) and
+/// `norm` (applied on every axis).
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::fft::{self, Complex64, Norm};
+/// let x = ChunkedArray::full((3, 5), Complex64::new(1.0, 0.0), 2)?;
+/// let f = fft::fftn_with(&x, Some(&[4, 4]), &[], Norm::Ortho).compute()?;
+/// assert_eq!(f.shape(), &[4, 4]);
+/// assert!((f[[0, 0]] - Complex64::new(12.0 / 4.0, 0.0)).norm() < 1e-12);
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn fftn_with<T: FftFloat, D: Dimension>(
+    x: &ChunkedArray<Complex<T>, D>,
+    s: Option<&[usize]>,
+    axes: &[Axis],
+    norm: Norm,
+) -> ChunkedArray<Complex<T>, D> {
+    over(x, s, axes, norm, "fftn", false)
 }
 
 /// The inverse transform over `axes` (all when empty), numpy's `fft.ifftn`.
@@ -292,24 +486,49 @@ pub fn ifftn<T: FftFloat, D: Dimension>(
     x: &ChunkedArray<Complex<T>, D>,
     axes: &[Axis],
 ) -> ChunkedArray<Complex<T>, D> {
-    over(x, axes, "ifftn", ifft)
+    ifftn_with(x, None, axes, Norm::Backward)
+}
+
+/// [`ifftn`] with numpy's `s` and `norm` (as [`fftn_with`]).
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::fft::{self, Complex64, Norm};
+/// let x = ChunkedArray::full((2, 3), Complex64::new(6.0, 0.0), 2)?;
+/// let f = fft::ifftn_with(&x, None, &[Axis(1)], Norm::Forward).compute()?;
+/// assert_eq!(f[[1, 0]], Complex64::new(18.0, 0.0));
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn ifftn_with<T: FftFloat, D: Dimension>(
+    x: &ChunkedArray<Complex<T>, D>,
+    s: Option<&[usize]>,
+    axes: &[Axis],
+    norm: Norm,
+) -> ChunkedArray<Complex<T>, D> {
+    over(x, s, axes, norm, "ifftn", true)
 }
 
 /// A complex array.
 type Complexes<T, D> = ChunkedArray<Complex<T>, D>;
 
-/// A transform over given axes ([`fftn`], [`ifftn`]).
-type OverAxes<T, D> = fn(&Complexes<T, D>, &[Axis]) -> Complexes<T, D>;
+/// A transform over given axes with lengths and scaling ([`fftn_with`],
+/// [`ifftn_with`]).
+type OverAxes<T, D> = fn(&Complexes<T, D>, Option<&[usize]>, &[Axis], Norm) -> Complexes<T, D>;
 
-/// `one` applied along each of `axes` (all when empty) in turn.
+/// The complex transform (the inverse when `inverse`) along each of `axes`
+/// in turn, to the lengths `s`.
 fn over<T: FftFloat, D: Dimension>(
     x: &Complexes<T, D>,
+    s: Option<&[usize]>,
     axes: &[Axis],
+    norm: Norm,
     op: &'static str,
-    one: fn(&Complexes<T, D>, Axis) -> Complexes<T, D>,
+    inverse: bool,
 ) -> Complexes<T, D> {
-    match axes_of(x.ndim(), axes, op) {
-        Ok(axes) => axes.into_iter().fold(x.clone(), |y, a| one(&y, a)),
+    match lengths_of(x.ndim(), s, axes, op) {
+        Ok(axes) => axes
+            .into_iter()
+            .fold(x.clone(), |y, (a, n)| complex(&y, n, a, norm, inverse)),
         Err(e) => x.failed(e),
     }
 }
@@ -318,11 +537,13 @@ fn over<T: FftFloat, D: Dimension>(
 /// fewer axes).
 fn on_last_two<T: FftFloat, D: Dimension>(
     x: &Complexes<T, D>,
+    s: Option<&[usize]>,
+    norm: Norm,
     op: &'static str,
     n_d: OverAxes<T, D>,
 ) -> Complexes<T, D> {
     match x.ndim() {
-        n if n >= 2 => n_d(x, &[Axis(n - 2), Axis(n - 1)]),
+        n if n >= 2 => n_d(x, s, &[Axis(n - 2), Axis(n - 1)], norm),
         n => x.failed(Error::invalid(
             "x",
             format!("`{op}` transforms the last two axes; the array has {n}"),
@@ -340,7 +561,26 @@ fn on_last_two<T: FftFloat, D: Dimension>(
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
 pub fn fft2<T: FftFloat, D: Dimension>(x: &Complexes<T, D>) -> Complexes<T, D> {
-    on_last_two(x, "fft2", fftn)
+    fft2_with(x, None, Norm::Backward)
+}
+
+/// [`fft2`] with numpy's `s` (two lengths) and `norm`.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::fft::{self, Complex64, Norm};
+/// let x = ChunkedArray::full((2, 3), Complex64::new(2.0, 0.0), 1)?;
+/// let f = fft::fft2_with(&x, Some(&[1, 2]), Norm::Forward).compute()?;
+/// assert_eq!(f.shape(), &[1, 2]);
+/// assert_eq!(f[[0, 0]], Complex64::new(2.0, 0.0));
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn fft2_with<T: FftFloat, D: Dimension>(
+    x: &Complexes<T, D>,
+    s: Option<&[usize]>,
+    norm: Norm,
+) -> Complexes<T, D> {
+    on_last_two(x, s, norm, "fft2", fftn_with)
 }
 
 /// The inverse transform over the last two axes (numpy's `fft.ifft2`).
@@ -354,7 +594,25 @@ pub fn fft2<T: FftFloat, D: Dimension>(x: &Complexes<T, D>) -> Complexes<T, D> {
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
 pub fn ifft2<T: FftFloat, D: Dimension>(x: &Complexes<T, D>) -> Complexes<T, D> {
-    on_last_two(x, "ifft2", ifftn)
+    ifft2_with(x, None, Norm::Backward)
+}
+
+/// [`ifft2`] with numpy's `s` (two lengths) and `norm`.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::fft::{self, Complex64, Norm};
+/// let x = ChunkedArray::full((2, 3), Complex64::new(2.0, 0.0), 1)?;
+/// let f = fft::ifft2_with(&x, None, Norm::Forward).compute()?;
+/// assert_eq!(f[[0, 0]], Complex64::new(12.0, 0.0));
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn ifft2_with<T: FftFloat, D: Dimension>(
+    x: &Complexes<T, D>,
+    s: Option<&[usize]>,
+    norm: Norm,
+) -> Complexes<T, D> {
+    on_last_two(x, s, norm, "ifft2", ifftn_with)
 }
 
 /// The transform of a real array over `axes` (all when empty): `rfft` on
@@ -373,9 +631,35 @@ pub fn rfftn<T: FftFloat, D: Dimension>(
     x: &ChunkedArray<T, D>,
     axes: &[Axis],
 ) -> ChunkedArray<Complex<T>, D> {
-    match axes_of(x.ndim(), axes, "rfftn") {
+    rfftn_with(x, None, axes, Norm::Backward)
+}
+
+/// [`rfftn`] with numpy's `s` (the real lengths of the transformed axes,
+/// as [`fftn_with`]) and `norm`.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::fft::{self, Norm};
+/// let x = ChunkedArray::<f64, _>::ones((4, 6), 2)?;
+/// let f = fft::rfftn_with(&x, Some(&[2, 8]), &[], Norm::Ortho).compute()?;
+/// assert_eq!(f.shape(), &[2, 5]);
+/// assert!((f[[0, 0]].re - 12.0 / 4.0).abs() < 1e-12);
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn rfftn_with<T: FftFloat, D: Dimension>(
+    x: &ChunkedArray<T, D>,
+    s: Option<&[usize]>,
+    axes: &[Axis],
+    norm: Norm,
+) -> ChunkedArray<Complex<T>, D> {
+    match lengths_of(x.ndim(), s, axes, "rfftn") {
         Ok(axes) => match axes.split_last() {
-            Some((&last, rest)) => rest.iter().rev().fold(rfft(x, last), |y, &a| fft(&y, a)),
+            Some((&(last, n), rest)) => rest
+                .iter()
+                .rev()
+                .fold(rfft_with(x, n, last, norm), |y, &(a, n)| {
+                    fft_with(&y, n, a, norm)
+                }),
             None => x.mapv(|v| Complex::new(v, T::zero())),
         },
         Err(e) => ChunkedArray::invalid(x.shape().to_vec(), e, vec![x.node.clone()]),
@@ -401,10 +685,43 @@ pub fn irfftn<T: FftFloat, D: Dimension>(
     axes: &[Axis],
 ) -> ChunkedArray<T, D> {
     match axes_of(x.ndim(), axes, "irfftn") {
+        Ok(axes) => {
+            let mut s: Vec<usize> = axes.iter().map(|a| x.shape()[a.index()]).collect();
+            if let Some(last) = s.last_mut() {
+                *last = n;
+            }
+            irfftn_with(x, Some(&s), &axes, Norm::Backward)
+        }
+        Err(e) => ChunkedArray::invalid(x.shape().to_vec(), e, vec![x.node.clone()]),
+    }
+}
+
+/// [`irfftn`] with numpy's `s` (the output lengths of the transformed axes;
+/// by default their own lengths but `2 (m - 1)` on the last) and `norm`.
+///
+/// ```
+/// use ndchunk::prelude::*;
+/// use ndchunk::fft::{self, Norm};
+/// let a = Array::from_shape_fn((3, 4), |(i, j)| (i * j) as f64 - 1.5);
+/// let x = ChunkedArray::from_array(a.clone(), 2)?;
+/// let f = fft::rfftn_with(&x, None, &[], Norm::Forward);
+/// let back = fft::irfftn_with(&f, None, &[], Norm::Forward).compute()?;
+/// assert!(back.iter().zip(&a).all(|(b, a)| (b - a).abs() < 1e-12));
+/// # Ok::<(), ndchunk::Error>(())
+/// ```
+pub fn irfftn_with<T: FftFloat, D: Dimension>(
+    x: &ChunkedArray<Complex<T>, D>,
+    s: Option<&[usize]>,
+    axes: &[Axis],
+    norm: Norm,
+) -> ChunkedArray<T, D> {
+    match lengths_of(x.ndim(), s, axes, "irfftn") {
         Ok(axes) => match axes.split_last() {
-            Some((&last, rest)) => {
-                let y = rest.iter().fold(x.clone(), |y, &a| ifft(&y, a));
-                irfft(&y, n, last)
+            Some((&(last, n), rest)) => {
+                let y = rest
+                    .iter()
+                    .fold(x.clone(), |y, &(a, n)| ifft_with(&y, n, a, norm));
+                irfft_with(&y, n, last, norm)
             }
             None => x.mapv(|z| z.re),
         },

@@ -14,6 +14,7 @@ mod elementwise;
 pub mod fft;
 mod gradient;
 mod grid;
+pub mod hypothesis;
 mod index;
 mod linalg;
 mod npy;

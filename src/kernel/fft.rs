@@ -10,34 +10,50 @@ use num_traits::Zero;
 use realfft::{ComplexToReal, RealToComplex};
 use rustfft::{Fft, FftNum};
 
-/// The block with every lane along `axis` transformed by `fft` and
-/// multiplied by `scale`.
+/// `buf` made the lane's first `len` values, zero-padded when it is
+/// shorter (numpy's `n` crops or pads the transformed axis).
+fn fill<T: Copy + Zero>(buf: &mut Vec<T>, lane: impl Iterator<Item = T>, len: usize) {
+    buf.clear();
+    buf.extend(lane.take(len));
+    buf.resize(len, T::zero());
+}
+
+/// The block with every lane along `axis` cropped or zero-padded to the
+/// length of `fft`, transformed, and multiplied by `scale`.
 pub(crate) fn complex_lanes<T: FftNum>(
     block: ArrayViewD<'_, Complex<T>>,
     axis: usize,
     fft: &dyn Fft<T>,
     scale: T,
 ) -> ArrayD<Complex<T>> {
-    let mut out = block.to_owned();
+    let mut shape = block.shape().to_vec();
+    shape[axis] = fft.len();
+    let mut out = ArrayD::from_elem(IxDyn(&shape), Complex::zero());
     let mut buf = Vec::with_capacity(fft.len());
     let mut scratch = vec![Complex::zero(); fft.get_inplace_scratch_len()];
-    for mut lane in out.lanes_mut(Axis(axis)) {
-        buf.clear();
-        buf.extend(lane.iter().copied());
+    for (lane, mut place) in block
+        .lanes(Axis(axis))
+        .into_iter()
+        .zip(out.lanes_mut(Axis(axis)))
+    {
+        fill(&mut buf, lane.iter().copied(), fft.len());
         fft.process_with_scratch(&mut buf, &mut scratch);
-        for (o, v) in lane.iter_mut().zip(&buf) {
-            *o = *v * scale;
-        }
+        place
+            .iter_mut()
+            .zip(&buf)
+            .for_each(|(o, v)| *o = *v * scale);
     }
     out
 }
 
-/// The block's real lanes along `axis` (of the transform's length) to
-/// their `len / 2 + 1` non-negative frequencies.
+/// The block's real lanes along `axis`, cropped or zero-padded to the
+/// transform's length `len`, to their `len / 2 + 1` non-negative
+/// frequencies multiplied by `scale`.
 pub(crate) fn real_to_complex_lanes<T: FftNum>(
     block: ArrayViewD<'_, T>,
     axis: usize,
     r2c: &dyn RealToComplex<T>,
+    scale: T,
 ) -> Result<ArrayD<Complex<T>>> {
     let mut shape = block.shape().to_vec();
     shape[axis] = r2c.complex_len();
@@ -49,11 +65,13 @@ pub(crate) fn real_to_complex_lanes<T: FftNum>(
         .into_iter()
         .zip(out.lanes_mut(Axis(axis)))
     {
-        input.clear();
-        input.extend(lane.iter().copied());
+        fill(&mut input, lane.iter().copied(), r2c.len());
         r2c.process_with_scratch(&mut input, &mut output, &mut scratch)
             .map_err(|e| Error::internal(format!("rfft: {e}")))?;
-        place.iter_mut().zip(&output).for_each(|(o, v)| *o = *v);
+        place
+            .iter_mut()
+            .zip(&output)
+            .for_each(|(o, v)| *o = *v * scale);
     }
     Ok(out)
 }
@@ -109,7 +127,7 @@ mod tests {
     fn lanes_along_either_axis_round_trip() {
         let x = array![[1.0, 2.0, 3.0, 4.0], [0.5, -1.0, 0.0, 2.0]].into_dyn();
         let r2c = RealFftPlanner::<f64>::new().plan_fft_forward(4);
-        let spectrum = real_to_complex_lanes(x.view(), 1, &*r2c).unwrap();
+        let spectrum = real_to_complex_lanes(x.view(), 1, &*r2c, 1.0).unwrap();
         assert_eq!(spectrum.shape(), &[2, 3]);
         // The sum of the first row, and its alternating sum.
         assert_eq!(spectrum[[0, 0]], Complex::new(10.0, 0.0));
