@@ -10,6 +10,7 @@ mod blocks;
 mod counts;
 mod create;
 mod diag;
+mod einsum;
 mod elementwise;
 pub mod fft;
 mod gradient;
@@ -37,6 +38,7 @@ mod windows;
 mod zarr;
 
 pub use blocks::BlockInfo;
+pub use einsum::einsum;
 #[allow(deprecated)]
 pub use elementwise::select;
 pub use elementwise::{where_cond, IntoOperand};
