@@ -138,3 +138,183 @@ fn einsum_rejects_bad_subscripts_and_operands() {
         assert!(err.contains(needle), "{subscripts}: {err}");
     }
 }
+
+/// numpy's einsum of fixture `subscripts` on `shapes` (for the block
+/// functions that compute the same thing another way).
+fn numpy_einsum(subscripts: &str, shapes: &[&[usize]]) -> ArrayD<f64> {
+    fixture_cases(FIXTURE, "einsum")
+        .into_iter()
+        .find(|c| {
+            let same = c["shapes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(json_usizes)
+                .eq(shapes.iter().map(|s| s.to_vec()));
+            c["subscripts"] == subscripts && same
+        })
+        .map(|c| json_array(&c))
+        .unwrap_or_else(|| panic!("no fixture for {subscripts} on {shapes:?}"))
+}
+
+fn as2(v: &ndarray::ArrayViewD<'_, f64>) -> ndarray::Array2<f64> {
+    v.to_owned().into_dimensionality().unwrap()
+}
+
+#[test]
+fn blockwise_contracts_a_letter_left_out_of_the_output() {
+    // `j` is not in the output: f sees whole rows of `a` and all of `b`.
+    let (sa, sb): (&[usize], &[usize]) = (&[6, 5], &[5, 7]);
+    let expected = numpy_einsum("ij,jk->ik", &[sa, sb]);
+    let a = chunked(data(sa, 1), irregular(sa));
+    let b = chunked(
+        data(sb, 2),
+        Chunks::from_sizes(vec![vec![2, 3], vec![4, 3]]),
+    );
+    let c = ndchunk::blockwise("ik", &[(&a, "ij"), (&b, "jk")], |blocks| {
+        as2(&blocks[0]).dot(&as2(&blocks[1])).into_dyn()
+    });
+    assert_eq!(c.chunks().sizes(), vec![vec![1, 2, 3], vec![4, 3]]);
+    assert_close(
+        &c.compute().unwrap(),
+        &expected,
+        1e-12,
+        1e-12,
+        "blockwise matrix product",
+    );
+    let (sm, sv): (&[usize], &[usize]) = (&[6, 5], &[5]);
+    let m = chunked(data(sm, 1), irregular(sm));
+    let v = chunked(data(sv, 2), irregular(sv));
+    let mv = ndchunk::blockwise("i", &[(&m, "ij"), (&v, "j")], |b| {
+        as2(&b[0])
+            .dot(&b[1].to_owned().into_dimensionality::<Ix1>().unwrap())
+            .into_dyn()
+    });
+    assert_close(
+        &mv.compute().unwrap(),
+        &numpy_einsum("ij,j->i", &[sm, sv]),
+        1e-12,
+        1e-12,
+        "matvec",
+    );
+}
+
+#[test]
+fn blockwise_aligns_transposes_broadcasts_and_rechunks() {
+    for shape in [
+        vec![7],
+        vec![5, 6],
+        vec![3, 4, 5],
+        vec![2, 3, 4, 5],
+        vec![1, 4],
+        vec![0, 3],
+    ] {
+        let a = data(&shape, 1);
+        let x = chunked(a.clone(), irregular(&shape));
+        let y = chunked(a.clone(), Chunks::single(&shape)).reversed_axes();
+        let letters: String = "ijkl"[..shape.len()].into();
+        let reversed: String = letters.chars().rev().collect();
+        let sum = ndchunk::blockwise(&letters, &[(&x, &letters), (&y, &reversed)], |b| {
+            &b[0] + &b[1].view().reversed_axes()
+        });
+        assert_eq!(sum.chunks(), x.chunks(), "{shape:?}");
+        assert_same(
+            &sum.compute().unwrap(),
+            &(&a * 2.0),
+            &format!("blockwise on {shape:?}"),
+        );
+    }
+    // A length-1 axis is one block passed to every block along its letter.
+    let row = chunked(data(&[1, 5], 2), irregular(&[1, 5]));
+    let m = chunked(data(&[4, 5], 1), irregular(&[4, 5]));
+    let sum = ndchunk::blockwise("ij", &[(&m, "ij"), (&row, "ij")], |b| &b[0] + &b[1]);
+    assert_same(
+        &sum.compute().unwrap(),
+        &(data(&[4, 5], 1) + data(&[1, 5], 2)),
+        "broadcast row",
+    );
+}
+
+#[test]
+fn blockwise_new_axes_and_adjusted_chunks() {
+    let x = chunked(data(&[5, 4], 1), irregular(&[5, 4]));
+    // Per block: a new axis of the block's sum and maximum.
+    let stats = ndchunk::blockwise_with("ijs", &[(&x, "ij")], &[('s', vec![2])], |b| {
+        let v = &b[0];
+        ArrayD::from_shape_fn(IxDyn(&[v.shape()[0], v.shape()[1], 2]), |i| {
+            if i[2] == 0 {
+                v.sum()
+            } else {
+                v[[i[0], i[1]]]
+            }
+        })
+    });
+    let got = stats.compute().unwrap();
+    assert_eq!(got.shape(), &[5, 4, 2]);
+    assert_same(
+        &got.index_axis(ndarray::Axis(2), 1).to_owned(),
+        &data(&[5, 4], 1),
+        "new axis",
+    );
+    // Adjusted chunks: one value per block along `i`.
+    let firsts = ndchunk::blockwise_with("i", &[(&x, "ij")], &[('i', vec![1, 1, 1])], |b| {
+        b[0].slice(s![0..1, 0]).to_owned().into_dyn()
+    });
+    assert_eq!(
+        firsts.compute().unwrap(),
+        ndarray::array![
+            data(&[5, 4], 1)[[0, 0]],
+            data(&[5, 4], 1)[[1, 0]],
+            data(&[5, 4], 1)[[3, 0]]
+        ]
+        .into_dyn()
+    );
+}
+
+#[test]
+fn blockwise_errors_name_the_block_and_the_argument() {
+    let x = chunked(data(&[5, 4], 1), irregular(&[5, 4]));
+    // A block of the wrong shape.
+    let wrong = ndchunk::blockwise("ij", &[(&x, "ij")], |b| {
+        b[0].slice(s![.., 0..1]).to_owned().into_dyn()
+    });
+    let err = wrong.compute().unwrap_err().to_string();
+    assert!(
+        err.contains("task blockwise[") && err.contains(", 2], expected ["),
+        "{err}"
+    );
+    // A panic names the block; the next compute works.
+    let panics = ndchunk::blockwise("ij", &[(&x, "ij")], |b| {
+        assert!(b[0].shape()[0] != 2, "block of two rows");
+        b[0].to_owned()
+    });
+    let err = panics.compute().unwrap_err().to_string();
+    assert!(
+        err.contains("task blockwise[") && err.contains("block of two rows"),
+        "{err}"
+    );
+    assert_eq!(x.compute().unwrap(), data(&[5, 4], 1));
+    for (out, index, chunks, needle) in [
+        ("i1", "ij", vec![], "position 1"),
+        ("ii", "ij", vec![], "twice"),
+        ("ik", "ij", vec![], "'k' is in no input"),
+        ("i", "ijk", vec![], "input 0 has 2 dimensions"),
+        ("i", "ij", vec![('i', vec![5, 5])], "3 blocks"),
+        ("i", "ij", vec![('z', vec![1])], "'z' is not in the output"),
+    ] {
+        let err = ndchunk::blockwise_with(out, &[(&x, index)], &chunks, |b| b[0].to_owned())
+            .compute()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(needle), "{out} <- {index}: {err}");
+    }
+    let y = chunked(data(&[3, 4], 1), irregular(&[3, 4]));
+    let err = ndchunk::blockwise("ij", &[(&x, "ij"), (&y, "ij")], |b| b[0].to_owned())
+        .compute()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("letter 'i' has length 5 in input 0 and 3 in input 1"),
+        "{err}"
+    );
+}

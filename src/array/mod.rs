@@ -7,6 +7,7 @@
 // group of methods.
 mod basics;
 mod blocks;
+mod blockwise;
 mod counts;
 mod create;
 mod diag;
@@ -38,6 +39,7 @@ mod windows;
 mod zarr;
 
 pub use blocks::BlockInfo;
+pub use blockwise::{blockwise, blockwise_with};
 pub use einsum::einsum;
 #[allow(deprecated)]
 pub use elementwise::select;
