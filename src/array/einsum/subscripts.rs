@@ -51,12 +51,14 @@ fn term(chars: &[(usize, char)]) -> Result<Term> {
                 term.ellipsis = Some(term.letters.len());
                 k += 2;
             }
-            _ => return Err(bad(
-                at,
-                format!(
+            _ => {
+                return Err(bad(
+                    at,
+                    format!(
                     "unexpected character '{c}' (expected a letter a-z, A-Z, '...', ',' or '->')"
                 ),
-            )),
+                ))
+            }
         }
         k += 1;
     }
