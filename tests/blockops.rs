@@ -318,3 +318,115 @@ fn blockwise_errors_name_the_block_and_the_argument() {
         "{err}"
     );
 }
+
+/// Sum of squares as a user reduction along `axis` (or of everything).
+fn sum_of_squares(x: &ChunkedArray<f64, IxDyn>, axis: Option<usize>) -> ChunkedArray<f64, IxDyn> {
+    let chunk = |acc: &mut f64, values: &[f64]| *acc += values.iter().map(|v| v * v).sum::<f64>();
+    let combine = |acc: &mut f64, later: &f64| *acc += later;
+    match axis {
+        None => x.reduction(chunk, combine, |acc| *acc).into_dyn(),
+        Some(k) => x.reduction_axis(Axis(k), chunk, combine, |acc| *acc),
+    }
+}
+
+/// A mean as a user reduction: (sum, count).
+fn user_mean(x: &ChunkedArray<f64, IxDyn>) -> ChunkedArray<f64, Ix0> {
+    x.reduction(
+        |acc: &mut (f64, usize), values: &[f64]| {
+            acc.0 += values.iter().sum::<f64>();
+            acc.1 += values.len();
+        },
+        |acc, later| *acc = (acc.0 + later.0, acc.1 + later.1),
+        |acc| acc.0 / acc.1 as f64,
+    )
+}
+
+#[test]
+fn user_reductions_match_numpy_on_every_axis() {
+    for case in fixture_cases(FIXTURE, "reduction") {
+        let shape = json_usizes(&case["shape_in"]);
+        let a = data(&shape, 1);
+        for chunks in [irregular(&shape), Chunks::single(&shape)] {
+            let x = chunked(a.clone(), chunks.clone());
+            let what = format!("{shape:?} chunked {chunks:?}");
+            let got = sum_of_squares(&x, None).compute().unwrap();
+            assert_close(&got, &json_array(&case["sumsq"]), 1e-12, 1e-12, &what);
+            if !case["mean"].is_null() {
+                let mean = user_mean(&x).compute().unwrap().into_dyn();
+                assert_close(&mean, &json_array(&case["mean"]), 1e-12, 1e-12, &what);
+            }
+            for (k, expected) in case["sumsq_axis"].as_array().unwrap().iter().enumerate() {
+                let got = sum_of_squares(&x, Some(k)).compute().unwrap();
+                assert_close(
+                    &got,
+                    &json_array(expected),
+                    1e-12,
+                    1e-12,
+                    &format!("{what} axis {k}"),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn user_reductions_fuse_and_do_not_depend_on_threads() {
+    let x = ndchunk::random::Rng::seed(5)
+        .standard_normal((300, 200), (37, 45))
+        .unwrap()
+        .into_dyn();
+    let y = &x * 2.0 + 1.0;
+    let user = sum_of_squares(&y, None);
+    let builtin = y.mapv(|v| v * v).sum();
+    assert_eq!(user.num_tasks().unwrap(), builtin.num_tasks().unwrap());
+    let plan = user.explain();
+    assert!(
+        plan.contains("reduction [reduce]") && plan.contains("mul(2.0) [fused]"),
+        "{plan}"
+    );
+    assert_close(
+        &user.compute().unwrap(),
+        &builtin.compute().unwrap().into_dyn(),
+        1e-12,
+        0.0,
+        "fused",
+    );
+    let one = Options::default().threads(1);
+    for axis in [None, Some(0), Some(1)] {
+        let r = sum_of_squares(&y, axis);
+        assert_same(
+            &r.compute_with(&one).unwrap(),
+            &r.compute().unwrap(),
+            &format!("threads, axis {axis:?}"),
+        );
+        assert_same(
+            &r.compute_with(&Options::default().threads(2)).unwrap(),
+            &r.compute().unwrap(),
+            "2 threads",
+        );
+    }
+    // Two different user reductions of the same input are not shared.
+    let (a, b) = ndchunk::compute((&user_mean(&y), &sum_of_squares(&y, None))).unwrap();
+    assert!((a.into_scalar() - 1.0).abs() < 0.05 && b[[]] > 1e5);
+}
+
+#[test]
+fn a_panicking_reduction_names_its_block() {
+    let x = chunked(data(&[6, 5], 1), irregular(&[6, 5]));
+    let bad = x.reduction(
+        |acc: &mut f64, values: &[f64]| {
+            assert!(values.len() != 4, "a strip of four");
+            *acc += values.iter().sum::<f64>();
+        },
+        |acc, later| *acc += later,
+        |acc| *acc,
+    );
+    let err = bad.compute().unwrap_err().to_string();
+    assert!(
+        err.contains("panicked")
+            && err.contains("reduction partial[")
+            && err.contains("a strip of four"),
+        "{err}"
+    );
+    assert!(sum_of_squares(&x, Some(1)).compute().is_ok());
+}

@@ -27,6 +27,7 @@ mod quantile;
 pub mod random;
 mod rearrange;
 mod reduce;
+mod reduction;
 mod reshape;
 mod routines;
 mod scan;
