@@ -58,8 +58,8 @@ mod view;
 #[allow(deprecated)]
 pub use array::select;
 pub use array::{
-    block, blockwise, blockwise_with, broadcast_arrays, concatenate, dstack, einsum, fft,
-    full_like, hstack, indices, meshgrid, ones_like, outer, random, stack, tensordot, vstack,
+    apply_gufunc, block, blockwise, blockwise_with, broadcast_arrays, concatenate, dstack, einsum,
+    fft, full_like, hstack, indices, meshgrid, ones_like, outer, random, stack, tensordot, vstack,
     where_cond, zeros_like, BlockInfo, ChunkedArray, Dot, Indexing, IntoOperand, PadMode,
 };
 pub use boundary::Boundary;

@@ -430,3 +430,170 @@ fn a_panicking_reduction_names_its_block() {
     );
     assert!(sum_of_squares(&x, Some(1)).compute().is_ok());
 }
+
+/// The lane functions of the fixtures: `three` (sum, max, first * last)
+/// and `sort`.
+fn along(x: &ChunkedArray<f64, IxDyn>, f: &str, axis: usize) -> ChunkedArray<f64, IxDyn> {
+    match f {
+        "three" => x.apply_along_axis(
+            |v| {
+                let max = v.fold(f64::MIN, |m, &a| m.max(a));
+                let ends = v.first().zip(v.last()).map_or(0.0, |(a, b)| a * b);
+                ndarray::array![v.sum(), max, ends]
+            },
+            Axis(axis),
+        ),
+        _ => x.apply_along_axis(
+            |v| {
+                let mut s = v.to_vec();
+                s.sort_by(f64::total_cmp);
+                ndarray::Array1::from(s)
+            },
+            Axis(axis),
+        ),
+    }
+}
+
+#[test]
+fn apply_along_axis_matches_numpy() {
+    for case in fixture_cases(FIXTURE, "along") {
+        let shape = json_usizes(&case["shape_in"]);
+        let axis = case["axis"].as_u64().unwrap() as usize;
+        let f = case["f"].as_str().unwrap();
+        let x = chunked(data(&shape, 1), irregular(&shape));
+        let got = along(&x, f, axis);
+        let mut expected_chunks = x.chunks().sizes();
+        expected_chunks[axis] = vec![got.shape()[axis]];
+        assert_eq!(
+            got.chunks().sizes(),
+            expected_chunks,
+            "{f} on {shape:?} along {axis}"
+        );
+        let what = format!("apply_along_axis {f} on {shape:?} along {axis}");
+        assert_close(
+            &got.compute().unwrap(),
+            &json_array(&case),
+            1e-12,
+            1e-12,
+            &what,
+        );
+    }
+    // Fixed dimensions too; bad axes, lengths and panics are errors.
+    let x = ChunkedArray::from_array(
+        data(&[4, 5], 1).into_dimensionality::<Ix2>().unwrap(),
+        (3, 2),
+    )
+    .unwrap();
+    let firsts = x
+        .apply_along_axis(|v| ndarray::array![v[0]], Axis(1))
+        .compute()
+        .unwrap();
+    assert_eq!(firsts.column(0).to_owned(), x.compute().unwrap().column(0));
+    assert!(matches!(
+        x.apply_along_axis(|v| v.to_owned(), Axis(2)).compute(),
+        Err(Error::AxisOutOfBounds { .. })
+    ));
+    let varying = x.apply_along_axis(
+        |v| {
+            if v[0] == 0.0 {
+                v.to_owned()
+            } else {
+                v.slice(s![..1]).to_owned()
+            }
+        },
+        Axis(1),
+    );
+    let err = varying.compute().unwrap_err().to_string();
+    assert!(
+        err.contains("a lane gave 1 values, the test lane 5") && err.contains("blockwise["),
+        "{err}"
+    );
+    let refuses = x.apply_along_axis(
+        |v| {
+            assert!(v[0] != 0.0, "zeros");
+            v.to_owned()
+        },
+        Axis(0),
+    );
+    assert!(refuses
+        .compute()
+        .unwrap_err()
+        .to_string()
+        .contains("test lane"));
+}
+
+#[test]
+fn apply_gufunc_matches_numpy() {
+    for case in fixture_cases(FIXTURE, "gufunc") {
+        let signature = case["signature"].as_str().unwrap();
+        let shapes: Vec<Vec<usize>> = case["shapes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(json_usizes)
+            .collect();
+        let operands: Vec<_> = shapes
+            .iter()
+            .enumerate()
+            .map(|(k, s)| chunked(data(s, k + 1), irregular(s)))
+            .collect();
+        let refs: Vec<_> = operands.iter().collect();
+        let got = match signature {
+            "(i),(i)->()" => ndchunk::apply_gufunc(signature, &refs, |v| {
+                ndarray::arr0(
+                    v[0].iter()
+                        .zip(v[1].iter())
+                        .map(|(a, b)| a * b)
+                        .sum::<f64>(),
+                )
+                .into_dyn()
+            }),
+            "(i,j)->(j)" => {
+                ndchunk::apply_gufunc(signature, &refs, |v| v[0].mean_axis(Axis(0)).unwrap())
+            }
+            _ => ndchunk::apply_gufunc(signature, &refs, |v| {
+                let mut acc = 0.0;
+                v[0].mapv(|a| {
+                    acc += a;
+                    acc
+                })
+            }),
+        };
+        let what = format!("apply_gufunc {signature} on {shapes:?}");
+        let got = got.compute().unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_close(&got, &json_array(&case), 1e-12, 1e-12, &what);
+    }
+}
+
+#[test]
+fn apply_gufunc_rejects_what_numpy_rejects() {
+    let a = chunked(data(&[3, 4], 1), irregular(&[3, 4]));
+    let b = chunked(data(&[5], 2), irregular(&[5]));
+    let id = |v: &[ndarray::ArrayViewD<'_, f64>]| v[0].to_owned();
+    for (signature, operands, needle) in [
+        (
+            "(i),(i)->()",
+            vec![&a, &b],
+            "core dimension 'i' has length 4 and 5",
+        ),
+        ("(i)->(i)", vec![&a, &b], "1 inputs, 2 operands"),
+        ("(i,j,k)->()", vec![&a], "operand 0 has 2 axes"),
+        ("(i)->(i),(i)", vec![&a], "one output"),
+        ("(i)-(i)", vec![&a], "position 4"),
+        ("(i)->(k)", vec![&a], "position 6"),
+    ] {
+        let err = ndchunk::apply_gufunc(signature, &operands, id)
+            .compute()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(needle), "{signature}: {err}");
+    }
+    let wrong = ndchunk::apply_gufunc("(i)->()", &[&a], id)
+        .compute()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        wrong.contains("f returned shape [4], the signature says []"),
+        "{wrong}"
+    );
+}

@@ -5,6 +5,7 @@
 
 // In the order of the rustdoc page of `ChunkedArray`: each file adds one
 // group of methods.
+mod apply_along;
 mod basics;
 mod blocks;
 mod blockwise;
@@ -16,6 +17,7 @@ mod elementwise;
 pub mod fft;
 mod gradient;
 mod grid;
+mod gufunc;
 mod index;
 mod linalg;
 mod npy;
@@ -46,6 +48,7 @@ pub use einsum::einsum;
 pub use elementwise::select;
 pub use elementwise::{where_cond, IntoOperand};
 pub use grid::{broadcast_arrays, indices, meshgrid, Indexing};
+pub use gufunc::apply_gufunc;
 pub use linalg::{tensordot, Dot};
 pub use pad::PadMode;
 pub use reshape::{concatenate, stack};
