@@ -59,7 +59,7 @@ struct Term<S> {
 /// let b = ChunkedArray::from_array(array![[5.0, 6.0], [7.0, 8.0]], (2, 1))?.into_dyn();
 /// let product = ndchunk::einsum("ij,jk->ik", &[&a, &b]);
 /// assert_eq!(product.compute()?, array![[19.0, 22.0], [43.0, 50.0]].into_dyn());
-/// assert_eq!(ndchunk::einsum("ii", &[&a]).compute()?.into_scalar(), 5.0);
+/// assert_eq!(ndchunk::einsum("ii", &[&a]).compute()?[[]], 5.0);
 /// assert_eq!(ndchunk::einsum("ii->i", &[&a]).compute()?, array![1.0, 4.0].into_dyn());
 /// assert_eq!(ndchunk::einsum("ij->ji", &[&a]).compute()?, array![[1.0, 3.0], [2.0, 4.0]].into_dyn());
 /// let bad = ndchunk::einsum("ij,j?->i", &[&a, &b]).compute().unwrap_err();
