@@ -40,6 +40,11 @@ fn irregular(shape: &[usize]) -> Chunks {
     Chunks::from_sizes(shape.iter().map(|&n| axis(n)).collect())
 }
 
+/// The shapes of a fixture case's operands.
+fn operand_shapes(case: &serde_json::Value) -> Vec<Vec<usize>> {
+    case["shapes"].as_array().unwrap().iter().map(json_usizes).collect()
+}
+
 fn chunked(a: ArrayD<f64>, chunks: Chunks) -> ChunkedArray<f64, IxDyn> {
     ChunkedArray::from_array(a, chunks).expect("valid chunks")
 }
@@ -48,12 +53,7 @@ fn chunked(a: ArrayD<f64>, chunks: Chunks) -> ChunkedArray<f64, IxDyn> {
 fn einsum_matches_numpy_on_every_subscript() {
     for case in fixture_cases(FIXTURE, "einsum") {
         let subscripts = case["subscripts"].as_str().unwrap();
-        let shapes: Vec<Vec<usize>> = case["shapes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(json_usizes)
-            .collect();
+        let shapes = operand_shapes(&case);
         let expected = json_array(&case);
         for whole in [false, true] {
             let operands: Vec<_> = shapes
@@ -145,12 +145,7 @@ fn numpy_einsum(subscripts: &str, shapes: &[&[usize]]) -> ArrayD<f64> {
     fixture_cases(FIXTURE, "einsum")
         .into_iter()
         .find(|c| {
-            let same = c["shapes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(json_usizes)
-                .eq(shapes.iter().map(|s| s.to_vec()));
+            let same = operand_shapes(c).iter().map(Vec::as_slice).eq(shapes.iter().copied());
             c["subscripts"] == subscripts && same
         })
         .map(|c| json_array(&c))
@@ -526,12 +521,7 @@ fn apply_along_axis_matches_numpy() {
 fn apply_gufunc_matches_numpy() {
     for case in fixture_cases(FIXTURE, "gufunc") {
         let signature = case["signature"].as_str().unwrap();
-        let shapes: Vec<Vec<usize>> = case["shapes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(json_usizes)
-            .collect();
+        let shapes = operand_shapes(&case);
         let operands: Vec<_> = shapes
             .iter()
             .enumerate()
