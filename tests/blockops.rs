@@ -42,7 +42,12 @@ fn irregular(shape: &[usize]) -> Chunks {
 
 /// The shapes of a fixture case's operands.
 fn operand_shapes(case: &serde_json::Value) -> Vec<Vec<usize>> {
-    case["shapes"].as_array().unwrap().iter().map(json_usizes).collect()
+    case["shapes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(json_usizes)
+        .collect()
 }
 
 fn chunked(a: ArrayD<f64>, chunks: Chunks) -> ChunkedArray<f64, IxDyn> {
@@ -145,7 +150,10 @@ fn numpy_einsum(subscripts: &str, shapes: &[&[usize]]) -> ArrayD<f64> {
     fixture_cases(FIXTURE, "einsum")
         .into_iter()
         .find(|c| {
-            let same = operand_shapes(c).iter().map(Vec::as_slice).eq(shapes.iter().copied());
+            let same = operand_shapes(c)
+                .iter()
+                .map(Vec::as_slice)
+                .eq(shapes.iter().copied());
             c["subscripts"] == subscripts && same
         })
         .map(|c| json_array(&c))
@@ -586,4 +594,27 @@ fn apply_gufunc_rejects_what_numpy_rejects() {
         wrong.contains("f returned shape [4], the signature says []"),
         "{wrong}"
     );
+}
+
+#[test]
+fn einsum_does_not_depend_on_threads() {
+    let x = chunked(
+        data(&[6, 40, 30], 1),
+        Chunks::from_sizes(vec![vec![2, 4], vec![7, 33], vec![11, 19]]),
+    );
+    let y = chunked(data(&[6, 30, 20], 2), irregular(&[6, 30, 20]));
+    let m = chunked(data(&[20, 9], 3), irregular(&[20, 9]));
+    for (subscripts, operands) in [
+        ("bij,bjk->bik", vec![&x, &y]),
+        ("bij,bjk,kl->il", vec![&x, &y, &m]),
+    ] {
+        let e = ndchunk::einsum(subscripts, &operands);
+        let one = e.compute_with(&Options::default().threads(1)).unwrap();
+        assert_same(&one, &e.compute().unwrap(), subscripts);
+        assert_same(
+            &one,
+            &e.compute_with(&Options::default().threads(2)).unwrap(),
+            subscripts,
+        );
+    }
 }

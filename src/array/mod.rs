@@ -87,17 +87,19 @@ use std::sync::Arc;
 /// ...; then [`compute`](Self::compute) (or [`ndchunk::compute`](crate::compute)
 /// for several results sharing their work). The methods below come in groups:
 /// creating arrays; shape, chunks and computing; elementwise operations;
-/// reductions; views and slicing; selecting along an axis; rechunking and
+/// reductions and user reductions; views and slicing; selecting along an axis; rechunking and
 /// reshaping; numpy routines (rearranging, rot90/tile/repeat, stacking,
 /// padding, diagonals, windows, matrices from the index, float routines,
-/// differences and gradients); block functions; stencils; linear algebra;
+/// differences and gradients); block functions; functions of lanes; stencils; linear algebra;
 /// scans; counts; sorting along an axis; order statistics (percentile,
 /// median); summary statistics (ptp, moments, weighted average,
 /// covariance); distinct values. Routines joining several arrays or making
 /// grids are free functions: [`concatenate`](crate::concatenate),
 /// [`vstack`](crate::vstack), [`block`](crate::block),
 /// [`broadcast_arrays`](crate::broadcast_arrays), [`meshgrid`](crate::meshgrid),
-/// [`indices`](crate::indices) ...
+/// [`indices`](crate::indices), and the general block operations
+/// [`einsum`](crate::einsum), [`blockwise`](crate::blockwise) and
+/// [`apply_gufunc`](crate::apply_gufunc) ...
 ///
 /// `T` is the element type, `D` the dimensionality (`Ix1`, `Ix2`, ... or `IxDyn`),
 /// as in ndarray.
