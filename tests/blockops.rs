@@ -473,13 +473,14 @@ fn apply_along_axis_matches_numpy() {
             "{f} on {shape:?} along {axis}"
         );
         let what = format!("apply_along_axis {f} on {shape:?} along {axis}");
-        assert_close(
-            &got.compute().unwrap(),
-            &json_array(&case),
-            1e-12,
-            1e-12,
-            &what,
-        );
+        let expected = json_array(&case);
+        assert_close(&got.compute().unwrap(), &expected, 1e-12, 1e-12, &what);
+        if f == "three" {
+            // The scalar form: the first of the three, the lane sums.
+            let sums = x.map_axis(Axis(axis), |v| v.sum()).compute().unwrap();
+            let first = expected.index_axis(Axis(axis), 0).to_owned();
+            assert_close(&sums, &first, 1e-12, 1e-12, &format!("map_axis {what}"));
+        }
     }
     // Fixed dimensions too; bad axes, lengths and panics are errors.
     let x = ChunkedArray::from_array(
@@ -496,6 +497,10 @@ fn apply_along_axis_matches_numpy() {
         x.apply_along_axis(|v| v.to_owned(), Axis(2)).compute(),
         Err(Error::AxisOutOfBounds { .. })
     ));
+    assert!(matches!(
+        x.map_axis(Axis(2), |v| v[0]).compute(),
+        Err(Error::AxisOutOfBounds { op: "map_axis", .. })
+    ));
     let varying = x.apply_along_axis(
         |v| {
             if v[0] == 0.0 {
@@ -508,7 +513,8 @@ fn apply_along_axis_matches_numpy() {
     );
     let err = varying.compute().unwrap_err().to_string();
     assert!(
-        err.contains("a lane gave 1 values, the test lane 5") && err.contains("blockwise["),
+        err.contains("f gave 1 values for a lane, 5 for the test lane")
+            && err.contains("apply_along_axis["),
         "{err}"
     );
     let refuses = x.apply_along_axis(

@@ -1,13 +1,12 @@
-//! `apply_along_axis`: a function of 1-D lanes, numpy's and dask's, on the
-//! blockwise machinery with the axis made one block.
+//! Functions of whole 1-D lanes: numpy's `apply_along_axis` and ndarray's
+//! `map_axis`, on [`map_lanes`](ChunkedArray::map_lanes) (the axis is made
+//! one block, as dask does).
 
-use super::blockwise::blockwise_labels;
 use super::ChunkedArray;
 use crate::element::Element;
-use crate::error::{Error, Result};
-use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, Axis, Dimension, IxDyn};
+use crate::error::Error;
+use ndarray::{Array1, ArrayView1, Axis, Dimension, RemoveAxis};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
 
 /// # Functions of lanes
 impl<T: Element + Default, D: Dimension> ChunkedArray<T, D> {
@@ -43,78 +42,58 @@ impl<T: Element + Default, D: Dimension> ChunkedArray<T, D> {
         U: Element,
         F: Fn(ArrayView1<'_, T>) -> Array1<U> + Send + Sync + 'static,
     {
-        let k = axis.index();
-        let ndim = self.ndim();
-        let inputs = vec![self.node.clone()];
-        if k >= ndim {
-            let error = Error::AxisOutOfBounds {
-                op: "apply_along_axis",
-                axis: k,
-                ndim,
-            };
-            return ChunkedArray::invalid(self.shape().to_vec(), error, inputs);
-        }
-        let test = vec![T::default(); self.shape()[k]];
-        let len = match catch_unwind(AssertUnwindSafe(|| f(ArrayView1::from(&test[..])).len())) {
-            Ok(len) => len,
-            Err(_) => {
-                let reason = "panicked on the test lane of default values (zeros) that finds the length of its result";
-                return ChunkedArray::invalid(
-                    self.shape().to_vec(),
-                    Error::invalid("f", reason),
-                    inputs,
-                );
-            }
+        let name = "apply_along_axis";
+        let along = self.shape().get(axis.index()).copied().unwrap_or(0);
+        let test = vec![T::default(); along];
+        let Ok(len) = catch_unwind(AssertUnwindSafe(|| f(ArrayView1::from(&test[..])).len()))
+        else {
+            let reason = "panicked on the test lane of default values (zeros) that finds the length of its result";
+            let error = Error::invalid("f", reason);
+            return ChunkedArray::invalid(self.shape().to_vec(), error, vec![self.node.clone()]);
         };
-        let labels: Vec<char> = (0..ndim).map(label).collect();
-        let input = self.clone().into_dyn();
-        let lanes = move |blocks: &[ArrayViewD<'_, T>]| lanes_of(&blocks[0], k, len, &f);
-        let out = blockwise_labels(
-            &labels,
-            &[(&input, labels.clone())],
-            &[(label(k), vec![len])],
-            &[label(k)],
-            Arc::new(lanes),
-        );
-        ChunkedArray::from_node(out.node)
+        self.map_lanes(axis, len, name, move |lane, out| {
+            let values = f(ArrayView1::from(&lane[..]));
+            let got = values.len();
+            assert!(
+                got == len,
+                "{name}: f gave {got} values for a lane, {len} for the test lane"
+            );
+            out.extend(values);
+        })
     }
 }
 
-/// A distinct label for axis `k`.
-fn label(k: usize) -> char {
-    char::from_u32(0xE000 + k as u32).expect("a private-use code point")
-}
-
-/// `f` of every lane of `block` along `axis`, each of `len` values, in
-/// place of the lane.
-fn lanes_of<T: Element, U: Element>(
-    block: &ArrayViewD<'_, T>,
-    axis: usize,
-    len: usize,
-    f: &impl Fn(ArrayView1<'_, T>) -> Array1<U>,
-) -> Result<ArrayD<U>> {
-    let mut values = Vec::with_capacity(block.len() / block.shape()[axis].max(1) * len);
-    for lane in block.lanes(Axis(axis)) {
-        let out = f(lane);
-        if out.len() != len {
-            return Err(Error::invalid(
-                "f",
-                format!(
-                    "apply_along_axis: a lane gave {} values, the test lane {len}",
-                    out.len()
-                ),
-            ));
+impl<T: Element, D: RemoveAxis> ChunkedArray<T, D> {
+    /// `f` of every 1-D lane along `axis`, one value each (ndarray's
+    /// `map_axis`; numpy's `apply_along_axis` with a scalar function): the
+    /// result has `axis` removed. The axis is made one block first, as in
+    /// [`apply_along_axis`](Self::apply_along_axis); a panic in `f` is an
+    /// error from `compute` naming the block, and so is an axis out of
+    /// range.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![[3.0, 1.0, 2.0], [9.0, 7.0, 8.0]], (1, 2))?;
+    /// let median = x.map_axis(Axis(1), |lane| {
+    ///     let mut v = lane.to_vec();
+    ///     v.sort_by(f64::total_cmp);
+    ///     v[v.len() / 2]
+    /// });
+    /// assert_eq!(median.compute()?, array![2.0, 8.0]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn map_axis<U, F>(&self, axis: Axis, f: F) -> ChunkedArray<U, D::Smaller>
+    where
+        U: Element,
+        F: Fn(ArrayView1<'_, T>) -> U + Send + Sync + 'static,
+    {
+        if let Err(error) = self.axis_index("map_axis", axis.index()) {
+            let shape = vec![0; self.ndim().saturating_sub(1)];
+            return ChunkedArray::invalid(shape, error, vec![self.node.clone()]);
         }
-        values.extend(out);
+        self.map_lanes(axis, 1, "map_axis", move |lane, out| {
+            out.push(f(ArrayView1::from(&lane[..])))
+        })
+        .remove_axis(axis)
     }
-    // The lanes' results along a last axis, moved to `axis`.
-    let mut shape = block.shape().to_vec();
-    shape.remove(axis);
-    shape.push(len);
-    let last = shape.len() - 1;
-    let out = ArrayD::from_shape_vec(IxDyn(&shape), values)
-        .map_err(|e| Error::internal(format!("apply_along_axis block: {e}")))?;
-    let mut order: Vec<usize> = (0..last).collect();
-    order.insert(axis, last);
-    Ok(out.permuted_axes(IxDyn(&order)))
 }
