@@ -121,7 +121,7 @@ where
         })?;
         loops = loops.max(outer);
         let mut labels: Vec<char> = (0..outer).rev().map(loop_label).collect();
-        for (name, &n) in core.iter().zip(&x.shape()[outer..]) {
+        for ((_, name), &n) in core.iter().zip(&x.shape()[outer..]) {
             let at = match names.iter().position(|(m, _)| m == name) {
                 Some(at) if names[at].1 != n => {
                     let reason = format!(
@@ -142,15 +142,10 @@ where
     }
     let mut out: Vec<char> = (0..loops).rev().map(loop_label).collect();
     let mut core_shape = vec![];
-    for name in &sig.outputs[0] {
+    for (at, name) in &sig.outputs[0] {
         let at = names.iter().position(|(m, _)| m == name).ok_or_else(|| {
-            let at = signature.find("->").map_or(0, |a| {
-                a + 2 + signature[a + 2..].find(name.as_str()).unwrap_or(0)
-            });
-            Error::invalid(
-                "signature",
-                format!("at position {at}: output dimension '{name}' is in no input"),
-            )
+            let reason = format!("at position {at}: output dimension '{name}' is in no input");
+            Error::invalid("signature", reason)
         })?;
         out.push(core_label(at));
         core_shape.push(names[at].1);

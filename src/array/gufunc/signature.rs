@@ -3,11 +3,14 @@
 
 use crate::error::{Error, Result};
 
+/// A core dimension name and its position in the signature.
+pub(super) type Dim = (usize, String);
+
 /// The core dimension names of every input and output.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Signature {
-    pub inputs: Vec<Vec<String>>,
-    pub outputs: Vec<Vec<String>>,
+    pub inputs: Vec<Vec<Dim>>,
+    pub outputs: Vec<Vec<Dim>>,
 }
 
 fn bad(at: usize, reason: impl std::fmt::Display) -> Error {
@@ -44,7 +47,8 @@ impl Cursor {
     }
 
     /// A dimension name: a letter or `_`, then letters, digits and `_`.
-    fn name(&mut self) -> Result<String> {
+    fn name(&mut self) -> Result<Dim> {
+        let at = self.peek().map_or(self.end, |(at, _)| at);
         let mut name = String::new();
         while let Some((at, c)) = self.peek() {
             let fits =
@@ -61,11 +65,11 @@ impl Cursor {
         if name.is_empty() {
             return Err(bad(self.end, "expected a dimension name, found the end"));
         }
-        Ok(name)
+        Ok((at, name))
     }
 
     /// `(name, name, ...)`.
-    fn core(&mut self) -> Result<Vec<String>> {
+    fn core(&mut self) -> Result<Vec<Dim>> {
         self.expect('(', "'('")?;
         let mut names = vec![];
         if self.eat(')') {
@@ -81,7 +85,7 @@ impl Cursor {
     }
 
     /// `core, core, ...`.
-    fn list(&mut self) -> Result<Vec<Vec<String>>> {
+    fn list(&mut self) -> Result<Vec<Vec<Dim>>> {
         let mut cores = vec![self.core()?];
         while self.eat(',') {
             cores.push(self.core()?);
@@ -119,10 +123,14 @@ mod tests {
     #[test]
     fn parses_numpy_signatures() {
         let s = parse("(m, n),(n)->(m)").unwrap();
-        assert_eq!(s.inputs, vec![vec!["m", "n"], vec!["n"]]);
-        assert_eq!(s.outputs, vec![vec!["m"]]);
+        let dim = |at: usize, name: &str| (at, name.to_string());
+        assert_eq!(
+            s.inputs,
+            vec![vec![dim(1, "m"), dim(4, "n")], vec![dim(8, "n")]]
+        );
+        assert_eq!(s.outputs, vec![vec![dim(13, "m")]]);
         let s = parse("(i),(i)->()").unwrap();
-        assert_eq!(s.outputs, vec![Vec::<String>::new()]);
+        assert_eq!(s.outputs, vec![vec![]]);
     }
 
     #[test]
