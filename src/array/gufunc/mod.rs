@@ -70,22 +70,20 @@ where
     U: Element,
     F: Fn(&[ArrayViewD<'_, T>]) -> ArrayD<U> + Send + Sync + 'static,
 {
-    plan(signature, operands, f).unwrap_or_else(|error| {
+    plan(signature, operands, Box::new(f)).unwrap_or_else(|error| {
         let inputs = operands.iter().map(|x| x.node.clone()).collect();
         ChunkedArray::invalid(vec![], error, inputs)
     })
 }
 
-fn plan<T, U, F>(
+/// The function of one loop element's core views.
+type ElementFn<T, U> = dyn Fn(&[ArrayViewD<'_, T>]) -> ArrayD<U> + Send + Sync;
+
+fn plan<T: Element, U: Element>(
     signature: &str,
     operands: &[&ChunkedArray<T, IxDyn>],
-    f: F,
-) -> Result<ChunkedArray<U, IxDyn>>
-where
-    T: Element,
-    U: Element,
-    F: Fn(&[ArrayViewD<'_, T>]) -> ArrayD<U> + Send + Sync + 'static,
-{
+    f: Box<ElementFn<T, U>>,
+) -> Result<ChunkedArray<U, IxDyn>> {
     let sig = parse(signature)?;
     if sig.inputs.len() != operands.len() {
         return Err(Error::invalid(
@@ -172,7 +170,7 @@ fn each_element<T: Element, U: Element>(
     cores: &[usize],
     loops: usize,
     core_shape: &[usize],
-    f: &impl Fn(&[ArrayViewD<'_, T>]) -> ArrayD<U>,
+    f: &ElementFn<T, U>,
 ) -> Result<ArrayD<U>> {
     let mut loop_shape = vec![1; loops];
     for (b, &core) in blocks.iter().zip(cores) {
