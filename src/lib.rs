@@ -61,9 +61,9 @@ pub use array::hypothesis as stats;
 #[allow(deprecated)]
 pub use array::select;
 pub use array::{
-    block, broadcast_arrays, concatenate, dstack, fft, full_like, hstack, indices, meshgrid,
-    ones_like, outer, random, stack, tensordot, vstack, where_cond, zeros_like, BlockInfo,
-    ChunkedArray, Dot, Indexing, IntoOperand, PadMode,
+    apply_gufunc, block, blockwise, blockwise_with, broadcast_arrays, concatenate, dstack, einsum,
+    fft, full_like, hstack, indices, meshgrid, ones_like, outer, random, stack, tensordot, vstack,
+    where_cond, zeros_like, BlockInfo, ChunkedArray, Dot, Indexing, IntoOperand, PadMode,
 };
 pub use boundary::Boundary;
 pub use chunks::{ChunkSpec, Chunks};

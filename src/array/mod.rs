@@ -5,15 +5,19 @@
 
 // In the order of the rustdoc page of `ChunkedArray`: each file adds one
 // group of methods.
+mod apply_along;
 mod basics;
 mod blocks;
+mod blockwise;
 mod counts;
 mod create;
 mod diag;
+mod einsum;
 mod elementwise;
 pub mod fft;
 mod gradient;
 mod grid;
+mod gufunc;
 pub mod hypothesis;
 mod index;
 mod linalg;
@@ -26,6 +30,7 @@ mod quantile;
 pub mod random;
 mod rearrange;
 mod reduce;
+mod reduction;
 mod reshape;
 mod routines;
 mod scan;
@@ -38,10 +43,13 @@ mod windows;
 mod zarr;
 
 pub use blocks::BlockInfo;
+pub use blockwise::{blockwise, blockwise_with};
+pub use einsum::einsum;
 #[allow(deprecated)]
 pub use elementwise::select;
 pub use elementwise::{where_cond, IntoOperand};
 pub use grid::{broadcast_arrays, indices, meshgrid, Indexing};
+pub use gufunc::apply_gufunc;
 pub use linalg::{tensordot, Dot};
 pub use pad::PadMode;
 pub use reshape::{concatenate, stack};
@@ -80,17 +88,19 @@ use std::sync::Arc;
 /// ...; then [`compute`](Self::compute) (or [`ndchunk::compute`](crate::compute)
 /// for several results sharing their work). The methods below come in groups:
 /// creating arrays; shape, chunks and computing; elementwise operations;
-/// reductions; views and slicing; selecting along an axis; rechunking and
+/// reductions and user reductions; views and slicing; selecting along an axis; rechunking and
 /// reshaping; numpy routines (rearranging, rot90/tile/repeat, stacking,
 /// padding, diagonals, windows, matrices from the index, float routines,
-/// differences and gradients); block functions; stencils; linear algebra;
+/// differences and gradients); block functions; functions of lanes; stencils; linear algebra;
 /// scans; counts; sorting along an axis; order statistics (percentile,
 /// median); summary statistics (ptp, moments, weighted average,
 /// covariance); distinct values. Routines joining several arrays or making
 /// grids are free functions: [`concatenate`](crate::concatenate),
 /// [`vstack`](crate::vstack), [`block`](crate::block),
 /// [`broadcast_arrays`](crate::broadcast_arrays), [`meshgrid`](crate::meshgrid),
-/// [`indices`](crate::indices) ...
+/// [`indices`](crate::indices), and the general block operations
+/// [`einsum`](crate::einsum), [`blockwise`](crate::blockwise) and
+/// [`apply_gufunc`](crate::apply_gufunc) ...
 ///
 /// `T` is the element type, `D` the dimensionality (`Ix1`, `Ix2`, ... or `IxDyn`),
 /// as in ndarray.

@@ -32,6 +32,7 @@ pub(crate) mod sink;
 pub(crate) mod sources;
 mod typed;
 pub(crate) mod unique;
+pub(crate) mod user_reducer;
 pub(crate) mod view_source;
 pub(crate) mod wire;
 pub(crate) mod written;

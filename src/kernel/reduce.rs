@@ -19,6 +19,11 @@ pub(crate) trait Reducer<T>: Send + Sync + 'static {
     type Out: Element;
     /// Name with parameters, e.g. `var(ddof=1)`.
     fn label(&self) -> String;
+    /// Equal for reducers computing the same thing, for sharing: the label;
+    /// `None` for user closures, which are never shared.
+    fn key(&self) -> Option<String> {
+        Some(self.label())
+    }
     fn identity(&self) -> Self::Acc;
     /// Fold consecutive values; `first` is the position of `values[0]` along
     /// the reduced extent (a flat index, or the index along the axis). An
@@ -182,6 +187,10 @@ fn partial<A: 'static>(value: &Value) -> Result<&Partial<A>> {
 impl<T: Element, R: Reducer<T>> ReduceKernel for Reduction<T, R> {
     fn label(&self) -> String {
         self.reducer.label()
+    }
+
+    fn key(&self) -> Option<String> {
+        self.reducer.key()
     }
 
     fn folder(&self, region: &Region, shape: &[usize], axis: Option<usize>) -> AnyFolder {

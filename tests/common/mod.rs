@@ -380,3 +380,18 @@ pub fn json_usizes(v: &serde_json::Value) -> Vec<usize> {
         .map(|i| usize::try_from(i).expect("a non-negative integer"))
         .collect()
 }
+
+/// The numbers of a JSON list (a fixture's).
+pub fn json_f64s(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|x| x.as_f64().expect("a number"))
+        .collect()
+}
+
+/// A fixture's array: `{"shape": [...], "values": [...]}` in C order.
+pub fn json_array(v: &serde_json::Value) -> ArrayD<f64> {
+    ArrayD::from_shape_vec(IxDyn(&json_usizes(&v["shape"])), json_f64s(&v["values"]))
+        .expect("shape and values agree")
+}
