@@ -366,14 +366,21 @@ impl Builder<'_> {
             });
             let (fused, reductions, node) = (fused.clone(), reductions.clone(), node.clone());
             let work = Box::new(move |inputs: &[Value]| {
+                let sized;
+                let (region, reads) = if node.chunks.all_known() {
+                    (&region, &reads)
+                } else {
+                    sized = fused::sized_by_block(&fused.expr, &region, inputs)?;
+                    (&sized.0, &sized.1)
+                };
                 fused::fold_pass(
                     &fused.expr,
                     &*node.dtype,
                     &reductions,
                     &node.shape,
-                    &region,
+                    region,
                     inputs,
-                    &reads,
+                    reads,
                 )
             });
             let t = self.push(&label, index, deps, work, bytes);
@@ -429,8 +436,11 @@ impl Builder<'_> {
 
 /// Bytes of block `index` of `node` when stored.
 fn block_bytes(node: &Node, index: &[usize]) -> usize {
+    // Blocks of unknown lengths are counted as empty (they are not
+    // known before they are computed).
     node.chunks
-        .block_shape(index)
+        .block_region(index)
+        .shape
         .iter()
         .fold(node.dtype.itemsize(), |bytes, &n| bytes.saturating_mul(n))
 }
