@@ -202,7 +202,18 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
 
     /// An array that reports `error` when computed: operators cannot return
     /// a `Result`, so a bad combination is recorded and surfaces at `compute`.
+    ///
+    /// An input whose block lengths are unknown until computed is the
+    /// likelier cause (its lengths read as [`UNKNOWN`](crate::chunks::UNKNOWN)),
+    /// so that is the error reported then.
     pub(crate) fn invalid(shape: Vec<usize>, error: Error, inputs: Vec<Arc<Node>>) -> Self {
+        let error = match error {
+            Error::UnknownChunkSizes { .. } => error,
+            _ if inputs.iter().any(|i| !i.chunks.all_known()) => Error::UnknownChunkSizes {
+                op: "this operation",
+            },
+            _ => error,
+        };
         let chunks = Chunks::single(&shape);
         let op = Op::Invalid(error);
         Self::from_node(Node::new(shape, chunks, Typed::<T>::ops(), op, inputs))
@@ -218,13 +229,16 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     }
 }
 
+/// What a view is called in the error saying it needs known block lengths.
+pub(crate) const VIEW: &str = "a view (slice, transpose, broadcast, axis insertion)";
+
 /// What an operation of kind `op` is called in the error saying it needs
 /// known block lengths (the operations with a name of their own check
 /// before recording: `rechunk`, `reshape`, `concatenate` ...).
 fn needs_sizes(op: &Op) -> &'static str {
     match op {
         Op::Map(_) => "an elementwise operation between arrays",
-        Op::View(_) => "a view (slice, transpose, broadcast, axis insertion)",
+        Op::View(_) => VIEW,
         Op::Reduce { .. } => "a reduction along an axis",
         Op::Blocks(_) => "a block operation",
         Op::Sink(_) => "writing to a store",

@@ -260,7 +260,14 @@ impl Builder<'_> {
                             self.task(p, j)
                         })
                         .collect::<Result<Vec<_>>>()?;
-                    let bytes = block_bytes(&node, &index);
+                    let bytes = match node.chunks.all_known() {
+                        true => block_bytes(&node, &index),
+                        // Unknown until computed: a selection's block is
+                        // counted as what it reads.
+                        false => deps
+                            .iter()
+                            .fold(0, |n: usize, &d| n.saturating_add(self.tasks[d].bytes)),
+                    };
                     let (kernel, at) = (kernel.clone(), index.clone());
                     let work = Box::new(move |inputs: &[Value]| kernel.compute(&at, inputs));
                     let t = self.push(&label, index, deps, work, bytes);
@@ -436,8 +443,8 @@ impl Builder<'_> {
 
 /// Bytes of block `index` of `node` when stored.
 fn block_bytes(node: &Node, index: &[usize]) -> usize {
-    // Blocks of unknown lengths are counted as empty (they are not
-    // known before they are computed).
+    // Blocks of unknown lengths count as empty here (block nodes count
+    // them as what they read).
     node.chunks
         .block_region(index)
         .shape
