@@ -335,15 +335,27 @@ impl<T: Element, D: Dimension> fmt::Display for ChunkedArray<T, D> {
     /// );
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
+    ///
+    /// Lengths unknown until computed show as `?`, and so do the bytes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known = |a: usize| self.chunks().is_known(a);
+        let shape: Vec<String> = (0..self.ndim())
+            .map(|a| match known(a) {
+                true => self.shape()[a].to_string(),
+                false => "?".to_string(),
+            })
+            .collect();
+        let bytes = match self.shape_known() {
+            true => crate::diagnostics::human_bytes(self.nbytes()),
+            false => "? B".to_string(),
+        };
         write!(
             f,
-            "ChunkedArray<{}, shape={:?}, chunks={:?}, blocks={}, {}, op={}>",
+            "ChunkedArray<{}, shape=[{}], chunks={:?}, blocks={}, {bytes}, op={}>",
             std::any::type_name::<T>(),
-            self.shape(),
+            shape.join(", "),
             self.chunks(),
             self.num_blocks(),
-            crate::diagnostics::human_bytes(self.nbytes()),
             self.node.label()
         )
     }

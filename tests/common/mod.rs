@@ -380,3 +380,22 @@ pub fn json_usizes(v: &serde_json::Value) -> Vec<usize> {
         .map(|i| usize::try_from(i).expect("a non-negative integer"))
         .collect()
 }
+
+/// The floats of a JSON list of Python repr strings (a fixture's: NaN and
+/// infinities survive JSON that way).
+pub fn json_f64s(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|x| x.as_str().expect("a repr string").parse().expect("a float"))
+        .collect()
+}
+
+/// The booleans of a JSON list (a fixture's).
+pub fn json_bools(v: &serde_json::Value) -> Vec<bool> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|x| x.as_bool().expect("a bool"))
+        .collect()
+}
