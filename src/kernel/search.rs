@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 pub(crate) fn member_keys<T: Ordered>(values: &[T]) -> Vec<u64> {
     let mut keys: Vec<u64> = values
         .iter()
-        .filter(|&v| v == v)
+        .filter(|&&v| !is_nan(v))
         .map(|v| v.order_key())
         .collect();
     keys.sort_unstable();
@@ -22,7 +22,13 @@ pub(crate) fn member_keys<T: Ordered>(values: &[T]) -> Vec<u64> {
 
 /// Whether `v` is in the set of [`member_keys`].
 pub(crate) fn is_member<T: Ordered>(keys: &[u64], v: T) -> bool {
-    v == v && keys.binary_search(&v.order_key()).is_ok()
+    !is_nan(v) && keys.binary_search(&v.order_key()).is_ok()
+}
+
+/// Whether `v` is NaN: the one value not equal to itself.
+#[allow(clippy::eq_op)]
+fn is_nan<T: Ordered>(v: T) -> bool {
+    v != v
 }
 
 /// A sorted list's order keys, checked increasing (NaN last allowed):
@@ -63,7 +69,7 @@ pub(crate) struct Bins {
 
 impl Bins {
     pub fn new<T: Ordered>(bins: &[T]) -> Result<Bins> {
-        if let Some(i) = bins.iter().position(|v| v != v) {
+        if let Some(i) = bins.iter().position(|&v| is_nan(v)) {
             return Err(Error::invalid(
                 "bins",
                 format!("must not hold NaN, but element {i} is NaN"),

@@ -57,11 +57,11 @@ pub(crate) fn positions(mask: &Block<bool>, offset: &[usize]) -> Result<Block<us
             rows.extend((0..ndim).map(|k| offset[k] + index[k]));
         }
     }
-    let n = if ndim == 0 {
-        mask.iter().filter(|&&hit| hit).count()
-    } else {
-        rows.len() / ndim
-    };
+    // A 0-d mask has positions without coordinates: count them.
+    let n = rows
+        .len()
+        .checked_div(ndim)
+        .unwrap_or_else(|| mask.iter().filter(|&&hit| hit).count());
     shaped(&[n, ndim], rows)
 }
 
