@@ -224,6 +224,16 @@ fn what_needs_sizes_is_an_error_until_compute_chunk_sizes() {
         matches!(sliced, Err(Error::UnknownChunkSizes { .. })),
         "{sliced:?}"
     );
+    let zeros = ndchunk::zeros_like(&y).compute();
+    assert!(
+        matches!(zeros, Err(Error::UnknownChunkSizes { .. })),
+        "{zeros:?}"
+    );
+    let picked = ndchunk::where_cond(&y.mapv(|v| v > 3.0), 1.0, 0.0).compute();
+    assert!(
+        matches!(picked, Err(Error::UnknownChunkSizes { .. })),
+        "{picked:?}"
+    );
     // Two selections with as many blocks do not line up.
     let (z, _) = selection();
     assert!(matches!(
@@ -245,6 +255,10 @@ fn what_needs_sizes_is_an_error_until_compute_chunk_sizes() {
     assert_eq!((&known + &other).compute().unwrap(), &e + 1.0);
     assert_eq!(known.argmax().compute().unwrap().into_scalar(), e.len() - 1);
     assert_eq!(known.slice(s![1..]).compute().unwrap(), e.slice(s![1..]));
+    // Culling: a slice of the resolved selection selects only its blocks.
+    let head = known.slice(s![..1]);
+    assert_eq!(head.compute().unwrap(), e.slice(s![..1]));
+    assert!(head.num_tasks().unwrap() < known.num_tasks().unwrap());
     // Already known: the same array.
     assert_eq!(
         known.compute_chunk_sizes().unwrap().chunks(),

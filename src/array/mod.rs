@@ -166,7 +166,15 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             .map(|a| shape[a])
             .collect();
         let op = match size::array("shape", &known, std::mem::size_of::<T>()) {
-            Ok(_) => op,
+            // Only whole blocks can be of lengths unknown until computed:
+            // the plan cuts the others into regions.
+            Ok(_) if chunks.all_known() => op,
+            Ok(_) => match op {
+                Op::Blocks(_) | Op::Stored(_) | Op::Invalid(_) => op,
+                _ => Op::Invalid(Error::UnknownChunkSizes {
+                    op: needs_sizes(&op),
+                }),
+            },
             Err(error) => Op::Invalid(error),
         };
         Self::from_node(Node::new(shape, chunks, Typed::<T>::ops(), op, inputs))
@@ -242,6 +250,9 @@ fn needs_sizes(op: &Op) -> &'static str {
         Op::Reduce { .. } => "a reduction along an axis",
         Op::Blocks(_) => "a block operation",
         Op::Sink(_) => "writing to a store",
+        Op::Source(_) => {
+            "an array made with the chunks of another (zeros_like, a scalar operand ...)"
+        }
         _ => "this operation",
     }
 }

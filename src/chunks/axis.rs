@@ -579,6 +579,24 @@ mod tests {
     }
 
     #[test]
+    fn unknown_axes_are_equal_only_to_their_own_selection() {
+        let a = AxisChunks::unknown(3);
+        let b = AxisChunks::unknown(3);
+        assert!(!a.is_known() && a.num_blocks() == 3 && a.len() == UNKNOWN);
+        assert_eq!(a, a.clone());
+        assert_ne!(a, b);
+        assert_eq!(format!("{a:?}"), "?x3");
+        assert_eq!(a.sizes(), vec![UNKNOWN; 3]);
+        assert_eq!(a.refine(&a.clone()).unwrap(), a);
+        assert!(matches!(a.refine(&b), Err(Error::UnknownChunkSizes { .. })));
+        let known = AxisChunks::whole(5);
+        assert!(a.refine(&known).is_err() && known.refine(&a).is_err());
+        assert!(a.validate(0, 3).is_err());
+        // Placeholder geometry: block i is the empty range at i.
+        assert_eq!((a.range(2), a.locate(7)), (2..2, (2, 2..2)));
+    }
+
+    #[test]
     fn validation_checks_the_sum_without_overflow() {
         let wraps = AxisChunks::from_sizes(vec![usize::MAX, 2]);
         let e = wraps.validate(0, 1).unwrap_err();
