@@ -113,6 +113,25 @@ pub enum Error {
         /// What was expected and what was given.
         reason: String,
     },
+    /// An operation needs the lengths of blocks that are known only once
+    /// computed: those of a selection (`extract`, `nonzero` ...) along the
+    /// axis it selects on. [`compute_chunk_sizes`](crate::ChunkedArray::compute_chunk_sizes)
+    /// resolves them.
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![1.0, -2.0, 3.0, -4.0], 2)?;
+    /// let positive = x.extract(&x.mapv(|v| v > 0.0));
+    /// let err = positive.rechunk(1).compute().unwrap_err();
+    /// assert!(matches!(err, Error::UnknownChunkSizes { op: "rechunk" }), "{err}");
+    /// assert_eq!(positive.compute_chunk_sizes()?.rechunk(1).compute()?, array![1.0, 3.0]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    #[error("`{op}` needs known chunk sizes, but the array's are unknown until computed (a selection such as `extract` or `nonzero`): call `compute_chunk_sizes()` first")]
+    UnknownChunkSizes {
+        /// The operation.
+        op: &'static str,
+    },
     /// A size does not fit: an element count or byte size beyond what
     /// ndarray can index (`isize::MAX`), more blocks or tasks than can be
     /// listed in memory, or an index beyond `isize::MAX`.

@@ -63,7 +63,7 @@ pub use array::select;
 pub use array::{
     apply_gufunc, block, blockwise, blockwise_with, broadcast_arrays, concatenate, dstack, einsum,
     fft, full_like, hstack, indices, meshgrid, ones_like, outer, random, stack, tensordot, vstack,
-    where_cond, zeros_like, BlockInfo, ChunkedArray, Dot, Indexing, IntoOperand, PadMode,
+    where_cond, zeros_like, BlockInfo, ChunkedArray, Dot, Indexing, IntoOperand, PadMode, Side,
 };
 pub use boundary::Boundary;
 pub use chunks::{ChunkSpec, Chunks};
@@ -82,7 +82,7 @@ pub mod prelude {
     pub use crate::{
         compute, concatenate, full_like, ones_like, outer, stack, tensordot, where_cond,
         zeros_like, BlockInfo, Boundary, ChunkSpec, ChunkedArray, Chunks, Compute, Error, Indexing,
-        Observer, Options, PadMode, Scheduler,
+        Observer, Options, PadMode, Scheduler, Side,
     };
     pub use ndarray::{
         array, s, Array, Array0, Array1, Array2, ArrayD, Axis, Ix0, Ix1, Ix2, Ix3, Ix4, IxDyn,

@@ -19,8 +19,30 @@ use std::sync::Arc;
 /// `explain` and `visualize` show the plan.
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// The shape, as a slice (as ndarray's `shape()`).
+    ///
+    /// Along an axis whose length is known only once computed (a
+    /// selection's, such as [`extract`](Self::extract)'s) the length reads as
+    /// [`UNKNOWN`](crate::chunks::UNKNOWN) (`usize::MAX`, dask's `nan`): check
+    /// [`shape_known`](Self::shape_known), or resolve it with
+    /// [`compute_chunk_sizes`](Self::compute_chunk_sizes).
     pub fn shape(&self) -> &[usize] {
         &self.node.shape
+    }
+
+    /// Whether every axis length (and block length) is known: false for a
+    /// selection not yet resolved by [`compute_chunk_sizes`](Self::compute_chunk_sizes).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![3, 0, 5, 0], 2)?;
+    /// let found = x.flatnonzero();
+    /// assert!(x.shape_known() && !found.shape_known());
+    /// assert_eq!(found.len(), ndchunk::chunks::UNKNOWN);
+    /// assert_eq!(found.compute()?, array![0, 2]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    pub fn shape_known(&self) -> bool {
+        self.node.chunks.all_known()
     }
 
     /// The shape as `D`'s pattern: `(rows, cols)` for a 2-D array.
@@ -42,7 +64,10 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
 
     /// Number of elements (as ndarray's `len()`). Valid arrays have at most
     /// `isize::MAX`; the count saturates for the shape an invalid array was
-    /// asked with (its error comes from `compute`).
+    /// asked with (its error comes from `compute`), and is
+    /// [`UNKNOWN`](crate::chunks::UNKNOWN) when some axis length is (see
+    /// [`shape`](Self::shape); an unknown axis of a selection with an empty
+    /// known axis too reads as 0).
     pub fn len(&self) -> usize {
         size::elements("shape", &self.node.shape).unwrap_or(usize::MAX)
     }

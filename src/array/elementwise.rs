@@ -9,7 +9,9 @@ use crate::element::Element;
 use crate::error::Error;
 use crate::kernel::elementwise::{Binary, Describe, Unary};
 use crate::kernel::sources::FullKernel;
-use crate::plan::Op;
+use crate::kernel::whole_map::WholeMap;
+use crate::kernel::{MapKernel, Typed};
+use crate::plan::{Node, Op};
 use ndarray::{DimMax, Dimension, IxDyn, ScalarOperand};
 use num_traits::{AsPrimitive, Float};
 use std::marker::PhantomData;
@@ -34,12 +36,33 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             describe: Describe { label, key },
             _types: PhantomData,
         };
-        ChunkedArray::new(
+        ChunkedArray::mapped(
             self.node.shape.clone(),
             self.node.chunks.clone(),
-            Op::Map(Arc::new(kernel)),
+            Arc::new(kernel),
             vec![self.node.clone()],
         )
+    }
+
+    /// The node of elementwise `map` of `inputs` (all of `shape` and
+    /// `chunks`): fused into its consumers, or, over blocks whose lengths
+    /// are known only once computed (a selection's), one task per block
+    /// mapping the block whole, as it comes.
+    fn mapped(
+        shape: Vec<usize>,
+        chunks: Chunks,
+        map: Arc<dyn MapKernel>,
+        inputs: Vec<Arc<Node>>,
+    ) -> ChunkedArray<T, D> {
+        if chunks.all_known() {
+            return ChunkedArray::new(shape, chunks, Op::Map(map), inputs);
+        }
+        let kernel = WholeMap {
+            map,
+            inputs: inputs.iter().map(|i| i.dtype.clone()).collect(),
+            output: Typed::<T>::ops(),
+        };
+        ChunkedArray::over_unknown(shape, chunks, Op::Blocks(Arc::new(kernel)), inputs)
     }
 
     /// `f` of pairs of elements at the same index, after broadcasting both
@@ -56,6 +79,17 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     where
         D: DimMax<E>,
     {
+        if !self.shape_known() || !other.shape_known() {
+            // Only blocks of one selection line up: the same unknown lengths.
+            let inputs = vec![self.node.clone(), other.node.clone()];
+            if self.chunks() != other.chunks() {
+                let error = Error::UnknownChunkSizes { op };
+                return ChunkedArray::invalid(self.shape().to_vec(), error, inputs);
+            }
+            let kernel = binary_kernel(op, key, f);
+            let (shape, chunks) = (self.shape().to_vec(), self.chunks().clone());
+            return ChunkedArray::mapped(shape, chunks, kernel, inputs);
+        }
         let shape = match broadcast_shapes(op, self.shape(), other.shape()) {
             Ok(shape) => shape,
             Err(error) => {
@@ -75,15 +109,12 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
             Ok(chunks) => chunks,
             Err(error) => return ChunkedArray::invalid(shape, error, vec![a, b]),
         };
-        let kernel = Binary {
-            f: Arc::new(f),
-            describe: Describe {
-                label: op.to_string(),
-                key,
-            },
-            _types: PhantomData,
-        };
-        ChunkedArray::new(shape, chunks, Op::Map(Arc::new(kernel)), vec![a, b])
+        ChunkedArray::new(
+            shape,
+            chunks,
+            Op::Map(binary_kernel(op, key, f)),
+            vec![a, b],
+        )
     }
 
     /// Apply `f` to every element by value (ndarray's `mapv`).
@@ -391,6 +422,22 @@ impl<T: Element + ScalarOperand, D: Dimension> IntoOperand<T, D> for T {
             vec![],
         )
     }
+}
+
+/// The kernel of `f` of pairs of elements, labelled `op`.
+fn binary_kernel<T: Element, B: Element, U: Element>(
+    op: &'static str,
+    key: Option<String>,
+    f: impl Fn(T, B) -> U + Send + Sync + 'static,
+) -> Arc<dyn MapKernel> {
+    Arc::new(Binary {
+        f: Arc::new(f),
+        describe: Describe {
+            label: op.to_string(),
+            key,
+        },
+        _types: PhantomData,
+    })
 }
 
 /// `a` where `cond` is true, `b` elsewhere: numpy's `where(cond, a, b)`

@@ -34,6 +34,9 @@ mod reduction;
 mod reshape;
 mod routines;
 mod scan;
+mod search;
+mod selection;
+mod sizes;
 mod stack;
 mod stats;
 mod take;
@@ -54,6 +57,7 @@ pub use linalg::{tensordot, Dot};
 pub use pad::PadMode;
 pub use reshape::{concatenate, stack};
 pub use routines::{full_like, ones_like, outer, zeros_like};
+pub use search::Side;
 pub use stack::{block, dstack, hstack, vstack};
 
 use crate::chunks::Chunks;
@@ -141,12 +145,58 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// is where its size is checked: a shape with more elements or bytes
     /// than ndarray can index makes the array invalid (an error from
     /// `compute` naming the shape), so `len`, `nbytes` and every block fit.
+    ///
+    /// An input whose block lengths are unknown until computed (a
+    /// selection's) makes the array invalid too, naming what needed them,
+    /// unless the operation is a whole-array reduction: every other
+    /// operation reads block geometry (see [`over_unknown`](Self::over_unknown)).
     pub(crate) fn new(shape: Vec<usize>, chunks: Chunks, op: Op, inputs: Vec<Arc<Node>>) -> Self {
-        let op = match size::array("shape", &shape, std::mem::size_of::<T>()) {
-            Ok(_) => op,
+        let unknown_input = inputs.iter().any(|i| !i.chunks.all_known());
+        let op = match op {
+            Op::Reduce { axis: None, .. } | Op::Invalid(_) => op,
+            _ if unknown_input => Op::Invalid(Error::UnknownChunkSizes {
+                op: needs_sizes(&op),
+            }),
+            _ => op,
+        };
+        Self::over_unknown(shape, chunks, op, inputs)
+    }
+
+    /// [`new`](Self::new) for the operations that take blocks of lengths
+    /// unknown until computed as they come (selections, elementwise
+    /// operations over them, [`compute_chunk_sizes`](Self::compute_chunk_sizes)):
+    /// only the known axes of `shape` are checked.
+    pub(crate) fn over_unknown(
+        shape: Vec<usize>,
+        chunks: Chunks,
+        op: Op,
+        inputs: Vec<Arc<Node>>,
+    ) -> Self {
+        let known: Vec<usize> = (0..shape.len())
+            .filter(|&a| chunks.is_known(a))
+            .map(|a| shape[a])
+            .collect();
+        let op = match size::array("shape", &known, std::mem::size_of::<T>()) {
+            // Only whole blocks can be of lengths unknown until computed:
+            // the plan cuts the others into regions.
+            Ok(_) if chunks.all_known() => op,
+            Ok(_) => match op {
+                Op::Blocks(_) | Op::Stored(_) | Op::Invalid(_) => op,
+                _ => Op::Invalid(Error::UnknownChunkSizes {
+                    op: needs_sizes(&op),
+                }),
+            },
             Err(error) => Op::Invalid(error),
         };
         Self::from_node(Node::new(shape, chunks, Typed::<T>::ops(), op, inputs))
+    }
+
+    /// `Err` naming `op` when some block lengths are unknown until computed.
+    pub(crate) fn known_sizes(&self, op: &'static str) -> Result<()> {
+        match self.shape_known() {
+            true => Ok(()),
+            false => Err(Error::UnknownChunkSizes { op }),
+        }
     }
 
     /// A leaf array whose values `kernel` computes.
@@ -171,7 +221,18 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
 
     /// An array that reports `error` when computed: operators cannot return
     /// a `Result`, so a bad combination is recorded and surfaces at `compute`.
+    ///
+    /// An input whose block lengths are unknown until computed is the
+    /// likelier cause (its lengths read as [`UNKNOWN`](crate::chunks::UNKNOWN)),
+    /// so that is the error reported then.
     pub(crate) fn invalid(shape: Vec<usize>, error: Error, inputs: Vec<Arc<Node>>) -> Self {
+        let error = match error {
+            Error::UnknownChunkSizes { .. } => error,
+            _ if inputs.iter().any(|i| !i.chunks.all_known()) => Error::UnknownChunkSizes {
+                op: "this operation",
+            },
+            _ => error,
+        };
         let chunks = Chunks::single(&shape);
         let op = Op::Invalid(error);
         Self::from_node(Node::new(shape, chunks, Typed::<T>::ops(), op, inputs))
@@ -187,17 +248,41 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     }
 }
 
+/// What a view is called in the error saying it needs known block lengths.
+pub(crate) const VIEW: &str = "a view (slice, transpose, broadcast, axis insertion)";
+
+/// What an operation of kind `op` is called in the error saying it needs
+/// known block lengths (the operations with a name of their own check
+/// before recording: `rechunk`, `reshape`, `concatenate` ...).
+fn needs_sizes(op: &Op) -> &'static str {
+    match op {
+        Op::Map(_) => "an elementwise operation between arrays",
+        Op::View(_) => VIEW,
+        Op::Reduce { .. } => "a reduction along an axis",
+        Op::Blocks(_) => "a block operation",
+        Op::Sink(_) => "writing to a store",
+        Op::Source(_) => {
+            "an array made with the chunks of another (zeros_like, a scalar operand ...)"
+        }
+        _ => "this operation",
+    }
+}
+
 /// The lazy receipt of `sink` consuming every block of `input`: a write to
 /// a store (`to_zarr`, `to_npy`).
 fn written_by<T: Element, D: Dimension>(
     sink: impl SinkKernel + 'static,
     input: &ChunkedArray<T, D>,
 ) -> Delayed<Written> {
+    let op = match input.known_sizes("writing to a store") {
+        Ok(()) => Op::Sink(Arc::new(sink)),
+        Err(error) => Op::Invalid(error),
+    };
     Delayed::from_node(Node::new(
         vec![],
         Chunks::single(&[]),
         Typed::<()>::ops(),
-        Op::Sink(Arc::new(sink)),
+        op,
         vec![input.node.clone()],
     ))
 }
@@ -272,15 +357,27 @@ impl<T: Element, D: Dimension> fmt::Display for ChunkedArray<T, D> {
     /// );
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
+    ///
+    /// Lengths unknown until computed show as `?`, and so do the bytes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known = |a: usize| self.chunks().is_known(a);
+        let shape: Vec<String> = (0..self.ndim())
+            .map(|a| match known(a) {
+                true => self.shape()[a].to_string(),
+                false => "?".to_string(),
+            })
+            .collect();
+        let bytes = match self.shape_known() {
+            true => crate::diagnostics::human_bytes(self.nbytes()),
+            false => "? B".to_string(),
+        };
         write!(
             f,
-            "ChunkedArray<{}, shape={:?}, chunks={:?}, blocks={}, {}, op={}>",
+            "ChunkedArray<{}, shape=[{}], chunks={:?}, blocks={}, {bytes}, op={}>",
             std::any::type_name::<T>(),
-            self.shape(),
+            shape.join(", "),
             self.chunks(),
             self.num_blocks(),
-            crate::diagnostics::human_bytes(self.nbytes()),
             self.node.label()
         )
     }

@@ -26,6 +26,11 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         reducer: R,
         needs_elements: Option<&'static str>,
     ) -> ChunkedArray<R::Out, Ix0> {
+        if reducer.positional() {
+            if let Err(error) = self.known_sizes("a position (argmin, argmax)") {
+                return ChunkedArray::invalid(vec![], error, vec![self.node.clone()]);
+            }
+        }
         if let (Some(op), true) = (needs_elements, self.is_empty()) {
             return ChunkedArray::invalid(
                 vec![],

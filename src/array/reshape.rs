@@ -46,7 +46,8 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// ```
     pub fn rechunk(&self, chunks: impl Into<ChunkSpec>) -> ChunkedArray<T, D> {
         let itemsize = std::mem::size_of::<T>();
-        let target = match chunks.into().resolve(self.shape(), itemsize) {
+        let resolved = self.known_sizes("rechunk");
+        let target = match resolved.and_then(|()| chunks.into().resolve(self.shape(), itemsize)) {
             Ok(target) => target,
             Err(e) => {
                 return ChunkedArray::invalid(self.shape().to_vec(), e, vec![self.node.clone()])
@@ -84,6 +85,9 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// ```
     pub fn reshape<E: Dimension>(&self, shape: impl IntoDimension<Dim = E>) -> ChunkedArray<T, E> {
         let new = shape.into_dimension().slice().to_vec();
+        if let Err(error) = self.known_sizes("reshape") {
+            return ChunkedArray::invalid(new, error, vec![self.node.clone()]);
+        }
         let len = new.iter().try_fold(1usize, |n, &k| n.checked_mul(k));
         if len != Some(self.len()) {
             let error = Error::invalid(

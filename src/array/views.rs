@@ -1,7 +1,7 @@
 //! Views: transposes and broadcasting. They record how the input is indexed;
 //! consumers read the input's blocks through other strides, nothing is copied.
 
-use super::ChunkedArray;
+use super::{ChunkedArray, VIEW};
 use crate::element::Element;
 use crate::error::Error;
 use crate::plan::Op;
@@ -41,6 +41,9 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         view: ViewMap,
         shape: Vec<usize>,
     ) -> ChunkedArray<T, E> {
+        if let Err(error) = self.known_sizes(VIEW) {
+            return ChunkedArray::invalid(shape, error, vec![self.node.clone()]);
+        }
         let view = view.trimmed(&shape);
         let (view, input) = match &self.node.op {
             Op::View(inner) => (view.after(inner), self.node.inputs[0].clone()),

@@ -2,10 +2,12 @@
 //! memory however many blocks there are) or explicit (listed lengths with
 //! their prefix offsets).
 
+use super::UNKNOWN;
 use crate::error::{Error, Result};
 use crate::size;
 use std::fmt;
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The block lengths along one axis, in a canonical form: two axes with the
 /// same block lengths are equal (and hash alike) whatever they were built
@@ -33,6 +35,13 @@ enum Repr {
         sizes: Vec<usize>,
         offsets: Vec<usize>,
     },
+    /// `blocks` blocks whose lengths are known only once computed (the
+    /// result of a selection, dask's `nan` chunks). `origin` names the
+    /// selection: two such axes are equal only when their lengths come from
+    /// the same one, so `y + &y` lines up and two different selections with
+    /// as many blocks do not. Block `i` reads as the empty range at `i`, a
+    /// placeholder that keeps the block geometry consistent for the plan.
+    Unknown { blocks: usize, origin: u64 },
 }
 
 impl AxisChunks {
@@ -67,6 +76,23 @@ impl AxisChunks {
             chunk
         };
         AxisChunks(Repr::Regular { first, chunk, len })
+    }
+
+    /// `blocks` blocks of lengths unknown until computed, from a new
+    /// selection (equal to no other such axis but its own clones).
+    pub fn unknown(blocks: usize) -> Self {
+        static NEXT_ORIGIN: AtomicU64 = AtomicU64::new(0);
+        let origin = NEXT_ORIGIN.fetch_add(1, Ordering::Relaxed);
+        AxisChunks(Repr::Unknown {
+            blocks: blocks.max(1),
+            origin,
+        })
+    }
+
+    /// Whether the block lengths are known (not those of a selection not
+    /// yet computed).
+    pub fn is_known(&self) -> bool {
+        !matches!(self.0, Repr::Unknown { .. })
     }
 
     /// Explicit lengths, kept regular when they are.
@@ -110,7 +136,7 @@ impl AxisChunks {
     pub fn as_regular(&self) -> Option<(usize, usize, usize)> {
         match self.0 {
             Repr::Regular { first, chunk, len } => Some((first, chunk, len)),
-            Repr::Explicit { .. } => None,
+            Repr::Explicit { .. } | Repr::Unknown { .. } => None,
         }
     }
 
@@ -119,6 +145,7 @@ impl AxisChunks {
         match &self.0 {
             Repr::Regular { len, .. } => *len,
             Repr::Explicit { offsets, .. } => offsets[offsets.len() - 1],
+            Repr::Unknown { .. } => UNKNOWN,
         }
     }
 
@@ -130,6 +157,7 @@ impl AxisChunks {
             }
             Repr::Regular { .. } => 1,
             Repr::Explicit { sizes, .. } => sizes.len(),
+            Repr::Unknown { blocks, .. } => *blocks,
         }
     }
 
@@ -149,6 +177,10 @@ impl AxisChunks {
                 start..start + (*chunk).min(len - start)
             }
             Repr::Explicit { offsets, .. } => offsets[i]..offsets[i + 1],
+            Repr::Unknown { blocks, .. } => {
+                assert!(i < *blocks, "block {i} of an axis of {blocks} blocks");
+                i..i
+            }
         }
     }
 
@@ -166,6 +198,7 @@ impl AxisChunks {
                 .partition_point(|&o| o <= x)
                 .saturating_sub(1)
                 .min(sizes.len().saturating_sub(1)),
+            Repr::Unknown { blocks, .. } => x.min(blocks - 1),
         };
         (b, self.range(b))
     }
@@ -175,6 +208,7 @@ impl AxisChunks {
         match &self.0 {
             Repr::Regular { chunk, .. } => *chunk,
             Repr::Explicit { sizes, .. } => sizes.iter().copied().max().unwrap_or(0),
+            Repr::Unknown { .. } => 0,
         }
     }
 
@@ -185,6 +219,7 @@ impl AxisChunks {
                 .map(|i| self.range(i).len())
                 .collect(),
             Repr::Explicit { sizes, .. } => sizes.clone(),
+            Repr::Unknown { blocks, .. } => vec![UNKNOWN; *blocks],
         }
     }
 
@@ -193,6 +228,9 @@ impl AxisChunks {
     /// no block or blocks of 0, and becomes one block of 0.
     pub fn validate(&self, axis: usize, len: usize) -> Result<AxisChunks> {
         let invalid = |reason: String| Error::InvalidChunks { axis, reason };
+        if !self.is_known() {
+            return Err(invalid("the block lengths are unknown".into()));
+        }
         let Repr::Explicit { sizes, .. } = &self.0 else {
             return match self.len() {
                 n if n == len => Ok(self.clone()),
@@ -236,7 +274,13 @@ impl AxisChunks {
     /// (computed arithmetically for regular axes, which may hold many
     /// blocks).
     fn refines(&self, other: &AxisChunks) -> bool {
-        if self == other || other.num_blocks() == 1 {
+        if self == other {
+            return true;
+        }
+        if !self.is_known() || !other.is_known() {
+            return false;
+        }
+        if other.num_blocks() == 1 {
             return true;
         }
         match (self.as_regular(), other.as_regular()) {
@@ -259,6 +303,9 @@ impl AxisChunks {
         }
         if other.refines(self) {
             return Ok(other.clone());
+        }
+        if !self.is_known() || !other.is_known() {
+            return Err(Error::UnknownChunkSizes { op: "refine" });
         }
         let blocks = self.num_blocks().saturating_add(other.num_blocks());
         size::listed("chunks", "blocks", blocks)?;
@@ -356,9 +403,14 @@ impl fmt::Debug for AxisChunks {
     /// Compact: a run of equal lengths is shown once with a count
     /// (`250x4`, `250x3+100`, `50+250x3` after a slice), so a regular axis
     /// prints in a few characters whatever its number of blocks.
+    /// Unknown lengths print as `?` (`?x3`: three blocks of unknown lengths).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Repr::Regular { first, chunk, len } = self.0 else {
-            return write!(f, "{}", Short(&self.sizes()));
+            return match self.0 {
+                Repr::Unknown { blocks: 1, .. } => write!(f, "?"),
+                Repr::Unknown { blocks, .. } => write!(f, "?x{blocks}"),
+                _ => write!(f, "{}", Short(&self.sizes())),
+            };
         };
         let blocks = self.num_blocks();
         let tail = |f: &mut fmt::Formatter<'_>, rest: usize| {
@@ -524,6 +576,24 @@ mod tests {
         assert_eq!(shown(vec![2, 2, 5]), "2x2+5");
         assert_eq!(shown(vec![3, 1, 6]), "[3, 1, 6]");
         assert_eq!(shown(vec![0]), "0");
+    }
+
+    #[test]
+    fn unknown_axes_are_equal_only_to_their_own_selection() {
+        let a = AxisChunks::unknown(3);
+        let b = AxisChunks::unknown(3);
+        assert!(!a.is_known() && a.num_blocks() == 3 && a.len() == UNKNOWN);
+        assert_eq!(a, a.clone());
+        assert_ne!(a, b);
+        assert_eq!(format!("{a:?}"), "?x3");
+        assert_eq!(a.sizes(), vec![UNKNOWN; 3]);
+        assert_eq!(a.refine(&a.clone()).unwrap(), a);
+        assert!(matches!(a.refine(&b), Err(Error::UnknownChunkSizes { .. })));
+        let known = AxisChunks::whole(5);
+        assert!(a.refine(&known).is_err() && known.refine(&a).is_err());
+        assert!(a.validate(0, 3).is_err());
+        // Placeholder geometry: block i is the empty range at i.
+        assert_eq!((a.range(2), a.locate(7)), (2..2, (2, 2..2)));
     }
 
     #[test]

@@ -17,6 +17,12 @@ use crate::error::Result;
 use std::fmt;
 use std::ops::Range;
 
+/// The length [`Chunks`] and [`ChunkedArray::shape`](crate::ChunkedArray::shape)
+/// report along an axis whose block lengths are unknown until computed
+/// (dask's `nan`): `usize::MAX`, which no array axis can have. Ask
+/// [`Chunks::is_known`] rather than comparing.
+pub const UNKNOWN: usize = usize::MAX;
+
 /// The resolved chunking of an array: the block lengths along every axis.
 ///
 /// Along each axis the lengths are positive and sum to the array's length on
@@ -28,6 +34,13 @@ use std::ops::Range;
 ///
 /// Two chunkings with the same block lengths are equal, whether given as
 /// sizes or as a block shape.
+///
+/// Along an axis selected on (the result of [`extract`](crate::ChunkedArray::extract),
+/// [`nonzero`](crate::ChunkedArray::nonzero) ...) the number of blocks is
+/// known but their lengths are not until computed: [`is_known`](Self::is_known)
+/// is false there, and the axis length, block lengths and block starts read
+/// as [`UNKNOWN`] (`?` in the `Debug` form). [`block_region`](Self::block_region)
+/// alone is a placeholder there (block `i` as the empty range at `i`).
 ///
 /// ```
 /// use ndchunk::{ChunkSpec, Chunks};
@@ -95,6 +108,69 @@ impl Chunks {
         ChunkSpec::from(self).resolve(&self.shape(), itemsize)
     }
 
+    /// Whether the block lengths along `axis` are known: false along the
+    /// axis of a selection not yet resolved by
+    /// [`compute_chunk_sizes`](crate::ChunkedArray::compute_chunk_sizes).
+    ///
+    /// ```
+    /// use ndchunk::prelude::*;
+    /// let x = ChunkedArray::from_array(array![[1, 0], [0, 3]], (1, 2))?;
+    /// let found = x.argwhere();
+    /// assert!(!found.chunks().is_known(0) && found.chunks().is_known(1));
+    /// assert_eq!(found.shape(), &[ndchunk::chunks::UNKNOWN, 2]);
+    /// assert_eq!(format!("{:?}", found.chunks()), "(?x2, 2)");
+    /// let known = found.compute_chunk_sizes()?;
+    /// assert_eq!(known.chunks().sizes(), &[vec![1, 1], vec![2]]);
+    /// # Ok::<(), ndchunk::Error>(())
+    /// ```
+    ///
+    /// # Panics
+    /// When `axis` is not an axis of these chunks.
+    pub fn is_known(&self, axis: usize) -> bool {
+        self.axes[axis].is_known()
+    }
+
+    /// Whether the block lengths along every axis are known.
+    pub fn all_known(&self) -> bool {
+        self.axes.iter().all(AxisChunks::is_known)
+    }
+
+    /// Whether `shape` is the shape of block `index`, along the axes
+    /// whose lengths are known (any length fits an unknown one).
+    pub(crate) fn fits_block(&self, index: &[usize], shape: &[usize]) -> bool {
+        let expected = self.ranges(index).map(|r| r.len());
+        shape.len() == self.axes.len()
+            && expected
+                .zip(shape)
+                .zip(&self.axes)
+                .all(|((e, &s), axis)| !axis.is_known() || e == s)
+    }
+
+    /// These chunks with the lengths of every unknown axis read off
+    /// `shapes`, the shapes of all blocks in C order (once computed): an
+    /// error when blocks in one slab along such an axis disagree.
+    pub(crate) fn with_lengths(&self, shapes: &[Vec<usize>]) -> Result<Chunks> {
+        if shapes.len() != self.num_blocks() {
+            return Err(crate::Error::internal("a block shape per block expected"));
+        }
+        let mut axes = self.axes.clone();
+        for (a, axis) in axes.iter_mut().enumerate().filter(|(_, x)| !x.is_known()) {
+            let mut lengths = vec![None; axis.num_blocks()];
+            for (b, shape) in shapes.iter().enumerate() {
+                let j = self.unravel(b)[a];
+                let n = shape.get(a).copied();
+                if *lengths[j].get_or_insert(n) != n {
+                    return Err(crate::Error::internal(format!(
+                        "blocks of slab {j} along axis {a} have different lengths"
+                    )));
+                }
+            }
+            let lengths = lengths.into_iter().map(|n| n.flatten().unwrap_or(0));
+            *axis = AxisChunks::from_sizes(lengths.collect());
+        }
+        Ok(Chunks { axes })
+    }
+
     /// Number of axes.
     pub fn ndim(&self) -> usize {
         self.axes.len()
@@ -158,7 +234,7 @@ impl Chunks {
     /// # Panics
     /// When `i` is not a block of the axis.
     pub fn block_len(&self, a: usize, i: usize) -> usize {
-        self.axes[a].range(i).len()
+        self.known_or_unknown(a, self.axes[a].range(i).len())
     }
 
     /// Where block `i` along axis `a` starts (see [`axis_len`](Self::axis_len)).
@@ -166,7 +242,16 @@ impl Chunks {
     /// # Panics
     /// When `i` is not a block of the axis.
     pub fn block_start(&self, a: usize, i: usize) -> usize {
-        self.axes[a].range(i).start
+        self.known_or_unknown(a, self.axes[a].range(i).start)
+    }
+
+    /// `n` along a known axis `a`, [`UNKNOWN`] along an unknown one.
+    fn known_or_unknown(&self, a: usize, n: usize) -> usize {
+        if self.axes[a].is_known() {
+            n
+        } else {
+            UNKNOWN
+        }
     }
 
     /// Number of blocks along every axis.
@@ -185,15 +270,24 @@ impl Chunks {
 
     /// Where block `index` starts, per axis.
     pub fn block_offset(&self, index: &[usize]) -> Vec<usize> {
-        self.ranges(index).map(|r| r.start).collect()
+        let starts = self.ranges(index).map(|r| r.start);
+        starts
+            .enumerate()
+            .map(|(a, n)| self.known_or_unknown(a, n))
+            .collect()
     }
 
     /// The shape of block `index`.
     pub fn block_shape(&self, index: &[usize]) -> Vec<usize> {
-        self.ranges(index).map(|r| r.len()).collect()
+        let lengths = self.ranges(index).map(|r| r.len());
+        lengths
+            .enumerate()
+            .map(|(a, n)| self.known_or_unknown(a, n))
+            .collect()
     }
 
-    /// The element region of block `index`.
+    /// The element region of block `index` (a placeholder along an axis
+    /// whose lengths are unknown: see [`Chunks`]).
     pub fn block_region(&self, index: &[usize]) -> Region {
         let (offset, shape) = self.ranges(index).map(|r| (r.start, r.len())).unzip();
         Region { offset, shape }

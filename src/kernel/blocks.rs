@@ -71,7 +71,7 @@ impl<T: Element, U: Element> BlockKernel for BlockFn<T, U> {
         let blocks = inputs.iter().map(block::<T>).collect::<Result<Vec<_>>>()?;
         let out = (self.compute)(index, &blocks)?;
         let expected = self.chunks.block_shape(index);
-        if out.shape() != expected.as_slice() {
+        if !self.chunks.fits_block(index, out.shape()) {
             return Err(Error::invalid(
                 "block",
                 format!(

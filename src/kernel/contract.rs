@@ -66,6 +66,9 @@ pub(crate) trait ElemOps: Send + Sync {
     fn view_source(&self, block: &Value, read: &Strided) -> Result<AnySource>;
     /// Run `source` over a whole block of `shape` and store the values.
     fn materialize(&self, source: AnySource, shape: &[usize]) -> Result<Value>;
+    /// The shape of a stored block (read off the block: for blocks whose
+    /// lengths are known only once computed).
+    fn block_shape(&self, block: &Value) -> Result<Vec<usize>>;
     /// How stored blocks are sent between MPI ranks, if they can be.
     fn wire(&self) -> Option<Arc<dyn Wire>>;
     /// Run `source` over a block of `shape`, feeding every strip to every

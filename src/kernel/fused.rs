@@ -109,6 +109,32 @@ pub(crate) fn materialize(
     dtype.materialize(expr.open(region, inputs, reads)?, &region.shape)
 }
 
+/// `region` and `reads` of a pass over a block whose lengths are known
+/// only once computed, taken from the block itself: such a node is always
+/// stored, so its pass reads its own block whole (slot 0).
+pub(crate) fn sized_by_block(
+    expr: &Expr,
+    region: &Region,
+    inputs: &[Value],
+) -> Result<(Region, Vec<Strided>)> {
+    let (Expr::Read { dtype, slot: 0 }, [block]) = (expr, inputs) else {
+        return Err(Error::internal(
+            "a pass over blocks of unknown lengths reads more than its block",
+        ));
+    };
+    let shape = dtype.block_shape(block)?;
+    let local = Region {
+        offset: vec![0; shape.len()],
+        shape: shape.clone(),
+    };
+    let reads = vec![Strided::region(&local)];
+    let region = Region {
+        offset: region.offset.clone(),
+        shape,
+    };
+    Ok((region, reads))
+}
+
 /// The partial results of every reduction sharing one block pass.
 struct Partials(Vec<Value>);
 

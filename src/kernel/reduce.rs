@@ -35,6 +35,11 @@ pub(crate) trait Reducer<T>: Send + Sync + 'static {
     fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) -> Result<()>;
     /// Rewrite positions recorded in the accumulator (block-local to global).
     fn reindex(&self, _acc: &mut Self::Acc, _to_global: &dyn Fn(usize) -> usize) {}
+    /// Whether the result is a position (it needs the blocks' offsets, so
+    /// known block lengths).
+    fn positional(&self) -> bool {
+        false
+    }
     fn finish(&self, acc: &Self::Acc) -> Result<Self::Out>;
     /// Whether accumulators can be sent to another MPI rank (with
     /// [`pack`](Self::pack)); those of element types that are not

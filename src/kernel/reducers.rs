@@ -381,6 +381,9 @@ impl<T: Element + PartialOrd> Reducer<T> for ArgExtreme<T> {
             *i = to_global(*i);
         }
     }
+    fn positional(&self) -> bool {
+        true
+    }
     fn sendable(&self) -> bool {
         is_scalar::<T>()
     }

@@ -1,11 +1,13 @@
 //! The in-memory result of `compute` as a sink: blocks are copied into the
 //! result array as they arrive and freed at once, so the result is never
-//! held twice (once in blocks, once assembled).
+//! held twice (once in blocks, once assembled). Blocks whose lengths are
+//! unknown until computed are kept until the last arrives, then put together.
 
+use super::assemble::assemble_region;
 use super::contract::{Block, SinkKernel, Value};
 use super::typed::block;
 use super::wire::assembled_wire;
-use crate::chunks::Chunks;
+use crate::chunks::{Chunks, Region};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::exec::Wire;
@@ -56,6 +58,9 @@ impl<T: Element> SinkKernel for Assemble<T> {
     }
 
     fn state_bytes(&self) -> usize {
+        if !self.chunks.all_known() {
+            return 0; // blocks of unknown lengths are kept as they come
+        }
         self.chunks
             .shape()
             .iter()
@@ -63,6 +68,10 @@ impl<T: Element> SinkKernel for Assemble<T> {
     }
 
     fn consume(&self, state_value: &Value, index: &[usize], value: &Value) -> Result<Value> {
+        if !self.chunks.all_known() {
+            // Placed once every length is known: the block is the piece.
+            return Ok(value.clone());
+        }
         let mut assembly = lock(state::<T>(state_value)?);
         if self.chunks.num_blocks() == 1 {
             *assembly = Assembly::Whole(value.clone());
@@ -96,7 +105,11 @@ impl<T: Element> SinkKernel for Assemble<T> {
         Ok(Arc::new(()))
     }
 
-    fn finish(&self, state_value: &Value, _pieces: &[Value]) -> Result<Value> {
+    fn finish(&self, state_value: &Value, pieces: &[Value]) -> Result<Value> {
+        if !self.chunks.all_known() {
+            let array = concatenated::<T>(&self.chunks, pieces)?;
+            return Ok(Arc::new(Mutex::new(Some(array))) as Value);
+        }
         let assembly = std::mem::replace(&mut *lock(state::<T>(state_value)?), Assembly::Nothing);
         let array = match assembly {
             // No copy when the block is not shared with anything else.
@@ -111,4 +124,19 @@ impl<T: Element> SinkKernel for Assemble<T> {
     fn receipt_wire(&self) -> Option<Arc<dyn Wire>> {
         assembled_wire::<T>()
     }
+}
+
+/// The blocks of an array whose lengths along some axis were unknown until
+/// computed (all of them, C order), put together once they have all
+/// arrived: the blocks and the result are held together for a moment.
+fn concatenated<T: Element>(chunks: &Chunks, blocks: &[Value]) -> Result<ArrayD<T>> {
+    let blocks = blocks.iter().map(block::<T>).collect::<Result<Vec<_>>>()?;
+    let shapes: Vec<Vec<usize>> = blocks.iter().map(|b| b.shape().to_vec()).collect();
+    let known = chunks.with_lengths(&shapes)?;
+    let ranges: Vec<_> = known.grid().into_iter().map(|n| 0..n).collect();
+    let whole = Region {
+        offset: vec![0; known.ndim()],
+        shape: known.shape(),
+    };
+    assemble_region(&known, &ranges, &blocks, &whole)
 }

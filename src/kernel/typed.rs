@@ -59,6 +59,10 @@ impl<T: Element> ElemOps for Typed<T> {
         Ok(Arc::new(block))
     }
 
+    fn block_shape(&self, block: &Value) -> Result<Vec<usize>> {
+        Ok(self::block::<T>(block)?.shape().to_vec())
+    }
+
     fn wire(&self) -> Option<Arc<dyn Wire>> {
         block_wire::<T>()
     }

@@ -58,7 +58,7 @@ impl Fused {
                 Ok(SlotRead {
                     node: slot.node,
                     block: chunks.ravel(&block),
-                    read: read.relative_to(&chunks.block_offset(&block)),
+                    read: read.relative_to(&chunks.block_region(&block).offset),
                 })
             })
             .collect()

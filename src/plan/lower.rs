@@ -260,7 +260,14 @@ impl Builder<'_> {
                             self.task(p, j)
                         })
                         .collect::<Result<Vec<_>>>()?;
-                    let bytes = block_bytes(&node, &index);
+                    let bytes = match node.chunks.all_known() {
+                        true => block_bytes(&node, &index),
+                        // Unknown until computed: a selection's block is
+                        // counted as what it reads.
+                        false => deps
+                            .iter()
+                            .fold(0, |n: usize, &d| n.saturating_add(self.tasks[d].bytes)),
+                    };
                     let (kernel, at) = (kernel.clone(), index.clone());
                     let work = Box::new(move |inputs: &[Value]| kernel.compute(&at, inputs));
                     let t = self.push(&label, index, deps, work, bytes);
@@ -366,14 +373,21 @@ impl Builder<'_> {
             });
             let (fused, reductions, node) = (fused.clone(), reductions.clone(), node.clone());
             let work = Box::new(move |inputs: &[Value]| {
+                let sized;
+                let (region, reads) = if node.chunks.all_known() {
+                    (&region, &reads)
+                } else {
+                    sized = fused::sized_by_block(&fused.expr, &region, inputs)?;
+                    (&sized.0, &sized.1)
+                };
                 fused::fold_pass(
                     &fused.expr,
                     &*node.dtype,
                     &reductions,
                     &node.shape,
-                    &region,
+                    region,
                     inputs,
-                    &reads,
+                    reads,
                 )
             });
             let t = self.push(&label, index, deps, work, bytes);
@@ -429,8 +443,11 @@ impl Builder<'_> {
 
 /// Bytes of block `index` of `node` when stored.
 fn block_bytes(node: &Node, index: &[usize]) -> usize {
+    // Blocks of unknown lengths count as empty here (block nodes count
+    // them as what they read).
     node.chunks
-        .block_shape(index)
+        .block_region(index)
+        .shape
         .iter()
         .fold(node.dtype.itemsize(), |bytes, &n| bytes.saturating_mul(n))
 }

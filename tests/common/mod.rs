@@ -381,12 +381,16 @@ pub fn json_usizes(v: &serde_json::Value) -> Vec<usize> {
         .collect()
 }
 
-/// The numbers of a JSON list (a fixture's).
+/// The floats of a JSON list (a fixture's): numbers, or Python repr
+/// strings (NaN and infinities survive JSON that way).
 pub fn json_f64s(v: &serde_json::Value) -> Vec<f64> {
     v.as_array()
         .expect("a list")
         .iter()
-        .map(|x| x.as_f64().expect("a number"))
+        .map(|x| match x.as_str() {
+            Some(repr) => repr.parse().expect("a float"),
+            None => x.as_f64().expect("a number"),
+        })
         .collect()
 }
 
@@ -394,4 +398,13 @@ pub fn json_f64s(v: &serde_json::Value) -> Vec<f64> {
 pub fn json_array(v: &serde_json::Value) -> ArrayD<f64> {
     ArrayD::from_shape_vec(IxDyn(&json_usizes(&v["shape"])), json_f64s(&v["values"]))
         .expect("shape and values agree")
+}
+
+/// The booleans of a JSON list (a fixture's).
+pub fn json_bools(v: &serde_json::Value) -> Vec<bool> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|x| x.as_bool().expect("a bool"))
+        .collect()
 }

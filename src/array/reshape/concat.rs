@@ -33,6 +33,9 @@ pub fn concatenate<T: Element, D: Dimension>(
     arrays: &[&ChunkedArray<T, D>],
 ) -> Result<ChunkedArray<T, D>> {
     let (k, first) = (axis.index(), first("concatenate", arrays)?);
+    for array in arrays {
+        array.known_sizes("concatenate")?;
+    }
     check_ranks(arrays)?;
     if k >= first.ndim() {
         return Err(Error::AxisOutOfBounds {
