@@ -55,6 +55,8 @@ mod plan;
 mod size;
 mod view;
 
+/// Linear algebra: `ndchunk::linalg::{qr, svd, svd_compressed, solve, ...}`.
+pub use array::factor as linalg;
 #[allow(deprecated)]
 pub use array::select;
 pub use array::{

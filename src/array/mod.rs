@@ -11,6 +11,7 @@ mod counts;
 mod create;
 mod diag;
 mod elementwise;
+pub mod factor;
 pub mod fft;
 mod gradient;
 mod grid;
