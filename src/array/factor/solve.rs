@@ -157,7 +157,7 @@ pub fn solve_triangular<T: LinalgFloat, D: Dimension>(
 /// use ndchunk::prelude::*;
 /// use ndchunk::linalg;
 /// // Fit y = 1 + 2 t to four points.
-/// let a = ChunkedArray::from_array(array![[1.0, 0.0], [1.0, 1.0], [1.0, 2.0], [1.0, 3.0]], (2, 2))?;
+/// let a = ChunkedArray::from_array(array![[1.0_f64, 0.0], [1.0, 1.0], [1.0, 2.0], [1.0, 3.0]], (2, 2))?;
 /// let y = ChunkedArray::from_array(array![1.1, 2.9, 5.1, 6.9], 2)?;
 /// let (x, res, rank, s) = linalg::lstsq(&a, &y)?;
 /// let (x, res, rank, s) = ndchunk::compute((&x, &res, &rank, &s))?;
