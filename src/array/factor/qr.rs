@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::kernel::blocks::BlockFn;
 use crate::kernel::factor;
 use crate::kernel::Block;
-use ndarray::{s, Ix2};
+use ndarray::{s, Array2, ArrayView2, Ix2};
 
 /// How many stacked R factors one task of the next level factors: a fixed
 /// tree, so the result does not depend on the number of threads.
@@ -85,17 +85,11 @@ fn factor_blocks<T: LinalgFloat>(
     rows: &[usize],
     ks: &[usize],
 ) -> ChunkedArray<T, Ix2> {
-    let n = a.shape()[1];
-    let sizes: Vec<usize> = rows.iter().zip(ks).map(|(m, k)| m + k).collect();
-    let shape = vec![sizes.iter().sum(), n];
-    let chunks = Chunks::from_sizes(vec![sizes, vec![n]]);
-    let compute = |_: &[usize], blocks: &[&Block<T>]| {
-        let (q, r) = factor::qr(matrix(blocks[0])?);
-        Ok(pack(&[q, r]).into_dyn().into_shared())
-    };
-    let reads = |index: &[usize]| vec![(0, index.to_vec())];
-    let kernel = BlockFn::new("qr_blocks", chunks, reads, compute).keyed("qr_blocks".into());
-    ChunkedArray::from_block_fn(shape, kernel, vec![a.node.clone()])
+    let sizes = rows.iter().zip(ks).map(|(m, k)| m + k).collect();
+    per_row_block(a, sizes, "qr_blocks", |_, block| {
+        let (q, r) = factor::qr(block);
+        pack(&[q, r])
+    })
 }
 
 /// The `r` factors of the blocks, stacked (sum k_i x n), one block each.
@@ -104,17 +98,29 @@ fn r_factors<T: LinalgFloat>(
     rows: &[usize],
     ks: &[usize],
 ) -> ChunkedArray<T, Ix2> {
-    let n = packed.shape()[1];
-    let shape = vec![ks.iter().sum(), n];
-    let chunks = Chunks::from_sizes(vec![ks.to_vec(), vec![n]]);
     let rows = rows.to_vec();
+    per_row_block(packed, ks.to_vec(), "qr_r_blocks", move |i, block| {
+        block.slice(s![rows[i].., ..]).to_owned()
+    })
+}
+
+/// `f(i, block i)` for every row block of `x` (one block along columns),
+/// block `i` of the result having `sizes[i]` rows and as many columns.
+fn per_row_block<T: LinalgFloat>(
+    x: &ChunkedArray<T, Ix2>,
+    sizes: Vec<usize>,
+    label: &'static str,
+    f: impl Fn(usize, ArrayView2<'_, T>) -> Array2<T> + Send + Sync + 'static,
+) -> ChunkedArray<T, Ix2> {
+    let n = x.shape()[1];
+    let shape = vec![sizes.iter().sum(), n];
+    let chunks = Chunks::from_sizes(vec![sizes, vec![n]]);
     let compute = move |index: &[usize], blocks: &[&Block<T>]| {
-        let r = matrix(blocks[0])?.slice_move(s![rows[index[0]].., ..]);
-        Ok(r.to_owned().into_dyn().into_shared())
+        Ok(f(index[0], matrix(blocks[0])?).into_dyn().into_shared())
     };
     let reads = |index: &[usize]| vec![(0, index.to_vec())];
-    let kernel = BlockFn::new("qr_r_blocks", chunks, reads, compute).keyed("qr_r_blocks".into());
-    ChunkedArray::from_block_fn(shape, kernel, vec![packed.node.clone()])
+    let kernel = BlockFn::new(label, chunks, reads, compute).keyed(label.into());
+    ChunkedArray::from_block_fn(shape, kernel, vec![x.node.clone()])
 }
 
 /// Block `i` of the final `q`: block `i`'s `q` times its k_i rows of `q2`,
