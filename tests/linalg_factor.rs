@@ -185,7 +185,10 @@ fn a_panicking_closure_before_qr_is_an_error_and_the_next_compute_works() -> ndc
 
 /// SVD cases: shape and chunkings (tall ones along rows, wide ones along
 /// columns).
-const SVD_CASES: &[(usize, usize, &[&[&[usize]]])] = &[
+/// Block lengths along each axis.
+type Sizes = &'static [&'static [usize]];
+
+const SVD_CASES: &[(usize, usize, &[Sizes])] = &[
     (12, 3, &[&[&[12], &[3]], &[&[5, 4, 3], &[3]]]),
     (40, 5, &[&[&[2; 20], &[5]]]),
     (7, 7, &[&[&[7], &[7]], &[&[3, 4], &[7]], &[&[7], &[2, 5]]]),
@@ -480,6 +483,15 @@ fn lstsq_matches_numpy() -> ndchunk::Result<()> {
     Ok(())
 }
 
+/// Fixture name, shape, chunks, orders (as in the fixture names), axes.
+type NormCase = (
+    &'static str,
+    &'static [usize],
+    Sizes,
+    &'static [&'static str],
+    NormAxes,
+);
+
 /// The test's spelling of an order (as in the fixture names) as a [`Norm`].
 fn order(name: &str) -> Option<Norm> {
     match name {
@@ -494,7 +506,7 @@ fn order(name: &str) -> Option<Norm> {
 
 #[test]
 fn norms_match_numpy() -> ndchunk::Result<()> {
-    let cases: &[(&str, &[usize], &[&[usize]], &[&str], NormAxes)] = &[
+    let cases: &[NormCase] = &[
         (
             "v",
             &[11],

@@ -143,11 +143,11 @@ fn vector<T: LinalgFloat>(
     Ok(match ord.unwrap_or(Norm::L(2.0)) {
         Norm::Inf => abs.max_axis(axis),
         Norm::NegInf => abs.min_axis(axis),
-        Norm::L(p) if p == 0.0 => abs
+        Norm::L(0.0) => abs
             .mapv(|v| if v == T::zero() { T::zero() } else { T::one() })
             .sum_axis(axis),
-        Norm::L(p) if p == 1.0 => abs.sum_axis(axis),
-        Norm::L(p) if p == 2.0 => (x * x).sum_axis(axis).sqrt(),
+        Norm::L(1.0) => abs.sum_axis(axis),
+        Norm::L(2.0) => (x * x).sum_axis(axis).sqrt(),
         Norm::L(p) => {
             let p = T::from(p).unwrap_or_else(T::nan);
             abs.powf(p).sum_axis(axis).powf(T::one() / p)
@@ -173,10 +173,10 @@ fn matrix<T: LinalgFloat>(
             .sqrt(),
         Norm::Inf => abs.sum_axis(Axis(c)).max_axis(after(c, r)),
         Norm::NegInf => abs.sum_axis(Axis(c)).min_axis(after(c, r)),
-        Norm::L(p) if p == 1.0 => abs.sum_axis(Axis(r)).max_axis(after(r, c)),
-        Norm::L(p) if p == -1.0 => abs.sum_axis(Axis(r)).min_axis(after(r, c)),
-        Norm::L(p) if p == 2.0 => spectral(x, r, c, Spectral::Largest),
-        Norm::L(p) if p == -2.0 => spectral(x, r, c, Spectral::Smallest),
+        Norm::L(1.0) => abs.sum_axis(Axis(r)).max_axis(after(r, c)),
+        Norm::L(-1.0) => abs.sum_axis(Axis(r)).min_axis(after(r, c)),
+        Norm::L(2.0) => spectral(x, r, c, Spectral::Largest),
+        Norm::L(-2.0) => spectral(x, r, c, Spectral::Smallest),
         Norm::Nuc => spectral(x, r, c, Spectral::Sum),
         ord @ Norm::L(_) => return Err(bad_order(ord, "matrices")),
     })

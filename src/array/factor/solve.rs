@@ -140,6 +140,15 @@ pub fn solve_triangular<T: LinalgFloat, D: Dimension>(
     like_b(x)
 }
 
+/// What [`lstsq`] returns: the solution, the residuals, the rank of `a`
+/// and its singular values.
+type Lstsq<T, D> = (
+    ChunkedArray<T, D>,
+    ChunkedArray<T, Ix1>,
+    ChunkedArray<usize, Ix0>,
+    ChunkedArray<T, Ix1>,
+);
+
 /// The least-squares solution of `a x ≈ b` as dask's `lstsq` (by TSQR)
 /// with numpy's results: `x` (n or n x r), the residuals (the sums of
 /// squares of `b - a x`, one per column of `b`: shape (1) for a 1-D `b`),
@@ -166,16 +175,10 @@ pub fn solve_triangular<T: LinalgFloat, D: Dimension>(
 /// assert_eq!((rank.into_scalar(), s.len()), (2, 2));
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
-#[allow(clippy::type_complexity)]
 pub fn lstsq<T: LinalgFloat, D: Dimension>(
     a: &ChunkedArray<T, Ix2>,
     b: &ChunkedArray<T, D>,
-) -> Result<(
-    ChunkedArray<T, D>,
-    ChunkedArray<T, Ix1>,
-    ChunkedArray<usize, Ix0>,
-    ChunkedArray<T, Ix1>,
-)> {
+) -> Result<Lstsq<T, D>> {
     let a = a.clone().into_result()?;
     let cols = columns(b)?;
     let (m, n) = (a.shape()[0], a.shape()[1]);
