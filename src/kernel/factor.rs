@@ -64,12 +64,20 @@ pub(crate) fn check_square(op: &'static str, shape: &[usize]) -> Result<()> {
 
 /// The thin QR of `a` (m x n): `q` (m x k) with orthonormal columns and
 /// upper-triangular `r` (k x n), k = min(m, n). Householder reflections, so
-/// the signs of `r`'s diagonal are whatever they give (as LAPACK's).
+/// the signs of `r`'s diagonal are whatever they give (as LAPACK's). Both
+/// are all NaN if `a` has a NaN or an infinity.
 pub(crate) fn qr<T: LinalgFloat>(a: ArrayView2<'_, T>) -> (Array2<T>, Array2<T>) {
     let (m, n) = a.dim();
     let k = m.min(n);
     if k == 0 {
         return (Array2::zeros((m, 0)), Array2::zeros((0, n)));
+    }
+    if !all_finite(a) {
+        // Householder steps skip what NaN poisons instead of spreading it.
+        return (
+            Array2::from_elem((m, k), T::nan()),
+            Array2::from_elem((k, n), T::nan()),
+        );
     }
     let qr = to_faer(a).qr();
     (
@@ -78,9 +86,13 @@ pub(crate) fn qr<T: LinalgFloat>(a: ArrayView2<'_, T>) -> (Array2<T>, Array2<T>)
     )
 }
 
+fn all_finite<T: LinalgFloat>(a: ArrayView2<'_, T>) -> bool {
+    a.iter().all(|v| v.is_finite())
+}
+
 /// The thin SVD of `a` (m x n): `u` (m x k), `s` (k, decreasing), `vt`
-/// (k x n). An error if the iteration does not converge (NaN or infinite
-/// input).
+/// (k x n). An error if `a` has a NaN or an infinity, or if the iteration
+/// does not converge.
 pub(crate) fn svd<T: LinalgFloat>(
     a: ArrayView2<'_, T>,
 ) -> Result<(Array2<T>, Array1<T>, Array2<T>)> {
@@ -93,7 +105,10 @@ pub(crate) fn svd<T: LinalgFloat>(
             Array2::zeros((0, n)),
         ));
     }
-    let svd = to_faer(a).thin_svd().map_err(|e| not_finite("svd", e))?;
+    if !all_finite(a) {
+        return Err(not_finite("svd"));
+    }
+    let svd = to_faer(a).thin_svd().map_err(|e| not_converged("svd", e))?;
     let s = svd.S().column_vector();
     let s = Array1::from_shape_fn(k, |i| s[i]);
     let vt = from_faer(svd.V().transpose());
@@ -105,17 +120,24 @@ pub(crate) fn singular_values<T: LinalgFloat>(a: ArrayView2<'_, T>) -> Result<Ar
     if a.is_empty() {
         return Ok(Array1::zeros(0));
     }
+    if !all_finite(a) {
+        return Err(not_finite("svd"));
+    }
     let s = to_faer(a)
         .singular_values()
-        .map_err(|e| not_finite("svd", e))?;
+        .map_err(|e| not_converged("svd", e))?;
     Ok(Array1::from(s))
 }
 
-fn not_finite(op: &str, e: impl std::fmt::Debug) -> Error {
+fn not_finite(op: &str) -> Error {
     Error::invalid(
         "a",
-        format!("`{op}` did not converge ({e:?}): the matrix has NaN or infinite values"),
+        format!("`{op}` needs finite values: the matrix has NaN or infinite values"),
     )
+}
+
+fn not_converged(op: &str, e: impl std::fmt::Debug) -> Error {
+    Error::invalid("a", format!("`{op}` did not converge ({e:?})"))
 }
 
 /// The Cholesky factor of square `a`: lower `l` with `a = l lᵀ`, or upper

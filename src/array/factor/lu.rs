@@ -14,7 +14,7 @@ use ndarray::{s, Ix2};
 /// The matrix is made one block and factored in one task (it must fit in
 /// memory); the three results come from that one task. A singular `a` is
 /// factored all the same (its `u` has a zero on the diagonal), as scipy's;
-/// NaN spreads into `l` and `u`.
+/// a NaN in `a` gives NaN values in `l` and `u`.
 ///
 /// ```
 /// use ndchunk::prelude::*;
@@ -36,10 +36,16 @@ pub fn lu<T: LinalgFloat>(
 ) {
     let (m, n) = (a.shape()[0], a.shape()[1]);
     let k = m.min(n);
-    let packed = whole("lu", "lu".into(), &[a], (2 * m + k, m.max(n)), |a| {
-        let (p, l, u) = factor::lu(a[0]);
-        Ok(pack(&[p, l, u]))
-    });
+    let packed = whole(
+        "lu",
+        "lu".into(),
+        &[a],
+        (m.saturating_mul(2).saturating_add(k), m.max(n)),
+        |a| {
+            let (p, l, u) = factor::lu(a[0]);
+            Ok(pack(&[p, l, u]))
+        },
+    );
     (
         packed.slice(s![..m, ..m]),
         packed.slice(s![m..2 * m, ..k]),

@@ -31,7 +31,9 @@ const FAN_IN: usize = 16;
 /// [`Error::InvalidChunks`](crate::Error::InvalidChunks) saying how to
 /// rechunk. Signs: the diagonal of `r` may have either sign (Householder
 /// reflections, as LAPACK's and numpy's, though not always the same signs
-/// as theirs); `q · r` is `a` whatever they are. Computing `q` and `r`
+/// as theirs); `q · r` is `a` whatever they are. A NaN or infinity
+/// in `a` makes `q` and `r` all NaN (its block's factors are NaN, and so
+/// everything they reach). Computing `q` and `r`
 /// together (`ndchunk::compute((&q, &r))`) factors the blocks once.
 ///
 /// ```
@@ -85,7 +87,11 @@ fn factor_blocks<T: LinalgFloat>(
     rows: &[usize],
     ks: &[usize],
 ) -> ChunkedArray<T, Ix2> {
-    let sizes = rows.iter().zip(ks).map(|(m, k)| m + k).collect();
+    let sizes = rows
+        .iter()
+        .zip(ks)
+        .map(|(m, k)| m.saturating_add(*k))
+        .collect();
     per_row_block(a, sizes, "qr_blocks", |_, block| {
         let (q, r) = factor::qr(block);
         pack(&[q, r])

@@ -71,7 +71,7 @@ fn tall_svd<T: LinalgFloat>(a: &ChunkedArray<T, Ix2>) -> Svd<T> {
 fn small_svd<T: LinalgFloat>(a: &ChunkedArray<T, Ix2>) -> Svd<T> {
     let (m, n) = (a.shape()[0], a.shape()[1]);
     let k = m.min(n);
-    let rows = m + 1 + k;
+    let rows = m.saturating_add(1 + k);
     let packed = whole("svd", "svd".into(), &[a], (rows, m.max(n).max(1)), |a| {
         let (u, s, vt) = factor::svd(a[0])?;
         let width = a[0].nrows().max(a[0].ncols()).max(1);
@@ -173,11 +173,13 @@ pub fn svd_compressed<T: LinalgFloat>(
 /// cut to `k`. Every step is blocked: nothing larger than `l x n` or
 /// `m x l` is assembled, and those in blocks of `a`'s chunks.
 ///
-/// Accuracy (Halko, Martinsson, Tropp 2011, §10): with probability at
-/// least `1 - 6 p^-p` (p = oversamples ≥ 2),
-/// `‖a - u diag(s) vt‖₂ ≤ σ_{k+1} + (1 + 9 √l √min(m, n))^{1/(2q+1)} σ_{k+1}`
-/// for `q = iterations`; the tests check it, and that `s` matches the
-/// known singular values of matrices with a fast-decaying spectrum.
+/// Accuracy (Halko, Martinsson and Tropp 2011, eq. 1.9 with the power
+/// scheme of §10.4, plus the truncation to `k`): with probability at least
+/// `1 - 6 p^-p` for `p = oversamples ≥ 4`,
+/// `‖a - u diag(s) vt‖₂ ≤ σ_{k+1} + (1 + 11 √l √min(m, n))^{1/(2q+1)} σ_{k+1}`
+/// for `q = iterations`, σ being the singular values of `a`. The tests
+/// check this bound, and that `s` matches the known singular values of
+/// matrices with a fast-decaying spectrum.
 ///
 /// `k` of zero or more than min(m, n) is an
 /// [`Error::InvalidArgument`](crate::Error::InvalidArgument).
