@@ -126,29 +126,62 @@ fn qr_reconstructs_and_matches_numpy() -> ndchunk::Result<()> {
 }
 
 #[test]
-fn qr_in_f32() -> ndchunk::Result<()> {
-    let a = general2(40, 5, 0).mapv(|v| v as f32);
+fn factorizations_in_f32() -> ndchunk::Result<()> {
+    let f32_of = |a: &Array2<f64>| a.mapv(|v| v as f32);
+    let want = |name: &str| fixture(name).mapv(|v| v as f32);
+    let a = f32_of(&general2(40, 5, 0));
     let x = ChunkedArray::from_array(a.clone(), (6, 5))?;
     let (q, r) = linalg::qr(&x)?;
     let (q, r) = ndchunk::compute((&q, &r))?;
-    let back = q.dot(&r);
-    assert!(back.abs_diff_eq(&a, 1e-5), "f32 q r");
-    let want = fixture("qr_40x5_abs_r").mapv(|v| v as f32);
+    assert!(q.dot(&r).abs_diff_eq(&a, 1e-5), "f32 q r");
     assert!(
-        r.mapv(f32::abs).into_dyn().abs_diff_eq(&want, 1e-5),
+        r.mapv(f32::abs)
+            .into_dyn()
+            .abs_diff_eq(&want("qr_40x5_abs_r"), 1e-5),
         "f32 |r|"
+    );
+    let (_, s, _) = linalg::svd(&x)?;
+    assert!(
+        s.compute()?
+            .into_dyn()
+            .abs_diff_eq(&want("svd_40x5_s"), 1e-5),
+        "f32 s"
+    );
+    let sq = ChunkedArray::from_array(f32_of(&square(9)), (4, 4))?;
+    let b = ChunkedArray::from_array(f32_of(&general2(9, 4, 100)), (3, 2))?;
+    let x = linalg::solve(&sq, &b)?.compute()?;
+    assert!(
+        x.into_dyn().abs_diff_eq(&want("solve_9x4"), 1e-5),
+        "f32 solve"
+    );
+    let n = linalg::norm(&sq, Some(Norm::Nuc), NormAxes::All)?.compute()?;
+    let exact = linalg::norm(&sq.cast::<f64>(), Some(Norm::Nuc), NormAxes::All)?.compute()?;
+    assert!(
+        (f64::from(n[[]]) - exact[[]]).abs() < 1e-5 * exact[[]],
+        "f32 nuclear norm"
     );
     Ok(())
 }
 
 #[test]
-fn qr_of_empty_matrices() -> ndchunk::Result<()> {
+fn empty_matrices() -> ndchunk::Result<()> {
     for (m, n) in [(0, 3), (5, 0), (0, 0)] {
         let x = ChunkedArray::<f64, _>::zeros((m, n), (2, 3))?;
         let (q, r) = linalg::qr(&x)?;
         let (q, r) = ndchunk::compute((&q, &r))?;
         assert_eq!((q.dim(), r.dim()), ((m, 0), (0, n)));
+        let (u, s, vt) = linalg::svd(&x)?;
+        let (u, s, vt) = ndchunk::compute((&u, &s, &vt))?;
+        assert_eq!((u.dim(), s.len(), vt.dim()), ((m, 0), 0, (0, n)));
     }
+    let none = ChunkedArray::<f64, _>::zeros((0, 0), 1)?;
+    let b = ChunkedArray::<f64, _>::zeros(0, 1)?;
+    assert_eq!(linalg::inv(&none)?.compute()?.dim(), (0, 0));
+    assert_eq!(linalg::cholesky(&none, true)?.compute()?.dim(), (0, 0));
+    assert_eq!(linalg::solve(&none, &b)?.compute()?.len(), 0);
+    let (p, l, u) = linalg::lu(&none);
+    let (p, l, u) = ndchunk::compute((&p, &l, &u))?;
+    assert_eq!((p.dim(), l.dim(), u.dim()), ((0, 0), (0, 0), (0, 0)));
     Ok(())
 }
 

@@ -5,8 +5,10 @@
 //!
 //! Which are blocked:
 //! - [`qr`], [`svd`], [`lstsq`] and [`svd_compressed`] work block by block
-//!   (TSQR): only matrices of `n x n` (the number of columns) are ever
-//!   whole in one task, so a tall matrix may be far larger than memory.
+//!   (TSQR): no task holds more than one row block or small `n x n`
+//!   factors (n the number of columns). The first-level `q` of every block
+//!   is kept until the top level is done, so computing `q` (or `u`) holds
+//!   as much as the matrix, as in dask.
 //! - [`norm`] is a reduction, except the 2-norm, `-2`-norm and nuclear
 //!   norm of matrices, which need singular values: each matrix is made one
 //!   block first (batches of matrices stay chunked along the other axes).

@@ -24,8 +24,11 @@ const FAN_IN: usize = 16;
 /// By TSQR: every row block is factored in its own task, their `r`
 /// factors are stacked and factored again (in a fixed tree of 16 per task
 /// when there are many blocks), and each block of `q` is its block's `q`
-/// times the matching rows of the next level's. Only `n x n` pieces are
-/// ever held whole, so `a` may be far larger than memory.
+/// times the matching rows of the next level's. No task holds more than
+/// one row block or the `n x n` factors of 16 blocks. Memory: computing `q`
+/// keeps every block's first-level `q` until the top level is done, as
+/// much as `a` itself (as dask's); computing only `r` keeps `n x n` per
+/// block.
 ///
 /// `a` must have one block along axis 1: otherwise an
 /// [`Error::InvalidChunks`](crate::Error::InvalidChunks) saying how to

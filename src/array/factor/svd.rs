@@ -25,8 +25,8 @@ type Svd<T> = (
 ///
 /// A matrix with one block along axis 1 goes through [`qr`](super::qr)
 /// (TSQR): `a = q r`, `r = u_r s vt`, `u = q u_r`; one with one block
-/// along axis 0 (and several along axis 1) is done as the transpose. Only
-/// `n x n` pieces are held whole. A matrix chunked along both axes is an
+/// along axis 0 (and several along axis 1) is done as the transpose. No
+/// task holds more than one block of `a` or `n x n` factors. A matrix chunked along both axes is an
 /// [`Error::InvalidChunks`](crate::Error::InvalidChunks) saying how to
 /// rechunk (or use [`svd_compressed`] for a few singular values).
 ///
