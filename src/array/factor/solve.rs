@@ -34,16 +34,18 @@ fn like_b<T: LinalgFloat, D: Dimension>(x: ChunkedArray<T, Ix2>) -> Result<Chunk
     }
 }
 
-/// Square `a` (n x n) against `b` (n x r): the error of `op` if they do not
-/// fit together.
-fn check_system<T: LinalgFloat>(
+/// Square `a` (n x n) and `b` (n or n x r) as matrices, or the error of
+/// `op` if they do not fit together.
+fn square_system<T: LinalgFloat, D: Dimension>(
     op: &'static str,
     a: &ChunkedArray<T, Ix2>,
-    b: &ChunkedArray<T, Ix2>,
-) -> Result<()> {
+    b: &ChunkedArray<T, D>,
+) -> Result<(ChunkedArray<T, Ix2>, ChunkedArray<T, Ix2>)> {
+    let a = a.clone().into_result()?;
+    let cols = columns(b)?;
     factor::check_square(op, a.shape())?;
-    if a.shape()[0] == b.shape()[0] {
-        Ok(())
+    if a.shape()[0] == cols.shape()[0] {
+        Ok((a, cols))
     } else {
         Err(Error::ShapeMismatch {
             op,
@@ -99,9 +101,7 @@ pub fn solve<T: LinalgFloat, D: Dimension>(
     a: &ChunkedArray<T, Ix2>,
     b: &ChunkedArray<T, D>,
 ) -> Result<ChunkedArray<T, D>> {
-    let a = a.clone().into_result()?;
-    let cols = columns(b)?;
-    check_system("solve", &a, &cols)?;
+    let (a, cols) = square_system("solve", a, b)?;
     let x = per_column_block("solve", "solve".into(), &a, &cols, |a, b| {
         factor::solve("solve", a, b)
     });
@@ -130,9 +130,7 @@ pub fn solve_triangular<T: LinalgFloat, D: Dimension>(
     b: &ChunkedArray<T, D>,
     lower: bool,
 ) -> Result<ChunkedArray<T, D>> {
-    let a = a.clone().into_result()?;
-    let cols = columns(b)?;
-    check_system("solve_triangular", &a, &cols)?;
+    let (a, cols) = square_system("solve_triangular", a, b)?;
     let key = format!("solve_triangular(lower={lower})");
     let x = per_column_block("solve_triangular", key, &a, &cols, move |a, b| {
         factor::solve_triangular(a, b, lower)
