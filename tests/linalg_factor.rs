@@ -396,8 +396,20 @@ fn square_solvers_match_numpy_and_scipy() -> ndchunk::Result<()> {
         let spd = general2(n, n, 0).dot(&general2(n, n, 0).t()) + Array2::<f64>::eye(n) * n as f64;
         let l = linalg::cholesky(&chunked(&spd, &[a_rows, a_rows]), true)?.compute()?;
         close_fixture(&what, &l, &format!("cholesky_{n}"));
-        let u = linalg::cholesky(&chunked(&spd, &[a_rows, a_rows]), false)?.compute()?;
+        let u = linalg::cholesky(&chunked(&spd, &[a_rows, &[n]]), false)?.compute()?;
         close_fixture(&what, &u.t().to_owned(), &format!("cholesky_{n}"));
+        let blocked = linalg::cholesky(&chunked(&spd, &[a_rows, a_rows]), true)?;
+        assert_eq!(
+            blocked.chunks().sizes(),
+            vec![a_rows.to_vec(), a_rows.to_vec()]
+        );
+        let tiles = vec![1; n];
+        let l = linalg::cholesky(&chunked(&spd, &[&tiles, a_rows]), true)?.compute()?;
+        close_fixture(
+            &format!("{what} in 1 x 1 tiles"),
+            &l,
+            &format!("cholesky_{n}"),
+        );
     }
     Ok(())
 }
@@ -481,6 +493,17 @@ fn solver_errors_name_what_is_wrong() -> ndchunk::Result<()> {
     assert!(err.unwrap_err().to_string().contains("singular"));
     let indefinite = ChunkedArray::from_array(ndarray::array![[1.0, 3.0], [3.0, 1.0]], 1)?;
     let err = linalg::cholesky(&indefinite, true)?.compute().unwrap_err();
+    assert!(err.to_string().contains("positive definite"), "{err}");
+    // Positive definite first tile, indefinite whole: found in the second tile.
+    let late = ndarray::array![
+        [4.0, 1.0, 0.0, 0.0],
+        [1.0, 4.0, 1.0, 0.0],
+        [0.0, 1.0, 1.0, 3.0],
+        [0.0, 0.0, 3.0, 1.0]
+    ];
+    let err = linalg::cholesky(&ChunkedArray::from_array(late, 2)?, true)?
+        .compute()
+        .unwrap_err();
     assert!(err.to_string().contains("positive definite"), "{err}");
     let nan = ChunkedArray::from_array(ndarray::array![[f64::NAN, 0.0], [0.0, 1.0]], 1)?;
     assert!(

@@ -1,10 +1,14 @@
-//! `cholesky` of a symmetric positive definite matrix, in one task.
+//! `cholesky` of a symmetric positive definite matrix, blocked: the tile
+//! algorithm (right-looking), one task per tile factorization, triangular
+//! solve and update product.
 
+use super::solve::solve_triangular;
 use super::{whole, LinalgFloat};
-use crate::array::ChunkedArray;
+use crate::array::{block, ChunkedArray};
+use crate::chunks::Chunks;
 use crate::error::Result;
 use crate::kernel::factor;
-use ndarray::Ix2;
+use ndarray::{s, Ix2};
 
 /// The Cholesky factor of a symmetric positive definite matrix `a` (n x n):
 /// lower-triangular `l` with `a = l lᵀ` if `lower` (numpy's
@@ -12,10 +16,13 @@ use ndarray::Ix2;
 /// default, dask's `cholesky(a, lower=False)`). Only the lower triangle of
 /// `a` is read.
 ///
-/// The matrix is made one block and factored in one task (it must fit in
-/// memory); the factor is one block. A non-square `a` is an error at once;
-/// one that is not positive definite (NaN included) makes `compute` fail
-/// saying so.
+/// Blocked, as dask's: `a` is cut into square tiles along its row chunks
+/// (its columns are rechunked to match), and tile `(i, k)` of `l` is
+/// `chol(a_kk - Σ l_kj l_kjᵀ)` on the diagonal, `(a_ik - Σ l_ij l_kjᵀ)
+/// l_kk⁻ᵀ` below it, each a task on a few tiles; the upper tiles are zeros.
+/// The result is chunked as the tiles. A non-square `a` is an error at
+/// once; one that is not positive definite (NaN included) makes `compute`
+/// fail saying so.
 ///
 /// ```
 /// use ndchunk::prelude::*;
@@ -36,9 +43,65 @@ pub fn cholesky<T: LinalgFloat>(
 ) -> Result<ChunkedArray<T, Ix2>> {
     let a = a.clone().into_result()?;
     factor::check_square("cholesky", a.shape())?;
+    let sizes = a.chunks().sizes()[0].clone();
+    let l = if sizes.len() <= 1 {
+        tile_factor(&a)
+    } else {
+        tiles(
+            &a.rechunk(Chunks::from_sizes(vec![sizes.clone(), sizes.clone()])),
+            &sizes,
+        )?
+    };
+    Ok(if lower { l } else { l.t() })
+}
+
+/// The lower Cholesky factor of a one-block matrix, in one task.
+fn tile_factor<T: LinalgFloat>(a: &ChunkedArray<T, Ix2>) -> ChunkedArray<T, Ix2> {
     let n = a.shape()[0];
-    let key = format!("cholesky(lower={lower})");
-    Ok(whole("cholesky", key, &[&a], (n, n), move |a| {
-        factor::cholesky(a[0], lower)
-    }))
+    whole("cholesky", "cholesky".into(), &[a], (n, n), |a| {
+        factor::cholesky(a[0], true)
+    })
+}
+
+/// The lower factor of `a`, cut into square tiles of `sizes` both ways.
+fn tiles<T: LinalgFloat>(
+    a: &ChunkedArray<T, Ix2>,
+    sizes: &[usize],
+) -> Result<ChunkedArray<T, Ix2>> {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(sizes.iter().scan(0, |at, &len| {
+            *at += len;
+            Some(*at)
+        }))
+        .collect();
+    let tile = |i: usize, j: usize| a.slice(s![starts[i]..starts[i + 1], starts[j]..starts[j + 1]]);
+    let nb = sizes.len();
+    // l[i][k] for k <= i, filled column by column.
+    let mut l: Vec<Vec<ChunkedArray<T, Ix2>>> = vec![Vec::with_capacity(nb); nb];
+    for k in 0..nb {
+        // a_ik minus the updates of the columns already factored.
+        let updated = |i: usize, l: &[Vec<ChunkedArray<T, Ix2>>]| {
+            (0..k).fold(tile(i, k), |acc, j| &acc - &l[i][j].dot(&l[k][j].t()))
+        };
+        let diagonal = tile_factor(&updated(k, &l));
+        for i in k + 1..nb {
+            // x l_kkᵀ = b, as l_kk xᵀ = bᵀ.
+            let below = solve_triangular(&diagonal, &updated(i, &l).t(), true)?.t();
+            l[i].push(below);
+        }
+        l[k].push(diagonal);
+    }
+    let zeros =
+        |i: usize, j: usize| ChunkedArray::zeros((sizes[i], sizes[j]), (sizes[i], sizes[j]));
+    let mut rows = Vec::with_capacity(nb);
+    for (i, row) in l.into_iter().enumerate() {
+        let mut full = row;
+        for j in i + 1..nb {
+            full.push(zeros(i, j)?);
+        }
+        rows.push(full);
+    }
+    let refs: Vec<Vec<&ChunkedArray<T, Ix2>>> = rows.iter().map(|r| r.iter().collect()).collect();
+    let refs: Vec<&[&ChunkedArray<T, Ix2>]> = refs.iter().map(|r| r.as_slice()).collect();
+    block(&refs)?.into_dimensionality()
 }

@@ -12,10 +12,11 @@
 //! - [`norm`] is a reduction, except the 2-norm, `-2`-norm and nuclear
 //!   norm of matrices, which need singular values: each matrix is made one
 //!   block first (batches of matrices stay chunked along the other axes).
-//! - [`cholesky`], [`inv`], [`lu`] rechunk the matrix to one block and
-//!   factor it in one task; [`solve`] and [`solve_triangular`] do the same
-//!   with `a` and solve each column block of `b` in its own task. They are
-//!   for matrices that fit in memory.
+//! - [`cholesky`] works on square tiles (the tile algorithm, as dask's).
+//! - [`inv`] and [`lu`] rechunk the matrix to one block and factor it in
+//!   one task; [`solve`] and [`solve_triangular`] do the same with `a` and
+//!   solve each column block of `b` in its own task. They are for matrices
+//!   that fit in memory.
 //!
 //! Errors of the arguments (ranks, shapes, chunks) are returned at once;
 //! errors of the values (a singular matrix, one that is not positive

@@ -82,9 +82,11 @@ pub enum NormAxes {
 /// block (a matrix per task or several), the others keep their chunks.
 /// Orders that do not apply (`Fro` of a vector, `L(3.0)` of a matrix),
 /// axes out of range or repeated, and an order with [`NormAxes::All`] on
-/// more than 2 dimensions are errors at once. The `Inf`, `NegInf`, `L(2.0)`
-/// and `L(-2.0)` norms of an empty array are an error from `compute`; NaN
-/// values give NaN (or an error for the singular-value norms).
+/// more than 2 dimensions are errors at once. As in numpy, a maximum or
+/// minimum over nothing (`Inf` and `NegInf` along an empty axis, `L(2.0)`
+/// and `L(-2.0)` of an empty matrix) is an error from `compute`; sums over
+/// nothing are 0. NaN values give NaN (an error for the singular-value
+/// norms, which need finite values).
 ///
 /// ```
 /// use ndchunk::prelude::*;
