@@ -389,7 +389,13 @@ fn square_solvers_match_numpy_and_scipy() -> ndchunk::Result<()> {
             &format!("solve_{what}"),
         );
         for (lower, name) in [(true, "lower"), (false, "upper")] {
-            let got = linalg::solve_triangular(&x, &y, lower)?.compute()?;
+            let solved = linalg::solve_triangular(&x, &y, lower)?;
+            assert_eq!(
+                solved.chunks().sizes()[0],
+                a_rows.to_vec(),
+                "blocked by a's tiles"
+            );
+            let got = solved.compute()?;
             close_fixture(&what, &got, &format!("solve_triangular_{what}_{name}"));
         }
         close_fixture(&what, &linalg::inv(&x)?.compute()?, &format!("inv_{n}"));

@@ -3,12 +3,11 @@
 //! solve and update product.
 
 use super::solve::solve_triangular;
-use super::{whole, LinalgFloat};
+use super::{whole, LinalgFloat, Tiles};
 use crate::array::{block, ChunkedArray};
-use crate::chunks::Chunks;
 use crate::error::Result;
 use crate::kernel::factor;
-use ndarray::{s, Ix2};
+use ndarray::Ix2;
 
 /// The Cholesky factor of a symmetric positive definite matrix `a` (n x n):
 /// lower-triangular `l` with `a = l lᵀ` if `lower` (numpy's
@@ -43,14 +42,10 @@ pub fn cholesky<T: LinalgFloat>(
 ) -> Result<ChunkedArray<T, Ix2>> {
     let a = a.clone().into_result()?;
     factor::check_square("cholesky", a.shape())?;
-    let sizes = a.chunks().sizes()[0].clone();
-    let l = if sizes.len() <= 1 {
+    let l = if a.chunks().num_blocks_on(0) <= 1 {
         tile_factor(&a)
     } else {
-        tiles(
-            &a.rechunk(Chunks::from_sizes(vec![sizes.clone(), sizes.clone()])),
-            &sizes,
-        )?
+        tiles(&Tiles::new(&a))?
     };
     Ok(if lower { l } else { l.t() })
 }
@@ -63,25 +58,15 @@ fn tile_factor<T: LinalgFloat>(a: &ChunkedArray<T, Ix2>) -> ChunkedArray<T, Ix2>
     })
 }
 
-/// The lower factor of `a`, cut into square tiles of `sizes` both ways.
-fn tiles<T: LinalgFloat>(
-    a: &ChunkedArray<T, Ix2>,
-    sizes: &[usize],
-) -> Result<ChunkedArray<T, Ix2>> {
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(sizes.iter().scan(0, |at, &len| {
-            *at += len;
-            Some(*at)
-        }))
-        .collect();
-    let tile = |i: usize, j: usize| a.slice(s![starts[i]..starts[i + 1], starts[j]..starts[j + 1]]);
-    let nb = sizes.len();
+/// The lower factor of `a` (several tiles).
+fn tiles<T: LinalgFloat>(tiles: &Tiles<T>) -> Result<ChunkedArray<T, Ix2>> {
+    let (nb, sizes) = (tiles.len(), &tiles.sizes);
     // l[i][k] for k <= i, filled column by column.
     let mut l: Vec<Vec<ChunkedArray<T, Ix2>>> = vec![Vec::with_capacity(nb); nb];
     for k in 0..nb {
         // a_ik minus the updates of the columns already factored.
         let updated = |i: usize, l: &[Vec<ChunkedArray<T, Ix2>>]| {
-            (0..k).fold(tile(i, k), |acc, j| &acc - &l[i][j].dot(&l[k][j].t()))
+            (0..k).fold(tiles.tile(i, k), |acc, j| &acc - &l[i][j].dot(&l[k][j].t()))
         };
         let diagonal = tile_factor(&updated(k, &l));
         for i in k + 1..nb {
@@ -91,15 +76,15 @@ fn tiles<T: LinalgFloat>(
         }
         l[k].push(diagonal);
     }
-    let zeros =
-        |i: usize, j: usize| ChunkedArray::zeros((sizes[i], sizes[j]), (sizes[i], sizes[j]));
     let mut rows = Vec::with_capacity(nb);
-    for (i, row) in l.into_iter().enumerate() {
-        let mut full = row;
+    for (i, mut row) in l.into_iter().enumerate() {
         for j in i + 1..nb {
-            full.push(zeros(i, j)?);
+            row.push(ChunkedArray::zeros(
+                (sizes[i], sizes[j]),
+                (sizes[i], sizes[j]),
+            )?);
         }
-        rows.push(full);
+        rows.push(row);
     }
     let refs: Vec<Vec<&ChunkedArray<T, Ix2>>> = rows.iter().map(|r| r.iter().collect()).collect();
     let refs: Vec<&[&ChunkedArray<T, Ix2>]> = refs.iter().map(|r| r.as_slice()).collect();

@@ -12,11 +12,12 @@
 //! - [`norm`] is a reduction, except the 2-norm, `-2`-norm and nuclear
 //!   norm of matrices, which need singular values: each matrix is made one
 //!   block first (batches of matrices stay chunked along the other axes).
-//! - [`cholesky`] works on square tiles (the tile algorithm, as dask's).
+//! - [`cholesky`] and [`solve_triangular`] work on square tiles (the tile
+//!   algorithm and block substitution, as dask's).
 //! - [`inv`] and [`lu`] rechunk the matrix to one block and factor it in
-//!   one task; [`solve`] and [`solve_triangular`] do the same with `a` and
-//!   solve each column block of `b` in its own task. They are for matrices
-//!   that fit in memory.
+//!   one task; [`solve`] does the same with `a` and solves each column
+//!   block of `b` in its own task. They are for matrices that fit in
+//!   memory.
 //!
 //! Errors of the arguments (ranks, shapes, chunks) are returned at once;
 //! errors of the values (a singular matrix, one that is not positive
@@ -105,6 +106,43 @@ fn whole<T: LinalgFloat>(
     };
     let kernel = BlockFn::new(op, Chunks::single(&shape), reads, compute).keyed(key);
     ChunkedArray::from_block_fn(shape, kernel, nodes)
+}
+
+/// A square matrix cut into square tiles: its rows' chunks along both axes.
+struct Tiles<T> {
+    a: ChunkedArray<T, Ix2>,
+    sizes: Vec<usize>,
+    starts: Vec<usize>,
+}
+
+impl<T: LinalgFloat> Tiles<T> {
+    /// `a` (square) with its columns rechunked as its rows.
+    fn new(a: &ChunkedArray<T, Ix2>) -> Self {
+        let sizes = a.chunks().sizes()[0].clone();
+        let starts = std::iter::once(0)
+            .chain(sizes.iter().scan(0, |at, &len| {
+                *at += len;
+                Some(*at)
+            }))
+            .collect();
+        let a = a.rechunk(Chunks::from_sizes(vec![sizes.clone(), sizes.clone()]));
+        Tiles { a, sizes, starts }
+    }
+
+    fn len(&self) -> usize {
+        self.sizes.len()
+    }
+
+    /// The rows of tile row `i` of `x`.
+    fn rows_of<U: LinalgFloat>(&self, x: &ChunkedArray<U, Ix2>, i: usize) -> ChunkedArray<U, Ix2> {
+        x.slice(s![self.starts[i]..self.starts[i + 1], ..])
+    }
+
+    /// Tile `(i, j)`: one block.
+    fn tile(&self, i: usize, j: usize) -> ChunkedArray<T, Ix2> {
+        let columns = self.starts[j]..self.starts[j + 1];
+        self.rows_of(&self.a, i).slice(s![.., columns])
+    }
 }
 
 /// `a` has one block along `axis`, or the error of [`needs_one_block`].

@@ -2,8 +2,8 @@
 //! with a right-hand side of one column (`Ix1`) or several (`Ix2`).
 
 use super::qr::tsqr;
-use super::{matrix, one_block_along, whole, LinalgFloat};
-use crate::array::ChunkedArray;
+use super::{matrix, one_block_along, whole, LinalgFloat, Tiles};
+use crate::array::{concatenate, ChunkedArray};
 use crate::chunks::Chunks;
 use crate::error::{Error, Result};
 use crate::kernel::blocks::BlockFn;
@@ -112,9 +112,13 @@ pub fn solve<T: LinalgFloat, D: Dimension>(
 /// if `lower`, else upper; the other triangle is not read) and `b` of shape
 /// (n) or (n x r), as `scipy.linalg.solve_triangular`.
 ///
-/// Blocked as [`solve`]: `a` one block, one task per column block of `b`.
-/// A zero on the diagonal makes `compute` fail saying the matrix is
-/// singular.
+/// Blocked: `a` is cut into square tiles along its row chunks (its columns
+/// rechunked to match) and `b`'s rows likewise; tile row `i` of `x` solves
+/// `a_ii x_i = b_i - Σ a_ij x_j` over the tiles already solved (from the
+/// top for a lower `a`, from the bottom for an upper one), one task per
+/// tile and column block of `b`. The result is chunked as the tiles along
+/// its rows. A zero on the diagonal makes `compute` fail saying the matrix
+/// is singular.
 ///
 /// ```
 /// use ndchunk::prelude::*;
@@ -131,11 +135,52 @@ pub fn solve_triangular<T: LinalgFloat, D: Dimension>(
     lower: bool,
 ) -> Result<ChunkedArray<T, D>> {
     let (a, cols) = square_system("solve_triangular", a, b)?;
-    let key = format!("solve_triangular(lower={lower})");
-    let x = per_column_block("solve_triangular", key, &a, &cols, move |a, b| {
-        factor::solve_triangular(a, b, lower)
-    });
+    let x = if a.chunks().num_blocks_on(0) <= 1 {
+        triangular_tile(&a, &cols, lower)
+    } else {
+        substitute(&Tiles::new(&a), &cols, lower)?
+    };
     like_b(x)
+}
+
+/// `x` with `a x = b` for one triangular tile `a`.
+fn triangular_tile<T: LinalgFloat>(
+    a: &ChunkedArray<T, Ix2>,
+    b: &ChunkedArray<T, Ix2>,
+    lower: bool,
+) -> ChunkedArray<T, Ix2> {
+    let key = format!("solve_triangular(lower={lower})");
+    per_column_block("solve_triangular", key, a, b, move |a, b| {
+        factor::solve_triangular(a, b, lower)
+    })
+}
+
+/// Block substitution: the rows of `x` tile by tile (from the top for a
+/// lower `a`, from the bottom for an upper one), `x_i` solving
+/// `a_ii x_i = b_i - Σ a_ij x_j` over the tiles `j` already solved.
+fn substitute<T: LinalgFloat>(
+    tiles: &Tiles<T>,
+    b: &ChunkedArray<T, Ix2>,
+    lower: bool,
+) -> Result<ChunkedArray<T, Ix2>> {
+    let nb = tiles.len();
+    let order: Vec<usize> = if lower {
+        (0..nb).collect()
+    } else {
+        (0..nb).rev().collect()
+    };
+    // (tile row, its rows of x) in the order they are solved.
+    let mut solved: Vec<(usize, ChunkedArray<T, Ix2>)> = Vec::with_capacity(nb);
+    for i in order {
+        let rhs = solved.iter().fold(tiles.rows_of(b, i), |acc, (j, xj)| {
+            &acc - &tiles.tile(i, *j).dot(xj)
+        });
+        let xi = triangular_tile(&tiles.tile(i, i), &rhs, lower);
+        solved.push((i, xi));
+    }
+    solved.sort_by_key(|(i, _)| *i);
+    let x: Vec<&ChunkedArray<T, Ix2>> = solved.iter().map(|(_, xi)| xi).collect();
+    concatenate(Axis(0), &x)
 }
 
 /// What [`lstsq`] returns: the solution, the residuals, the rank of `a`
