@@ -194,12 +194,22 @@ fn qr_of_a_matrix_chunked_along_columns_says_how_to_rechunk() {
 }
 
 #[test]
-fn qr_is_bit_identical_on_one_thread() -> ndchunk::Result<()> {
+fn results_are_bit_identical_on_one_thread() -> ndchunk::Result<()> {
+    let one = Options::default().threads(1);
     let x = ChunkedArray::from_array(general2(300, 7, 0), (9, 7))?;
     let (q, r) = linalg::qr(&x)?;
-    let many = ndchunk::compute((&q, &r))?;
-    let one = ndchunk::compute_with((&q, &r), &Options::default().threads(1))?;
-    assert_eq!(many, one);
+    assert_eq!(
+        ndchunk::compute((&q, &r))?,
+        ndchunk::compute_with((&q, &r), &one)?
+    );
+    let spd = ChunkedArray::from_array(square(40).dot(&square(40).t()), (7, 9))?;
+    let l = linalg::cholesky(&spd, true)?;
+    let b = ChunkedArray::from_array(general2(40, 3, 5), (6, 2))?;
+    let x = linalg::solve_triangular(&l, &b, true)?;
+    assert_eq!(
+        ndchunk::compute((&l, &x))?,
+        ndchunk::compute_with((&l, &x), &one)?
+    );
     Ok(())
 }
 
