@@ -1,8 +1,10 @@
-//! Matrix product benchmark: `cargo bench --bench linalg`.
+//! Matrix product and QR benchmarks: `cargo bench --bench linalg`.
 //!
 //! `dot` of two in-memory 2000x2000 f64 arrays in 500x500 chunks (16 output
 //! blocks, 4 contraction blocks each), computed whole on the current rayon
-//! pool, next to eager ndarray's single-threaded `dot` (matrixmultiply).
+//! pool, next to eager ndarray's single-threaded `dot` (matrixmultiply);
+//! `linalg::qr` (TSQR) of an in-memory 100000x20 array in 5000x20 row
+//! blocks, both factors computed.
 //! Sample counts are small so the run takes well under a minute on 2 cores.
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
@@ -44,6 +46,22 @@ fn linalg(c: &mut Criterion) {
     });
     group.bench_function("eager_ndarray_dot_2000x2000", |bench| {
         bench.iter(|| black_box(a.dot(&b)))
+    });
+    group.finish();
+
+    let tall = Array::from_shape_fn((100_000, 20), |(i, j)| {
+        ((i * 31 + j * 17) % 1000) as f64 / 1000.0 - 0.5 + f64::from(u8::from(i == j))
+    });
+    let x = ChunkedArray::from_array(tall, (5_000, 20)).expect("valid chunks");
+    let (q, r) = ndchunk::linalg::qr(&x).expect("one block along columns");
+    let mut group = c.benchmark_group("linalg_qr");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("qr_100000x20_c5000", |bench| {
+        bench.iter(|| black_box(ndchunk::compute((&q, &r)).expect("compute")))
     });
     group.finish();
 }

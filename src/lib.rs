@@ -58,6 +58,8 @@ mod view;
 
 /// Hypothesis tests (`scipy.stats`, `dask.array.stats`).
 pub use array::hypothesis as stats;
+/// Linear algebra: `ndchunk::linalg::{qr, svd, svd_compressed, solve, ...}`.
+pub use array::factor as linalg;
 #[allow(deprecated)]
 pub use array::select;
 pub use array::{

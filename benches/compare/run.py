@@ -42,6 +42,13 @@ Workloads (N = 10000, chunks 1000 x 1000 unless noted)
        the product is computed whole (the sum only saves moving it out);
        NumPy and dask get OPENBLAS_NUM_THREADS (and OMP_/MKL_) = the number of
        cores ndchunk uses, and dask multiplies numpy chunks of the same size
+  QR   qr (TSQR) of a 1,000,000 x 50 standard-normal array in 50,000 x 50
+       row blocks: |r|.sum(), with q.sum() computed in the same pass (NumPy:
+       np.linalg.qr of the whole array, drawn in the clock as for W1)
+  SVDC svd_compressed(k=10, no power iteration) of a 20000 x 20000
+       standard-normal array, chunks 2000 x 2000: s.sum(), with u.sum() and
+       vt.sum() in the same compute (NumPy has none); QR and SVDC results
+       differ across implementations (different random streams, signs)
   GRAPH  build and lower ones((10000, 10000), (10, 10)).sum(): ~1.1 M tasks
   IO-W   write an N x N standard-normal array (N = 20000 unless --io-n,
          3.2 GB) to a new Zarr v3 store with zstd level 1, chunks 1000 x 1000;
@@ -96,7 +103,9 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-MAIN_ROWS = ["W1", "W2", "W3", "W4a", "W4b", "W5", "W7", "W8", "W9", "MATMUL"]
+MAIN_ROWS = ["W1", "W2", "W3", "W4a", "W4b", "W5", "W7", "W8", "W9", "MATMUL", "QR", "SVDC"]
+# Rows whose NumPy and dask cases get BLAS threads = the cores ndchunk uses.
+BLAS_ROWS = ("MATMUL", "QR", "SVDC")
 IO_ROWS = ["IO-W", "IO-R"]
 SELECTABLE = MAIN_ROWS + ["GRAPH"] + IO_ROWS
 RUST_IMPLS = ["ndchunk", "eager", "rayon"]
@@ -114,6 +123,8 @@ DESCRIPTION = {
     "W8": "max of uniform(0, 1)",
     "W9": "y = x - x.mean(); y.std()",
     "MATMUL": "(a @ b).sum(), in memory",
+    "QR": "qr of N x 50 normal (TSQR)",
+    "SVDC": "svd_compressed(k=10) of N x N normal",
     "IO-W": "write N x N normal to Zarr (zstd 1)",
     "IO-R": "reopen; (x - x.mean()).std(),<br>x.sum(axis=0) to Zarr",
 }
@@ -243,6 +254,28 @@ a, b = make_input(N), make_input_b(N)
 t = time.perf_counter()
 r = (a @ b).sum()
 report(time.perf_counter() - t, r, threads=blas_threads())
+""",
+    ("numpy", "QR"): """
+import numpy as np
+t = time.perf_counter()
+q, r = np.linalg.qr(np.random.default_rng(42).standard_normal((N, 50)))
+report(time.perf_counter() - t, np.abs(r).sum(), q_sum=float(q.sum()), threads=blas_threads())
+""",
+    ("dask", "QR"): DASK_RNG + """
+import dask
+x = rng.standard_normal((N, 50), chunks=(C, 50))
+q, r = da.linalg.qr(x)
+t = time.perf_counter()
+q_sum, r_abs = dask.compute(q.sum(), abs(r).sum(), scheduler="threads")
+report(time.perf_counter() - t, r_abs, q_sum=float(q_sum), rng=RNG, threads=blas_threads())
+""",
+    ("dask", "SVDC"): DASK_RNG + """
+import dask
+x = rng.standard_normal((N, N), chunks=(C, C))
+u, s, v = da.linalg.svd_compressed(x, 10, n_power_iter=0, seed=42)
+t = time.perf_counter()
+_, s_sum, _ = dask.compute(u.sum(), s.sum(), v.sum(), scheduler="threads")
+report(time.perf_counter() - t, s_sum, rng=RNG, threads=blas_threads())
 """,
     ("dask", "W1"): DASK_RNG + """
 x = rng.standard_normal((N, N), chunks=(C, C))
@@ -391,10 +424,12 @@ def sizes(quick):
     if quick:
         return dict(
             n=2000, c=500, w5=(300, 10), w8=(4000, 1000), w9=[2000], matmul=(1000, 250),
+            qr=(100_000, 10_000), svdc=(4000, 1000),
             scale=[1000, 2000, 4000], graph=(2000, 10), bw=10000, io=(2000, 500),
         )
     return dict(
         n=10000, c=1000, w5=(1000, 10), w8=(20000, 2000), w9=[10000, 40000], matmul=(4000, 1000),
+        qr=(1_000_000, 50_000), svdc=(20_000, 2_000),
         scale=[5000, 10000, 20000, 40000], graph=(10000, 10), bw=10000, io=(20000, 1000),
     )
 
@@ -404,8 +439,8 @@ def main_size(sz, workload):
         return sz["w5"]
     if workload == "W8":
         return sz["w8"]
-    if workload == "MATMUL":
-        return sz["matmul"]
+    if workload in ("MATMUL", "QR", "SVDC"):
+        return sz[workload.lower()]
     if workload in IO_ROWS:
         return sz["io"]
     return sz["n"], sz["c"]
@@ -479,7 +514,7 @@ def run_case(case, binary, store=None):
         )
         argv = [sys.executable, "-c", code]
     env = dict(os.environ)
-    if case.workload == "MATMUL" and case.impl in PY_IMPLS:
+    if case.workload in BLAS_ROWS and case.impl in PY_IMPLS:
         # BLAS on as many threads as ndchunk uses (all cores), set explicitly.
         cores = str(len(os.sched_getaffinity(0)))
         env.update(OPENBLAS_NUM_THREADS=cores, OMP_NUM_THREADS=cores, MKL_NUM_THREADS=cores)
@@ -842,7 +877,7 @@ def main():
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: N=2000, W8 at 4000, W9 at 2000 only, scale 1000..4000")
     parser.add_argument("--only", help="comma-separated workloads: W1,W2,W3,W4 (=W4a,W4b),W4a,W4b,W5,W7,W8,W9,"
-                        "MATMUL,GRAPH,IO (=IO-W,IO-R),IO-W,IO-R")
+                        "MATMUL,QR,SVDC,GRAPH,IO (=IO-W,IO-R),IO-W,IO-R")
     parser.add_argument("--io-n", type=int,
                         help="side of the IO rows' array (default 20000; with --quick 2000); chunks "
                              "1000 x 1000 (--quick: 500 x 500)")
@@ -960,7 +995,7 @@ def run_all(args, selected, sz, cases, binary, io):
                 dask_cell = f"{rng}:<br>{dask_cell}"
         cells.append(dask_cell)
         cells.append(limit_column(w, res, nd, sz, limits) if res.ok(nd) else "n/a")
-        size = f"N={n}, chunks {c}x{c}"
+        size = f"N={n}, chunks {c}x50" if w == "QR" else f"N={n}, chunks {c}x{c}"
         print(f"| **{w}** {DESCRIPTION[w]}<br>{size} | " + " | ".join(cells) + " |")
 
     # --------------------------------------------------------------- IO table

@@ -63,6 +63,12 @@ workloads (defaults: N = 10000, C = 1000, unless noted):
   W9           y = x - x.mean(); y.std(0) on an N x N normal array
   MATMUL       (a @ b).sum() of two in-memory N x N arrays (N = 4000, C = 1000);
                the product is computed whole, the sum only avoids a transfer
+  QR           qr of an N x 50 standard-normal array in C x 50 row blocks
+               (TSQR), reduced to |r|.sum() with q.sum() computed alongside
+               (N = 1000000, C = 50000); ndchunk only
+  SVDC         svd_compressed(k = 10, no power iteration) of an N x N
+               standard-normal array in C x C blocks, reduced to s.sum() with
+               u.sum() and vt.sum() alongside (N = 20000, C = 2000); ndchunk only
   RECHUNK      an N x N normal array made by a block function in C x N row
                blocks, rechunked to N x C column blocks, summed along axis 0
                (every block is cut and sent); ndchunk only
@@ -97,6 +103,10 @@ prints one JSON line:
   back) and read_bytes (bytes the compute read from files: /proc/self/io rchar)";
 
 const SEED: u64 = 42;
+/// Columns of the QR workload's tall-and-skinny array.
+const QR_COLUMNS: usize = 50;
+/// Singular values the SVDC workload finds.
+const SVDC_K: usize = 10;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Workload {
@@ -110,6 +120,8 @@ enum Workload {
     W8,
     W9,
     Matmul,
+    Qr,
+    Svdc,
     Rechunk,
     Graph,
     IoW,
@@ -133,6 +145,8 @@ impl Workload {
             "w8" => Workload::W8,
             "w9" => Workload::W9,
             "matmul" => Workload::Matmul,
+            "qr" => Workload::Qr,
+            "svdc" => Workload::Svdc,
             "rechunk" => Workload::Rechunk,
             "graph" => Workload::Graph,
             "io-w" => Workload::IoW,
@@ -157,6 +171,8 @@ impl Workload {
             Workload::W8 => "W8",
             Workload::W9 => "W9",
             Workload::Matmul => "MATMUL",
+            Workload::Qr => "QR",
+            Workload::Svdc => "SVDC",
             Workload::Rechunk => "RECHUNK",
             Workload::Graph => "GRAPH",
             Workload::IoW => "IO-W",
@@ -174,6 +190,8 @@ impl Workload {
             Workload::W5 => (1_000, 10),
             Workload::W8 => (20_000, 2_000),
             Workload::Matmul => (4_000, 1_000),
+            Workload::Qr => (1_000_000, 50_000),
+            Workload::Svdc => (20_000, 2_000),
             Workload::Graph => (10_000, 10),
             Workload::IoW | Workload::IoR => (20_000, 1_000),
             _ => (10_000, 1_000),
@@ -679,6 +697,26 @@ fn ndchunk_outcome(args: &Args, opts: &Options) -> ndchunk::Result<Option<Outcom
                 .tasks(job(&a, &b).num_tasks()?)
                 .extra("gflops", 2.0 * (n as f64).powi(3) / s / 1e9)
         }
+        Workload::Qr => {
+            let x = ndchunk::random::Rng::seed(SEED)
+                .standard_normal((n, QR_COLUMNS), (c, QR_COLUMNS))?;
+            let (q, r) = ndchunk::linalg::qr(&x)?;
+            let job = (&q.sum(), &r.abs().sum());
+            let (s, out) = timed(|| ndchunk::compute_with(job, opts));
+            let (q_sum, r_abs) = out?;
+            Outcome::new(s, r_abs.into_scalar())
+                .tasks(ndchunk::num_tasks(job)?)
+                .extra("q_sum", q_sum.into_scalar())
+        }
+        Workload::Svdc => {
+            let x = normal()?;
+            let (u, sv, vt) = ndchunk::linalg::svd_compressed(&x, SVDC_K, 0)?;
+            let sums = (u.sum(), sv.sum(), vt.sum());
+            let job = (&sums.0, &sums.1, &sums.2);
+            let (s, out) = timed(|| ndchunk::compute_with(job, opts));
+            let (_, sv, _) = out?;
+            Outcome::new(s, sv.into_scalar()).tasks(ndchunk::num_tasks(job)?)
+        }
         Workload::Rechunk => {
             // A block function's blocks are stored, not recomputed: the
             // rechunk must move them (between ranks under MPI).
@@ -791,6 +829,8 @@ fn eager_job(args: &Args) -> Option<Outcome> {
             timed(|| a.dot(&b).sum().into())
         }
         Workload::Graph
+        | Workload::Qr
+        | Workload::Svdc
         | Workload::Rechunk
         | Workload::IoW
         | Workload::IoR
@@ -914,6 +954,8 @@ fn rayon_job(args: &Args) -> Option<Outcome> {
         }),
         Workload::Matmul
         | Workload::Graph
+        | Workload::Qr
+        | Workload::Svdc
         | Workload::Rechunk
         | Workload::IoW
         | Workload::IoR

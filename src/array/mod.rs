@@ -14,6 +14,7 @@ mod create;
 mod diag;
 mod einsum;
 mod elementwise;
+pub mod factor;
 pub mod fft;
 mod gradient;
 mod grid;

@@ -14,6 +14,7 @@ pub(crate) mod contract;
 pub(crate) mod counts;
 mod cursor;
 pub(crate) mod elementwise;
+pub(crate) mod factor;
 pub(crate) mod fft;
 pub(crate) mod fused;
 pub(crate) mod linalg;
