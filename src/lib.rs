@@ -56,10 +56,10 @@ mod size;
 mod special;
 mod view;
 
-/// Hypothesis tests (`scipy.stats`, `dask.array.stats`).
-pub use array::hypothesis as stats;
 /// Linear algebra: `ndchunk::linalg::{qr, svd, svd_compressed, solve, ...}`.
 pub use array::factor as linalg;
+/// Hypothesis tests (`scipy.stats`, `dask.array.stats`).
+pub use array::hypothesis as stats;
 #[allow(deprecated)]
 pub use array::select;
 pub use array::{
