@@ -10,7 +10,7 @@
 
 use super::cursor::Odometer;
 use super::philox::{blocks, counter, halves_in_order, philox4x32, Pairs};
-use super::ziggurat::{fast_samples, ScaledNormal, StandardNormal};
+use super::ziggurat::{ScaledNormal, StandardNormal};
 use super::{erase, AnySource, SourceKernel, StripSource};
 use crate::chunks::Region;
 use crate::element::Element;
@@ -113,17 +113,6 @@ impl TryRng for ElementRng {
 /// only then: the common case needs no generator in memory).
 pub(crate) trait SampleElement<T>: Clone + Send + Sync + 'static {
     fn sample_element(&self, first: u64, rest: impl FnOnce() -> ElementRng) -> T;
-
-    /// The samples of consecutive elements from `index` (of draw `draw`
-    /// under `key`) whose first words are `words`, appended to `out`: the
-    /// values of [`sample_element`](Self::sample_element) on each.
-    /// Distributions with a vectorizable common case do it for all first.
-    #[inline]
-    fn sample_row(&self, words: &[u64], index: u64, key: [u32; 2], draw: u32, out: &mut Vec<T>) {
-        out.extend(words.iter().zip(index..).map(|(&word, index)| {
-            self.sample_element(word, || ElementRng::after_first(key, draw, index))
-        }));
-    }
 }
 
 /// Any `rand` distribution, sampling through the element's whole sequence.
@@ -173,34 +162,12 @@ impl SampleElement<f64> for StandardNormal {
     fn sample_element(&self, first: u64, rest: impl FnOnce() -> ElementRng) -> f64 {
         StandardNormal::sample_first(first, rest)
     }
-
-    /// The accepted first words of the whole row at once (vectorized), then
-    /// the rejected ones (1.2 %) on their elements' own sequences.
-    fn sample_row(&self, words: &[u64], index: u64, key: [u32; 2], draw: u32, out: &mut Vec<f64>) {
-        let start = out.len();
-        fast_samples(words, out);
-        for ((x, &word), index) in out[start..].iter_mut().zip(words).zip(index..) {
-            if x.is_nan() {
-                *x = StandardNormal::sample_first(word, || {
-                    ElementRng::after_first(key, draw, index)
-                });
-            }
-        }
-    }
 }
 
 impl SampleElement<f64> for ScaledNormal {
     #[inline(always)]
     fn sample_element(&self, first: u64, rest: impl FnOnce() -> ElementRng) -> f64 {
         self.mean + self.std * StandardNormal::sample_first(first, rest)
-    }
-
-    fn sample_row(&self, words: &[u64], index: u64, key: [u32; 2], draw: u32, out: &mut Vec<f64>) {
-        let start = out.len();
-        StandardNormal.sample_row(words, index, key, draw, out);
-        for x in &mut out[start..] {
-            *x = self.mean + self.std * *x;
-        }
     }
 }
 
@@ -277,7 +244,10 @@ impl<T: Element, D: SampleElement<T>> StripSource<T> for RandomSource<D> {
                 blocks(key, draw, &mut self.js, &mut self.pairs);
                 halves_in_order(&self.pairs, needed, &mut self.firsts);
                 let skip = (first - 2 * j0) as usize;
-                dist.sample_row(&self.firsts[skip..skip + m], first, key, draw, out);
+                let words = &self.firsts[skip..skip + m];
+                out.extend(words.iter().zip(first..).map(|(&word, index)| {
+                    dist.sample_element(word, || ElementRng::after_first(key, draw, index))
+                }));
             } else {
                 self.indices.clear();
                 self.indices
@@ -384,39 +354,5 @@ mod tests {
         assert_eq!(rng.next_u64(), pair(b1[2], b1[3]));
         assert_eq!(rng.next_u64(), pair(b2[0], b2[1]));
         assert_eq!(rng.next_u32(), b2[2]);
-    }
-
-    /// The vectorized row of normals is element by element the scalar
-    /// sample, rejected first words (about 120 of these 10,000) included.
-    #[test]
-    fn a_row_of_normals_is_each_elements_sample() {
-        let (key, draw, index) = (key_of(7), 2, 1_000_003);
-        let words: Vec<u64> = (0..10_000)
-            .map(|i| {
-                let [a, b, ..] = philox4x32(counter(i, 0, 9), key);
-                u64::from(a) | u64::from(b) << 32
-            })
-            .collect();
-        let scaled = ScaledNormal {
-            mean: 3.0,
-            std: 0.5,
-        };
-        let (mut row, mut scaled_row) = (vec![f64::NAN], vec![]);
-        StandardNormal.sample_row(&words, index, key, draw, &mut row);
-        scaled.sample_row(&words, index, key, draw, &mut scaled_row);
-        assert!(row[0].is_nan(), "appended after what was there");
-        let mut rejected = 0;
-        for (i, &word) in words.iter().enumerate() {
-            let at = index + i as u64;
-            let rest = || ElementRng::after_first(key, draw, at);
-            let one = StandardNormal.sample_element(word, rest);
-            assert_eq!(row[i + 1].to_bits(), one.to_bits(), "element {i}");
-            let one = scaled.sample_element(word, rest);
-            assert_eq!(scaled_row[i].to_bits(), one.to_bits(), "scaled element {i}");
-            let mut fast = vec![];
-            fast_samples(&[word], &mut fast);
-            rejected += usize::from(fast[0].is_nan());
-        }
-        assert!((50..200).contains(&rejected), "{rejected} rejected");
     }
 }

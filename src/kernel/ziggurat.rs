@@ -83,58 +83,6 @@ impl StandardNormal {
     }
 }
 
-/// The common case of the ziggurat on many first words at once, appended
-/// to `out`: the sample of each word accepted at once (98.8 %), NaN for the
-/// others, which [`StandardNormal::sample_first`] then draws. One branchless
-/// loop, vectorized with AVX-512 or AVX2 (gathers from the tables) where the
-/// CPU has them: the same bits on every path, as only exact operations
-/// (multiply, subtract, absolute value, compare) enter.
-#[allow(unsafe_code)] // calling the vectorized loop once the CPU is known to have it
-pub(crate) fn fast_samples(words: &[u64], out: &mut Vec<f64>) {
-    // Zeroed first (a memset of a batch in L1): a loop over slices
-    // vectorizes, `extend` does not.
-    let start = out.len();
-    out.resize(start + words.len(), 0.0);
-    let out = &mut out[start..];
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU has AVX-512F (checked above).
-            unsafe { fast_samples_avx512(words, out) };
-            return;
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2 (checked above).
-            unsafe { fast_samples_avx2(words, out) };
-            return;
-        }
-    }
-    fast_samples_portable(words, out);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-fn fast_samples_avx512(words: &[u64], out: &mut [f64]) {
-    fast_samples_portable(words, out);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn fast_samples_avx2(words: &[u64], out: &mut [f64]) {
-    fast_samples_portable(words, out);
-}
-
-/// The loop of [`fast_samples`], inlined into each CPU's version.
-#[inline(always)]
-fn fast_samples_portable(words: &[u64], out: &mut [f64]) {
-    for (o, &bits) in out.iter_mut().zip(words) {
-        let layer = (bits & 0xff) as usize;
-        let u = 2.0 * f64::from_bits((bits >> 12) | 0x3ff0_0000_0000_0000) - 3.0;
-        let x = u * X[layer];
-        *o = if x.abs() < X[layer + 1] { x } else { f64::NAN };
-    }
-}
-
 impl Distribution<f64> for ScaledNormal {
     #[inline(always)]
     fn sample<G: Rng + ?Sized>(&self, rng: &mut G) -> f64 {
