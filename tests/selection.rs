@@ -196,6 +196,73 @@ fn elementwise_ops_and_whole_reductions_work_on_unknown_sizes() {
     assert!(none.max().compute().is_err());
 }
 
+/// Reductions along the one unknown axis read each block's length from the
+/// block: `argwhere`'s rows (unknown) reduced to its columns (known), a
+/// selection's only axis; along a known axis the result would keep the
+/// unknown one, and positions need offsets: both are errors.
+#[test]
+fn reductions_along_the_unknown_axis_work() {
+    let a = Array::from_shape_fn((5, 4, 3), |(i, j, k)| (i * 7 + j * 3 + k) % 5);
+    let expected_rows: Vec<[usize; 3]> = a
+        .indexed_iter()
+        .filter(|(_, &v)| v != 0)
+        .map(|((i, j, k), _)| [i, j, k])
+        .collect();
+    let x = ChunkedArray::from_array(
+        a.clone(),
+        Chunks::from_sizes(vec![vec![2, 1, 2], vec![3, 1], vec![3]]),
+    )
+    .unwrap();
+    let rows = x.argwhere();
+    let column_sums = rows.sum_axis(Axis(0)).compute().unwrap();
+    let expected: Vec<usize> = (0..3)
+        .map(|c| expected_rows.iter().map(|r| r[c]).sum())
+        .collect();
+    assert_eq!(column_sums.to_vec(), expected);
+    let column_max = rows.max_axis(Axis(0)).compute().unwrap();
+    let expected_max: Vec<usize> = (0..3)
+        .map(|c| expected_rows.iter().map(|r| r[c]).max().unwrap())
+        .collect();
+    assert_eq!(column_max.to_vec(), expected_max);
+    let threads1 = Options::default().threads(1);
+    let mean = rows.cast::<f64>().mean_axis(Axis(0));
+    assert_eq!(
+        mean.compute_with(&threads1).unwrap(),
+        mean.compute().unwrap()
+    );
+    let n = expected_rows.len() as f64;
+    for (c, m) in mean.compute().unwrap().iter().enumerate() {
+        let e = expected_rows.iter().map(|r| r[c] as f64).sum::<f64>() / n;
+        assert!((m - e).abs() <= 1e-15 * e.abs(), "column {c}: {m} vs {e}");
+    }
+
+    let (y, e) = selection();
+    let along = y.sum_axis(Axis(0)).compute().unwrap();
+    assert_eq!(along.into_scalar(), e.sum());
+    assert_eq!(
+        y.var_axis(Axis(0), 1.0).compute().unwrap().into_scalar(),
+        e.var(1.0)
+    );
+
+    let kept = rows.sum_axis(Axis(1)).compute();
+    assert!(
+        matches!(kept, Err(Error::UnknownChunkSizes { .. })),
+        "{kept:?}"
+    );
+    let position = rows.argmax_axis(Axis(0)).compute();
+    assert!(
+        matches!(position, Err(Error::UnknownChunkSizes { .. })),
+        "{position:?}"
+    );
+    // Nothing selected: sums of nothing, and no maximum.
+    let empty = x.mapv(|v| v * 0).argwhere();
+    assert_eq!(
+        empty.sum_axis(Axis(0)).compute().unwrap().to_vec(),
+        vec![0, 0, 0]
+    );
+    assert!(empty.max_axis(Axis(0)).compute().is_err());
+}
+
 #[test]
 fn what_needs_sizes_is_an_error_until_compute_chunk_sizes() {
     let (y, e) = selection();

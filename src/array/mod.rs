@@ -149,12 +149,21 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     ///
     /// An input whose block lengths are unknown until computed (a
     /// selection's) makes the array invalid too, naming what needed them,
-    /// unless the operation is a whole-array reduction: every other
-    /// operation reads block geometry (see [`over_unknown`](Self::over_unknown)).
+    /// unless the operation is a whole-array reduction or a reduction along
+    /// the unknown axis: every other operation reads block geometry (see
+    /// [`over_unknown`](Self::over_unknown)).
     pub(crate) fn new(shape: Vec<usize>, chunks: Chunks, op: Op, inputs: Vec<Arc<Node>>) -> Self {
         let unknown_input = inputs.iter().any(|i| !i.chunks.all_known());
+        // Along the one unknown axis, an axis reduction reads each block's
+        // lengths from the block and leaves known axes only.
+        let only_unknown = |k: usize| {
+            inputs
+                .iter()
+                .all(|i| (0..i.chunks.ndim()).all(|a| i.chunks.is_known(a) || a == k))
+        };
         let op = match op {
             Op::Reduce { axis: None, .. } | Op::Invalid(_) => op,
+            Op::Reduce { axis: Some(k), .. } if only_unknown(k) => op,
             _ if unknown_input => Op::Invalid(Error::UnknownChunkSizes {
                 op: needs_sizes(&op),
             }),

@@ -56,6 +56,12 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     ) -> ChunkedArray<R::Out, D::Smaller> {
         let k = axis.index();
         let inputs = vec![self.node.clone()];
+        if reducer.positional() {
+            if let Err(error) = self.known_sizes("a position (argmin, argmax)") {
+                let shape = vec![0; self.ndim().saturating_sub(1)];
+                return ChunkedArray::invalid(shape, error, inputs);
+            }
+        }
         if k >= self.ndim() {
             let error = Error::AxisOutOfBounds {
                 op: name,

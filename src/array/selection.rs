@@ -37,9 +37,10 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// operations are, then cut into slabs along the first axis: every
     /// other axis in one block, so that blocks follow C order). The result
     /// has one block per slab, of lengths unknown until computed: elementwise operations on
-    /// it, whole-array reductions and `compute` work at once; what needs the
-    /// lengths (rechunk, reshape, concatenate, binary operations with other
-    /// arrays, slicing, reductions along an axis) is an error from `compute`
+    /// it, reductions (whole, or along the unknown axis: `argwhere()`'s
+    /// column sums) and `compute` work at once; what needs the lengths
+    /// (rechunk, reshape, concatenate, binary operations with other arrays,
+    /// slicing, reductions along a known axis, argmin/argmax) is an error from `compute`
     /// until [`compute_chunk_sizes`](Self::compute_chunk_sizes). Each block
     /// is selected on its own: `extract(..).sum()` holds a block at a time.
     ///

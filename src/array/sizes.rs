@@ -18,7 +18,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// after a selection ([`extract`](Self::extract), [`nonzero`](Self::nonzero)
     /// ...), whose lengths are unknown until computed, so that what needs
     /// them (rechunk, reshape, concatenate, binary operations with other
-    /// arrays, slicing, reductions along an axis) works. An array whose
+    /// arrays, slicing, reductions along a known axis, argmin/argmax) works. An array whose
     /// lengths are known is returned as it is.
     ///
     /// Runs a counting pass now: the selection's mask is computed block by
