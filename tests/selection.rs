@@ -255,7 +255,7 @@ fn reductions_along_the_unknown_axis_work() {
         "{position:?}"
     );
     // Nothing selected: sums of nothing, and no maximum.
-    let empty = x.mapv(|v| v * 0).argwhere();
+    let empty = x.mapv(|_| 0_usize).argwhere();
     assert_eq!(
         empty.sum_axis(Axis(0)).compute().unwrap().to_vec(),
         vec![0, 0, 0]
