@@ -280,6 +280,28 @@ fn bad_arguments_are_errors_naming_them() -> ndchunk::Result<()> {
     assert!(fft::fftfreq(0, 1.0, 1).is_err());
     let e = fft::rfftfreq(4, 0.0, 1).unwrap_err().to_string();
     assert!(e.contains("`d`"), "{e}");
+    // A selection's length is unknown until computed: an error, and no
+    // transform of that many points is planned; counted, it transforms.
+    let x = ChunkedArray::from_array(ndarray::array![1.0, -2.0, 3.0, 0.5, -1.0], 2)?;
+    let kept = x.extract(&x.mapv(|v| v > 0.0));
+    for r in [
+        fft::rfft(&kept, Axis(0)).compute().map(|_| ()),
+        fft::fft(&kept.mapv(|v| Complex64::new(v, 0.0)), Axis(0))
+            .compute()
+            .map(|_| ()),
+        fft::irfft_with(
+            &kept.mapv(|v| Complex64::new(v, 0.0)),
+            None,
+            Axis(0),
+            Norm::Ortho,
+        )
+        .compute()
+        .map(|_| ()),
+    ] {
+        assert!(matches!(r, Err(Error::UnknownChunkSizes { .. })), "{r:?}");
+    }
+    let counted = fft::rfft(&kept.compute_chunk_sizes()?, Axis(0)).compute()?;
+    assert_eq!(counted[0], Complex64::new(4.5, 0.0));
     Ok(())
 }
 

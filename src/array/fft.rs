@@ -39,6 +39,7 @@ pub use num_complex::{Complex, Complex32, Complex64};
 use num_traits::{Float, FromPrimitive};
 use realfft::RealFftPlanner;
 use rustfft::{FftNum, FftPlanner};
+use std::sync::OnceLock;
 
 /// The float types transforms run on: `f32` and `f64`.
 ///
@@ -153,6 +154,28 @@ fn points(op: &str, n: Option<usize>, len: usize) -> Result<usize> {
 }
 
 /// The length of `axis` of `x` (0 when out of bounds: `along` reports it).
+/// A transform's plan, made when a task first needs it: not when the
+/// array is recorded, so a length unknown until computed (a selection's,
+/// refused by the rechunk before any task runs) or far too large is never
+/// planned on the caller's thread, and a plan no task needs is never made.
+struct Planned<P, F> {
+    plan: F,
+    made: OnceLock<P>,
+}
+
+fn planned<P, F: Fn() -> P>(plan: F) -> Planned<P, F> {
+    Planned {
+        plan,
+        made: OnceLock::new(),
+    }
+}
+
+impl<P, F: Fn() -> P> Planned<P, F> {
+    fn get(&self) -> &P {
+        self.made.get_or_init(&self.plan)
+    }
+}
+
 fn axis_len<T: Element, D: Dimension>(x: &ChunkedArray<T, D>, axis: Axis) -> usize {
     x.shape().get(axis.index()).copied().unwrap_or(0)
 }
@@ -166,18 +189,17 @@ fn complex<T: FftFloat, D: Dimension>(
 ) -> ChunkedArray<Complex<T>, D> {
     let op = if inverse { "ifft" } else { "fft" };
     let len = n.unwrap_or_else(|| axis_len(x, axis));
-    let fft = if inverse {
-        FftPlanner::new().plan_fft_inverse(len)
-    } else {
-        FftPlanner::new().plan_fft_forward(len)
-    };
+    let fft = planned(move || match inverse {
+        true => FftPlanner::new().plan_fft_inverse(len),
+        false => FftPlanner::new().plan_fft_forward(len),
+    });
     let scale = norm.scale(len, inverse);
     along(
         x,
         axis,
         op,
         |m| points(op, n, m),
-        move |block, k| Ok(complex_lanes(block, k, &*fft, scale)),
+        move |block, k| Ok(complex_lanes(block, k, &**fft.get(), scale)),
     )
 }
 
@@ -298,14 +320,14 @@ pub fn rfft_with<T: FftFloat, D: Dimension>(
     norm: Norm,
 ) -> ChunkedArray<Complex<T>, D> {
     let len = n.unwrap_or_else(|| axis_len(x, axis));
-    let r2c = RealFftPlanner::new().plan_fft_forward(len);
+    let r2c = planned(move || RealFftPlanner::new().plan_fft_forward(len));
     let scale = norm.scale(len, false);
     along(
         x,
         axis,
         "rfft",
         |m| points("rfft", n, m).map(|n| n / 2 + 1),
-        move |block, k| real_to_complex_lanes(block, k, &*r2c, scale),
+        move |block, k| real_to_complex_lanes(block, k, &**r2c.get(), scale),
     )
 }
 
@@ -356,14 +378,14 @@ pub fn irfft_with<T: FftFloat, D: Dimension>(
             .checked_mul(2)
             .unwrap_or(0)
     });
-    let c2r = RealFftPlanner::new().plan_fft_inverse(n);
+    let c2r = planned(move || RealFftPlanner::new().plan_fft_inverse(n));
     let scale = norm.scale(n, true);
     along(
         x,
         axis,
         "irfft",
         |_| points("irfft", Some(n), 0),
-        move |block, k| complex_to_real_lanes(block, k, &*c2r, scale),
+        move |block, k| complex_to_real_lanes(block, k, &**c2r.get(), scale),
     )
 }
 
