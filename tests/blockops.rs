@@ -497,6 +497,14 @@ fn apply_along_axis_matches_numpy() {
         x.apply_along_axis(|v| v.to_owned(), Axis(2)).compute(),
         Err(Error::AxisOutOfBounds { .. })
     ));
+    // A selection's length is unknown until computed: no test lane is made.
+    let kept = x.extract(&x.mapv(|v| v > 0.0));
+    assert!(matches!(
+        kept.apply_along_axis(|v| v.to_owned(), Axis(0)).compute(),
+        Err(Error::UnknownChunkSizes {
+            op: "apply_along_axis"
+        })
+    ));
     assert!(matches!(
         x.map_axis(Axis(2), |v| v[0]).compute(),
         Err(Error::AxisOutOfBounds { op: "map_axis", .. })

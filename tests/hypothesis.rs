@@ -187,6 +187,26 @@ fn bad_arguments_are_errors_naming_them() -> ndchunk::Result<()> {
         e.contains("`b`") && e.contains("off the tested axis"),
         "{e}"
     );
+    // A selection's length is known only once computed: the tests, which
+    // count a sample by its length, need `compute_chunk_sizes()` first.
+    let x = ChunkedArray::from_array(array![1.0, -2.0, 3.5, 0.5, 2.0, -1.0, 4.0], 3)?;
+    let kept = x.extract(&x.mapv(|v| v > -1.5));
+    for result in [
+        stats::ttest_1samp(&kept, 0.0, Axis(0)),
+        stats::ttest_ind(&x, &kept, Axis(0), false),
+        stats::skewtest(&kept, Axis(0)),
+    ] {
+        assert!(
+            matches!(result.compute(), Err(Error::UnknownChunkSizes { .. })),
+            "a test of a selection of unknown length"
+        );
+    }
+    let known = kept.compute_chunk_sizes()?;
+    let eager = ChunkedArray::from_array(known.compute()?, 6)?;
+    assert_eq!(
+        stats::ttest_ind(&x, &known, Axis(0), false).compute()?,
+        stats::ttest_ind(&x, &eager, Axis(0), false).compute()?
+    );
     // Along axis 1 the lengths 3 and 4 may differ, the 6 rows agree.
     assert!(stats::ttest_ind(&a, &c, Axis(1), true).compute().is_ok());
     let e = error_of(stats::ttest_1samp(&a, 0.0, Axis(2)));

@@ -688,3 +688,39 @@ fn norm_errors() -> ndchunk::Result<()> {
         .is_nan());
     Ok(())
 }
+
+/// The factorizations lay out row blocks and tiles by the block lengths: a
+/// selection's, unknown until computed, are an error naming the function,
+/// and work once `compute_chunk_sizes()` has counted them.
+#[test]
+fn selections_need_their_sizes_counted_first() -> ndchunk::Result<()> {
+    let x = ChunkedArray::from_array(
+        Array2::from_shape_fn((6, 5), |(i, j)| ((i * 5 + j) % 7) as f64),
+        (2, 5),
+    )?;
+    let rows = x.argwhere().cast::<f64>();
+    let unknown = |r: ndchunk::Result<()>, op: &str| match r {
+        Err(Error::UnknownChunkSizes { op: o }) => assert_eq!(o, op),
+        other => panic!("{op}: expected the unknown sizes error, got {other:?}"),
+    };
+    unknown(linalg::qr(&rows).map(|_| ()), "qr");
+    unknown(linalg::svd(&rows).map(|_| ()), "svd");
+    unknown(
+        linalg::svd_compressed(&rows, 1, 1).map(|_| ()),
+        "svd_compressed",
+    );
+    unknown(linalg::lstsq(&rows, &rows).map(|_| ()), "lstsq");
+    unknown(linalg::norm(&rows, None, NormAxes::All).map(|_| ()), "norm");
+    unknown(linalg::cholesky(&rows, true).map(|_| ()), "cholesky");
+    unknown(linalg::inv(&rows).map(|_| ()), "inv");
+    unknown(linalg::solve(&rows, &rows).map(|_| ()), "solve");
+    unknown(
+        linalg::solve_triangular(&rows, &rows, true).map(|_| ()),
+        "solve_triangular",
+    );
+    let counted = rows.compute_chunk_sizes()?;
+    let (q, r) = linalg::qr(&counted)?;
+    let back = q.dot(&r).compute()?;
+    assert!(back.abs_diff_eq(&counted.compute()?, 1e-12));
+    Ok(())
+}

@@ -43,6 +43,10 @@ impl<T: Element + Default, D: Dimension> ChunkedArray<T, D> {
         F: Fn(ArrayView1<'_, T>) -> Array1<U> + Send + Sync + 'static,
     {
         let name = "apply_along_axis";
+        // The test lane is as long as the axis: its length must be known.
+        if let Err(error) = self.known_sizes(name) {
+            return ChunkedArray::invalid(self.shape().to_vec(), error, vec![self.node.clone()]);
+        }
         let along = self.shape().get(axis.index()).copied().unwrap_or(0);
         let test = vec![T::default(); along];
         let Ok(len) = catch_unwind(AssertUnwindSafe(|| f(ArrayView1::from(&test[..])).len()))

@@ -3,7 +3,7 @@
 //! solve and update product.
 
 use super::solve::solve_triangular;
-use super::{whole, LinalgFloat, Tiles};
+use super::{operand, whole, LinalgFloat, Tiles};
 use crate::array::{block, ChunkedArray};
 use crate::error::Result;
 use crate::kernel::factor;
@@ -40,7 +40,7 @@ pub fn cholesky<T: LinalgFloat>(
     a: &ChunkedArray<T, Ix2>,
     lower: bool,
 ) -> Result<ChunkedArray<T, Ix2>> {
-    let a = a.clone().into_result()?;
+    let a = operand(a, "cholesky")?;
     factor::check_square("cholesky", a.shape())?;
     let l = if a.chunks().num_blocks_on(0) <= 1 {
         tile_factor(&a)

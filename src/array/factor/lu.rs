@@ -1,6 +1,6 @@
 //! `lu` and `inv`: LU with partial pivoting, in one task.
 
-use super::{pack, whole, LinalgFloat};
+use super::{operand, pack, whole, LinalgFloat};
 use crate::array::ChunkedArray;
 use crate::error::Result;
 use crate::kernel::factor;
@@ -69,7 +69,7 @@ pub fn lu<T: LinalgFloat>(
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
 pub fn inv<T: LinalgFloat>(a: &ChunkedArray<T, Ix2>) -> Result<ChunkedArray<T, Ix2>> {
-    let a = a.clone().into_result()?;
+    let a = operand(a, "inv")?;
     factor::check_square("inv", a.shape())?;
     let n = a.shape()[0];
     Ok(whole("inv", "inv".into(), &[&a], (n, n), |a| {

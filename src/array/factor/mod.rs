@@ -57,7 +57,7 @@ use crate::chunks::Chunks;
 use crate::error::{Error, Result};
 use crate::kernel::blocks::BlockFn;
 use crate::kernel::Block;
-use ndarray::{s, Array2, ArrayView2, Ix2};
+use ndarray::{s, Array2, ArrayView2, Dimension, Ix2};
 
 /// Block `block` as a matrix.
 fn matrix<T: LinalgFloat>(block: &Block<T>) -> Result<ArrayView2<'_, T>> {
@@ -79,6 +79,17 @@ fn pack<T: LinalgFloat>(parts: &[Array2<T>]) -> Array2<T> {
         at += p.nrows();
     }
     out
+}
+
+/// `a` as an operand of `op`: its error if it is invalid, or an error if
+/// some of its lengths are unknown until computed (a selection's): the
+/// factorizations lay out tiles and row blocks by those lengths.
+fn operand<T: LinalgFloat, D: Dimension>(
+    a: &ChunkedArray<T, D>,
+    op: &'static str,
+) -> Result<ChunkedArray<T, D>> {
+    a.known_sizes(op)?;
+    a.clone().into_result()
 }
 
 /// One block of shape `shape` computed by `f` from the whole matrices

@@ -2,7 +2,7 @@
 //! one or two axes, as reductions (singular values per matrix for the
 //! spectral ones).
 
-use super::LinalgFloat;
+use super::{operand, LinalgFloat};
 use crate::array::ChunkedArray;
 use crate::chunks::Chunks;
 use crate::error::{Error, Result};
@@ -106,7 +106,7 @@ pub fn norm<T: LinalgFloat, D: Dimension>(
     ord: Option<Norm>,
     axes: NormAxes,
 ) -> Result<ChunkedArray<T, IxDyn>> {
-    let x = x.clone().into_result()?.into_dyn();
+    let x = operand(x, "norm")?.into_dyn();
     match (axes, ord, x.ndim()) {
         (NormAxes::All, None, _) => Ok((&x * &x).sum().sqrt().into_dyn()),
         (NormAxes::All, _, 1) => vector(&x, ord, 0),

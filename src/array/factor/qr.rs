@@ -3,7 +3,7 @@
 //! (recursively, in groups of [`FAN_IN`]), then each block's Q times its
 //! rows of the second level's Q.
 
-use super::{matrix, one_block_along, pack, LinalgFloat};
+use super::{matrix, one_block_along, operand, pack, LinalgFloat};
 use crate::array::ChunkedArray;
 use crate::chunks::Chunks;
 use crate::error::Result;
@@ -55,7 +55,7 @@ const FAN_IN: usize = 16;
 pub fn qr<T: LinalgFloat>(
     a: &ChunkedArray<T, Ix2>,
 ) -> Result<(ChunkedArray<T, Ix2>, ChunkedArray<T, Ix2>)> {
-    let a = a.clone().into_result()?;
+    let a = operand(a, "qr")?;
     one_block_along("qr", &a, 1)?;
     Ok(tsqr(&a))
 }

@@ -2,7 +2,7 @@
 //! with a right-hand side of one column (`Ix1`) or several (`Ix2`).
 
 use super::qr::tsqr;
-use super::{matrix, one_block_along, whole, LinalgFloat, Tiles};
+use super::{matrix, one_block_along, operand, whole, LinalgFloat, Tiles};
 use crate::array::{concatenate, ChunkedArray};
 use crate::chunks::Chunks;
 use crate::error::{Error, Result};
@@ -13,7 +13,7 @@ use ndarray::{s, Array2, ArrayView2, Axis, Dimension, Ix0, Ix1, Ix2};
 
 /// `b` (1-D or 2-D) as a matrix of columns.
 fn columns<T: LinalgFloat, D: Dimension>(b: &ChunkedArray<T, D>) -> Result<ChunkedArray<T, Ix2>> {
-    let b = b.clone().into_result()?.into_dyn();
+    let b = operand(b, "b")?.into_dyn();
     match b.ndim() {
         1 => b.insert_axis(Axis(1)).into_dimensionality(),
         2 => b.into_dimensionality(),
@@ -41,7 +41,7 @@ fn square_system<T: LinalgFloat, D: Dimension>(
     a: &ChunkedArray<T, Ix2>,
     b: &ChunkedArray<T, D>,
 ) -> Result<(ChunkedArray<T, Ix2>, ChunkedArray<T, Ix2>)> {
-    let a = a.clone().into_result()?;
+    let a = operand(a, op)?;
     let cols = columns(b)?;
     factor::check_square(op, a.shape())?;
     if a.shape()[0] == cols.shape()[0] {
@@ -222,7 +222,7 @@ pub fn lstsq<T: LinalgFloat, D: Dimension>(
     a: &ChunkedArray<T, Ix2>,
     b: &ChunkedArray<T, D>,
 ) -> Result<Lstsq<T, D>> {
-    let a = a.clone().into_result()?;
+    let a = operand(a, "lstsq")?;
     let cols = columns(b)?;
     let (m, n) = (a.shape()[0], a.shape()[1]);
     if m != cols.shape()[0] {

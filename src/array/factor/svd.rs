@@ -3,7 +3,7 @@
 //! Tropp, 2011) with power iterations re-orthonormalized by TSQR.
 
 use super::qr::tsqr;
-use super::{needs_one_block, pack, whole, LinalgFloat};
+use super::{needs_one_block, operand, pack, whole, LinalgFloat};
 use crate::array::ChunkedArray;
 use crate::chunks::Chunks;
 use crate::error::{Error, Result};
@@ -45,7 +45,7 @@ type Svd<T> = (
 /// # Ok::<(), ndchunk::Error>(())
 /// ```
 pub fn svd<T: LinalgFloat>(a: &ChunkedArray<T, Ix2>) -> Result<Svd<T>> {
-    let a = a.clone().into_result()?;
+    let a = operand(a, "svd")?;
     let (m, n) = (a.shape()[0], a.shape()[1]);
     let chunks = a.chunks();
     let tall = chunks.num_blocks_on(1) <= 1 && (chunks.num_blocks_on(0) > 1 || m >= n);
@@ -205,7 +205,7 @@ pub fn svd_compressed_with<T: LinalgFloat>(
     iterations: usize,
     params: Randomized,
 ) -> Result<Svd<T>> {
-    let a = a.clone().into_result()?;
+    let a = operand(a, "svd_compressed")?;
     let (m, n) = (a.shape()[0], a.shape()[1]);
     if k == 0 || k > m.min(n) {
         return Err(Error::invalid(

@@ -144,8 +144,10 @@ struct Summary<E: Dimension> {
     var: ChunkedArray<f64, E>,
 }
 
-/// `axis` checked against `x`'s axes (`op` names the test in the error).
+/// `axis` checked against `x`'s axes (`op` names the test in the error),
+/// and `x`'s lengths known: the tests count a sample by its length.
 fn tested<D: Dimension>(x: &ChunkedArray<f64, D>, axis: Axis, op: &'static str) -> Result<()> {
+    x.known_sizes(op)?;
     x.axis_index(op, axis.index()).map(|_| ())
 }
 
@@ -159,6 +161,7 @@ fn same_shape<D: Dimension>(
     op: &'static str,
     argument: &'static str,
 ) -> Result<()> {
+    other.known_sizes(op)?;
     let matches = first.ndim() == other.ndim()
         && first
             .shape()
