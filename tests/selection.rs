@@ -435,3 +435,115 @@ fn a_selection_reduced_holds_a_few_blocks_not_the_array() {
         s / n
     );
 }
+
+/// Every operation on a selection of unknown length computes or is an
+/// error: none panics, aborts or allocates by the unknown length when
+/// recorded. The whole-array ones agree with the counted selection.
+#[test]
+fn every_operation_on_unknown_sizes_is_a_result_never_a_panic() {
+    let (y, e) = selection();
+    type Op<'a> = Box<dyn Fn() -> ndchunk::Result<ArrayD<f64>> + 'a>;
+    let ops: Vec<(&str, Op)> = vec![
+        (
+            "topk",
+            Box::new(|| y.topk(2, Axis(0))?.compute().map(|a| a.into_dyn())),
+        ),
+        (
+            "sort_axis",
+            Box::new(|| y.sort_axis(Axis(0)).compute().map(|a| a.into_dyn())),
+        ),
+        (
+            "percentile",
+            Box::new(|| y.percentile(&[50.0])?.compute().map(|a| a.into_dyn())),
+        ),
+        (
+            "median",
+            Box::new(|| y.median().compute().map(|a| a.into_dyn())),
+        ),
+        ("ptp", Box::new(|| y.ptp().compute().map(|a| a.into_dyn()))),
+        (
+            "moment",
+            Box::new(|| y.moment(2).compute().map(|a| a.into_dyn())),
+        ),
+        (
+            "skew",
+            Box::new(|| y.skew().compute().map(|a| a.into_dyn())),
+        ),
+        (
+            "pad",
+            Box::new(|| {
+                y.pad(&[(1, 2)], PadMode::Edge)?
+                    .compute()
+                    .map(|a| a.into_dyn())
+            }),
+        ),
+        (
+            "roll",
+            Box::new(|| y.roll(1, Axis(0)).compute().map(|a| a.into_dyn())),
+        ),
+        ("tile", Box::new(|| y.tile(&[2])?.compute())),
+        (
+            "repeat",
+            Box::new(|| y.repeat(2, Axis(0))?.compute().map(|a| a.into_dyn())),
+        ),
+        (
+            "diff",
+            Box::new(|| y.diff(1, Axis(0)).compute().map(|a| a.into_dyn())),
+        ),
+        (
+            "cumsum",
+            Box::new(|| y.cumsum_axis(Axis(0)).compute().map(|a| a.into_dyn())),
+        ),
+        (
+            "gradient",
+            Box::new(|| y.gradient(1.0, Axis(0))?.compute().map(|a| a.into_dyn())),
+        ),
+        (
+            "ediff1d",
+            Box::new(|| y.ediff1d().compute().map(|a| a.into_dyn())),
+        ),
+        (
+            "round",
+            Box::new(|| y.round(1).compute().map(|a| a.into_dyn())),
+        ),
+        (
+            "diag",
+            Box::new(|| y.diag(0)?.compute().map(|a| a.into_dyn())),
+        ),
+        (
+            "coarsen",
+            Box::new(|| {
+                y.coarsen(|w| w.sum(), &[2])?
+                    .compute()
+                    .map(|a| a.into_dyn())
+            }),
+        ),
+    ];
+    let counted = y.compute_chunk_sizes().unwrap();
+    for (name, op) in ops {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(op));
+        match outcome {
+            Err(_) => panic!("{name} panicked on a selection of unknown length"),
+            Ok(Err(Error::UnknownChunkSizes { .. })) => {}
+            Ok(Err(other)) => panic!("{name}: {other}"),
+            Ok(Ok(got)) => {
+                let want = match name {
+                    "median" => ndarray::arr0(counted.median().compute().unwrap().into_scalar()),
+                    "ptp" => ndarray::arr0(counted.ptp().compute().unwrap().into_scalar()),
+                    "moment" => ndarray::arr0(counted.moment(2).compute().unwrap().into_scalar()),
+                    "skew" => ndarray::arr0(counted.skew().compute().unwrap().into_scalar()),
+                    "round" => ndarray::arr0(0.0),
+                    _ => panic!(
+                        "{name} computed on unknown lengths: check it against the counted array"
+                    ),
+                }
+                .into_dyn();
+                if name == "round" {
+                    assert_eq!(got, e.mapv(|v| (v * 10.0).round() / 10.0).into_dyn());
+                } else {
+                    assert_eq!(got, want, "{name}");
+                }
+            }
+        }
+    }
+}

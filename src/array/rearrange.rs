@@ -94,14 +94,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
     /// # Ok::<(), ndchunk::Error>(())
     /// ```
     pub fn repeat(&self, repeats: usize, axis: Axis) -> Result<ChunkedArray<T, D>> {
-        let k = axis.index();
-        if k >= self.ndim() {
-            return Err(Error::AxisOutOfBounds {
-                op: "repeat",
-                axis: k,
-                ndim: self.ndim(),
-            });
-        }
+        let k = self.axis_index("repeat", axis.index())?;
         let mut wide = self.shape().to_vec();
         wide.insert(k + 1, repeats);
         let mut shape = self.raw_dim();

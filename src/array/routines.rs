@@ -25,16 +25,20 @@ use std::sync::Arc;
 /// copied; `roll` joins two slices, so its result's blocks are made (each
 /// element copied once), and only those a consumer reads.
 impl<T: Element, D: Dimension> ChunkedArray<T, D> {
-    /// `axis` as an index, or the error of `op` when it is out of range.
+    /// `axis` as an index, or the error of `op` when it is out of range or
+    /// its length is unknown until computed (a selection's): the operations
+    /// asking read that length when they are recorded.
     pub(super) fn axis_index(&self, op: &'static str, axis: usize) -> Result<usize> {
-        if axis < self.ndim() {
-            Ok(axis)
-        } else {
-            Err(Error::AxisOutOfBounds {
+        if axis >= self.ndim() {
+            return Err(Error::AxisOutOfBounds {
                 op,
                 axis,
                 ndim: self.ndim(),
-            })
+            });
+        }
+        match self.chunks().is_known(axis) {
+            true => Ok(axis),
+            false => Err(Error::UnknownChunkSizes { op }),
         }
     }
 

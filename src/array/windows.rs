@@ -65,6 +65,7 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         U: Element,
         F: Fn(ArrayView<'_, T, D>) -> U + Send + Sync + 'static,
     {
+        self.known_sizes("coarsen")?;
         if factors.len() != self.ndim() {
             return Err(Error::invalid(
                 "factors",
