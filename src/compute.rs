@@ -5,7 +5,7 @@
 
 use crate::diagnostics::Diagnostics;
 use crate::error::{Error, Result};
-use crate::exec::{execute, projected_peak, thread_count, RunConfig, Value};
+use crate::exec::{execute, local_threads, projected_peak, thread_count, RunConfig, Value};
 use crate::options::Options;
 use crate::plan::{lower, Lowered, Node};
 use std::path::Path;
@@ -84,12 +84,18 @@ pub fn num_tasks<C: Compute>(values: C) -> Result<usize> {
 }
 
 fn lower_default(roots: &[Arc<Node>]) -> Result<Lowered> {
-    lower(roots, Options::default().fan_in)
+    let options = Options::default();
+    lower(
+        roots,
+        options.fan_in,
+        local_threads(options.scheduler, options.threads),
+    )
 }
 
 /// The blocks of each root, in C order of its grid.
 pub(crate) fn compute_blocks(roots: &[Arc<Node>], options: &Options) -> Result<Vec<Vec<Value>>> {
-    let lowered = lower(roots, options.fan_in)?;
+    let threads = local_threads(options.scheduler, options.threads);
+    let lowered = lower(roots, options.fan_in, threads)?;
     let counts = lowered.root_blocks.clone();
     let diagnostics = Diagnostics::new(options);
     let config = RunConfig {

@@ -170,6 +170,17 @@ impl ViewMap {
             && self.origin.iter().all(|&o| o == 0)
     }
 
+    /// True when the output's rows are input rows read forward: its last
+    /// axis walks the input's last axis by steps of 1 (a transpose or a
+    /// reversed or strided slice reads across the input's rows instead).
+    pub fn keeps_rows(&self) -> bool {
+        let last = self.origin.len().checked_sub(1);
+        let k = self.axes.len().checked_sub(1);
+        k.is_some_and(|k| {
+            last.is_some() && self.axes[k] == last && !self.stretch[k] && self.steps[k] == 1
+        })
+    }
+
     /// The output's chunks: every output block lies in one input block, so
     /// each is read from one stored block. Regular when the input axis is
     /// and the step divides its blocks (or skips whole blocks); otherwise
@@ -316,6 +327,20 @@ mod tests {
             .chunks(&Chunks::from_sizes(vec![vec![1], vec![2, 2]]), &[3, 5, 4])
             .unwrap();
         assert_eq!(chunks.sizes(), &[vec![3], vec![5], vec![2, 2]]);
+    }
+
+    #[test]
+    fn rows_are_kept_unless_the_last_axis_is_moved_reversed_or_strided() {
+        assert!(ViewMap::permutation(vec![0, 1]).keeps_rows());
+        assert!(!ViewMap::permutation(vec![1, 0]).keeps_rows());
+        assert!(ViewMap::broadcast(&[1, 4], &[3, 5, 4]).keeps_rows());
+        assert!(!ViewMap::broadcast(&[4, 1], &[4, 5]).keeps_rows());
+        assert!(!ViewMap::select(2, vec![Some(0), Some(1), None]).keeps_rows());
+        let mut reversed = ViewMap::permutation(vec![0, 1]);
+        reversed.steps[1] = -1;
+        assert!(!reversed.keeps_rows());
+        assert!(!ViewMap::select(0, vec![None]).keeps_rows());
+        assert!(!ViewMap::select(0, vec![]).keeps_rows());
     }
 
     #[test]

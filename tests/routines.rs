@@ -236,7 +236,7 @@ fn index_matrices_are_lazy_and_fuse() {
         "corner of eye(k = 5)",
     );
     // tril inside a chain ending in a reduction adds no task: it is fused.
-    let x = ChunkedArray::<f64, _>::ones((40, 40), 10).unwrap();
+    let x = ChunkedArray::<f64, _>::from_fn((40, 40), 10, |_| 1.0).unwrap();
     let s = (&x * 2.0).tril(0).sum();
     assert_eq!(
         s.num_tasks().unwrap(),

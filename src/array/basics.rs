@@ -93,7 +93,11 @@ impl<T: Element, D: Dimension> ChunkedArray<T, D> {
         self.len().saturating_mul(std::mem::size_of::<T>())
     }
 
-    /// Number of block tasks `compute` would run, after optimization.
+    /// Number of block tasks `compute` would run, after optimization, on
+    /// the current pool's threads. A reduction of in-memory values (arrays,
+    /// constants) folds blocks side by side in one task, keeping at least
+    /// four tasks per thread, so its count depends on the thread count;
+    /// its result does not.
     ///
     /// ```
     /// use ndchunk::prelude::*;

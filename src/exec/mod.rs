@@ -154,6 +154,19 @@ pub(crate) fn spawn(job: impl FnOnce() + Send + 'static) {
     rayon::spawn(job);
 }
 
+/// Threads a run by `scheduler` with `threads` would use when it runs in
+/// this process alone; `None` when it runs across the ranks of an MPI job.
+pub(crate) fn local_threads(scheduler: Scheduler, threads: Option<usize>) -> Option<usize> {
+    #[cfg(feature = "mpi")]
+    if mpi::runs_across_ranks() {
+        return None;
+    }
+    Some(match scheduler {
+        Scheduler::Sync => 1,
+        Scheduler::Threaded => thread_count(threads),
+    })
+}
+
 /// Threads a run with `threads` would use: that many, or the current pool's.
 pub(crate) fn thread_count(threads: Option<usize>) -> usize {
     threads.unwrap_or_else(rayon::current_num_threads)

@@ -71,18 +71,26 @@ pub(crate) trait ElemOps: Send + Sync {
     fn block_shape(&self, block: &Value) -> Result<Vec<usize>>;
     /// How stored blocks are sent between MPI ranks, if they can be.
     fn wire(&self) -> Option<Arc<dyn Wire>>;
-    /// Run `source` over a block of `shape`, feeding every strip to every
-    /// folder; returns each folder's partial result.
-    fn fold(
-        &self,
-        source: AnySource,
-        shape: &[usize],
-        folders: Vec<AnyFolder>,
-    ) -> Result<Vec<Value>>;
+    /// Read the blocks from `sources`, feeding every strip of each to each
+    /// of its folders; returns the partial results, block after block.
+    fn fold(&self, sources: FoldSources<AnySource>, blocks: Vec<FoldBlock>) -> Result<Vec<Value>>;
 }
 
 /// A reduction folder with its input element type erased.
 pub(crate) type AnyFolder = Box<dyn std::any::Any + Send>;
+
+/// One block of a fold: its shape, and the folders fed with its values.
+pub(crate) type FoldBlock = (Vec<usize>, Vec<AnyFolder>);
+
+/// What the blocks of a fold are read from.
+pub(crate) enum FoldSources<S> {
+    /// A source per block, read one block after the other.
+    Blocks(Vec<S>),
+    /// One source over a band of blocks side by side along the last axis,
+    /// each row of each block made of whole strips: read row by row across
+    /// the band.
+    Band(S),
+}
 
 /// A leaf of the plan: values computed from their position.
 pub(crate) trait SourceKernel: Send + Sync {
@@ -103,6 +111,12 @@ pub(crate) trait SourceKernel: Send + Sync {
     /// Whether [`open_view`](Self::open_view) works: the values can be read
     /// in any order (in-memory arrays, constants).
     fn viewable(&self) -> bool {
+        false
+    }
+    /// Whether the values are held in memory and read in place, nothing
+    /// computed (in-memory arrays, constants; implies `viewable`): a pass
+    /// may read a region of several blocks as cheaply as one block.
+    fn in_memory(&self) -> bool {
         false
     }
     /// A source reading through a view (absolute input coordinates).

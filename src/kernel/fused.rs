@@ -9,7 +9,7 @@
 
 use super::contract::{AnySource, ElemOps, MapKernel, ReduceKernel, SourceKernel, Value};
 use super::wire::{get_bytes, put_bytes};
-use super::STRIP;
+use super::{strips_keep_rows, FoldSources, STRIP};
 use crate::chunks::{Chunks, Region};
 use crate::error::{Error, Result};
 use crate::exec::Wire;
@@ -70,6 +70,19 @@ impl Expr {
         bytes
     }
 
+    /// Whether the tree reads only values held in memory (in-memory
+    /// arrays, constants) through views that keep their rows: no stored
+    /// input, nothing computed from scratch, no transposed or reversed
+    /// read. Any region of it can then be read by any task.
+    pub fn reads_in_place(&self) -> bool {
+        match self {
+            Expr::SourceView { kernel, view, .. } => kernel.in_memory() && view.keeps_rows(),
+            Expr::Source { kernel, .. } => kernel.in_memory(),
+            Expr::Map { args, .. } => args.iter().all(Expr::reads_in_place),
+            Expr::Read { .. } => false,
+        }
+    }
+
     /// A source for `region` of the tree, reading stored inputs at `reads`.
     fn open(&self, region: &Region, inputs: &[Value], reads: &[Strided]) -> Result<AnySource> {
         match self {
@@ -81,12 +94,12 @@ impl Expr {
                     .ok_or_else(|| Error::internal("a fused read names a missing input"))?;
                 dtype.view_source(input, read)
             }
-            Expr::Source { kernel, chunks, .. } => {
-                let block = chunks
-                    .block_containing(region)
-                    .ok_or_else(|| Error::internal("a fused source read straddles its blocks"))?;
-                kernel.open(region, &block)
-            }
+            Expr::Source { kernel, chunks, .. } => match chunks.block_containing(region) {
+                Some(block) => kernel.open(region, &block),
+                // A band of blocks, read in place.
+                None if kernel.viewable() => kernel.open_view(&Strided::region(region)),
+                None => Err(Error::internal("a fused source read straddles its blocks")),
+            },
             Expr::Map { kernel, args, .. } => {
                 let sources = args
                     .iter()
@@ -141,24 +154,84 @@ struct Partials(Vec<Value>);
 /// One reduction fed by a shared pass: its kernel and its axis.
 pub(crate) type Reduction = (Arc<dyn ReduceKernel>, Option<usize>);
 
-/// One pass over `region` of `expr` (of element type `dtype`, in an array
-/// of `shape`), folded into the partial result of every reduction.
+/// How one task reads the blocks `regions` (side by side along the last
+/// axis, in order) of a tree that [reads in place](Expr::reads_in_place).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BandRead {
+    /// As one region, row by row across the blocks: every block's strips
+    /// are its rows or parts of them.
+    Rows,
+    /// One block after the other: blocks of one strip each, too small for
+    /// a task of their own.
+    Blocks,
+}
+
+/// How one task can fold `regions` together, if it can.
+pub(crate) fn band_read(regions: &[Region]) -> Option<BandRead> {
+    // Each region's rows (all axes but the last) and row length.
+    let rows = |r: &Region| {
+        r.shape
+            .split_last()
+            .map(|(&width, rows)| (rows.to_vec(), width))
+    };
+    let first = regions.first().and_then(rows);
+    let same_rows = |r: &Region| match (rows(r), &first) {
+        (Some((rows, width)), Some((first_rows, _))) => {
+            rows == *first_rows && strips_keep_rows(width)
+        }
+        _ => false,
+    };
+    if regions.iter().all(same_rows) {
+        Some(BandRead::Rows)
+    } else if regions.iter().all(|r| r.len() <= STRIP) {
+        Some(BandRead::Blocks)
+    } else {
+        None
+    }
+}
+
+/// One pass over each of `regions` of `expr` (of element type `dtype`, in
+/// an array of `shape`), folded into the partial result of every
+/// reduction: the partials region after region. Several regions share the
+/// task's `inputs` and `reads`, so only a tree that reads in place
+/// ([`Expr::reads_in_place`]) is given more than one, of a [`band_read`].
 pub(crate) fn fold_pass(
     expr: &Expr,
     dtype: &dyn ElemOps,
     reductions: &[Reduction],
     shape: &[usize],
-    region: &Region,
+    regions: &[Region],
     inputs: &[Value],
     reads: &[Strided],
 ) -> Result<Value> {
-    let source = expr.open(region, inputs, reads)?;
-    let folders = reductions
+    let blocks = regions
         .iter()
-        .map(|(kernel, axis)| kernel.folder(region, shape, *axis))
+        .map(|region| {
+            let folders = reductions
+                .iter()
+                .map(|(kernel, axis)| kernel.folder(region, shape, *axis))
+                .collect();
+            (region.shape.clone(), folders)
+        })
         .collect();
-    let parts = dtype.fold(source, &region.shape, folders)?;
-    Ok(Arc::new(Partials(parts)))
+    let sources = match (regions, band_read(regions)) {
+        ([first, .., last], Some(BandRead::Rows)) => {
+            let mut band = first.clone();
+            let end =
+                last.offset.last().copied().unwrap_or(0) + last.shape.last().copied().unwrap_or(0);
+            if let (Some(width), Some(&start)) = (band.shape.last_mut(), first.offset.last()) {
+                *width = end - start;
+            }
+            FoldSources::Band(expr.open(&band, inputs, reads)?)
+        }
+        _ => FoldSources::Blocks(
+            regions
+                .iter()
+                .map(|region| expr.open(region, inputs, reads))
+                .collect::<Result<_>>()?,
+        ),
+    };
+    Ok(Arc::new(Partials(dtype.fold(sources, blocks)?)))
 }
 
 /// The partials of a shared pass, to send between ranks: each reduction's
@@ -189,13 +262,14 @@ impl Wire for PassWire {
     }
 }
 
-/// How the result of a pass feeding `reductions` is sent between ranks,
-/// if every one of their partials can be.
-pub(crate) fn pass_wire(reductions: &[Reduction]) -> Option<Arc<dyn Wire>> {
+/// How the result of a pass feeding `reductions` over `blocks` blocks is
+/// sent between ranks, if every one of their partials can be.
+pub(crate) fn pass_wire(reductions: &[Reduction], blocks: usize) -> Option<Arc<dyn Wire>> {
     let wires = reductions
         .iter()
         .map(|(kernel, _)| kernel.partial_wire())
         .collect::<Option<Vec<_>>>()?;
+    let wires = (0..blocks).flat_map(|_| wires.iter().cloned()).collect();
     Some(Arc::new(PassWire(wires)))
 }
 

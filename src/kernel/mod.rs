@@ -44,8 +44,8 @@ pub(crate) mod zarr;
 pub(crate) mod ziggurat;
 
 pub(crate) use contract::{
-    erase, unerase, AnyFolder, AnySource, Block, BlockKernel, CallKernel, ElemOps, MapKernel,
-    ReduceKernel, SinkKernel, Source, SourceKernel, StripSource, Value,
+    erase, unerase, AnyFolder, AnySource, Block, BlockKernel, CallKernel, ElemOps, FoldBlock,
+    FoldSources, MapKernel, ReduceKernel, SinkKernel, Source, SourceKernel, StripSource, Value,
 };
 pub(crate) use typed::Typed;
 
@@ -57,18 +57,55 @@ pub(crate) const STRIP: usize = 2048;
 /// cut into strips that never cross a row, so stored rows are read in place;
 /// short rows are grouped, so strips stay long. The cut depends only on the
 /// block's shape: results never depend on what was stored or fused.
-pub(crate) fn strips(shape: &[usize]) -> impl Iterator<Item = usize> {
+pub(crate) fn strips(shape: &[usize]) -> Strips {
     let len: usize = shape.iter().product();
     let row = shape.last().copied().unwrap_or(1).max(1);
-    let (rows, piece) = if row >= STRIP / 4 {
-        (len / row, row)
+    let (rows, piece, step) = if strips_keep_rows(row) {
+        (len / row, row, STRIP)
     } else {
-        (1, len)
+        (1, len, (STRIP / row) * row)
     };
-    let step = if row >= STRIP / 4 {
-        STRIP
-    } else {
-        (STRIP / row) * row
-    };
-    (0..rows).flat_map(move |_| (0..piece).step_by(step).map(move |at| step.min(piece - at)))
+    Strips {
+        rows,
+        piece,
+        step,
+        at: 0,
+    }
+}
+
+/// Whether the strips of a block with rows of `width` elements are its
+/// rows or parts of them (rather than groups of short rows).
+pub(crate) fn strips_keep_rows(width: usize) -> bool {
+    width >= STRIP / 4
+}
+
+/// The strip lengths of a block: [`strips`].
+pub(crate) struct Strips {
+    /// Rows (or groups of short rows) left, each cut in `step`s of `piece`.
+    rows: usize,
+    piece: usize,
+    step: usize,
+    /// Where the next strip starts in the current row.
+    at: usize,
+}
+
+impl Iterator for Strips {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.at >= self.piece {
+            if self.rows <= 1 {
+                self.rows = 0;
+                return None;
+            }
+            self.rows -= 1;
+            self.at = 0;
+        }
+        if self.rows == 0 {
+            return None;
+        }
+        let n = self.step.min(self.piece - self.at);
+        self.at += n;
+        Some(n)
+    }
 }

@@ -4,7 +4,7 @@
 //! array reductions and for reductions along one axis alike.
 
 use super::wire::{block_wire, get_list, put_list};
-use super::{AnyFolder, Block, ReduceKernel, Value};
+use super::{AnyFolder, Block, FoldBlock, FoldSources, ReduceKernel, StripSource, Value};
 use crate::chunks::Region;
 use crate::element::Element;
 use crate::error::{Error, Result};
@@ -266,32 +266,110 @@ impl<T: Element, R: Reducer<T>> ReduceKernel for Reduction<T, R> {
     }
 }
 
-/// Feed a source's strips to folders (the typed half of `ElemOps::fold`).
+/// Feed each block's strips to its folders (the typed half of
+/// `ElemOps::fold`); returns the partials block after block, each block's
+/// in the order of its folders.
+///
+/// A band's source is read row by row across its blocks (row `r` of every
+/// block, then row `r + 1`), which is its own C order: an in-memory array
+/// is read in whole contiguous rows rather than one block's short runs at
+/// a time. Each block still gets exactly its own strips, in its own order,
+/// so its partials do not depend on how it was read.
 pub(crate) fn run_folders<T: Element>(
-    mut source: super::Source<T>,
-    shape: &[usize],
-    folders: Vec<AnyFolder>,
+    sources: FoldSources<super::Source<T>>,
+    blocks: Vec<FoldBlock>,
 ) -> Result<Vec<Value>> {
-    let mut folders = folders
+    let mut lanes = blocks
         .into_iter()
-        .map(|f| {
-            f.downcast::<Box<dyn Folder<T>>>()
-                .map(|b| *b)
-                .map_err(|_| Error::internal("folder of an unexpected element type"))
-        })
+        .map(|(shape, folders)| Lane::new(&shape, folders))
         .collect::<Result<Vec<_>>>()?;
-    // A strip is never longer than the block: a small block gets a small
+    // A strip is never longer than a block: small blocks get a small
     // buffer (a STRIP-sized one costs more to allocate than a tiny task).
-    let len = shape.iter().product::<usize>();
-    let mut buf = Vec::with_capacity(super::STRIP.min(len));
-    let mut start = 0;
-    for n in super::strips(shape) {
-        let mut folded = Ok(());
-        source.visit(n, &mut buf, &mut |values| {
-            folded = folders.iter_mut().try_for_each(|f| f.fold(values, start));
-        });
-        folded?;
-        start += n;
+    let longest = lanes.iter().map(|lane| lane.len).max().unwrap_or(0);
+    let mut buf = Vec::with_capacity(super::STRIP.min(longest));
+    match sources {
+        FoldSources::Blocks(sources) if sources.len() == lanes.len() => {
+            // One block after another, each source dropped when done.
+            for (lane, mut source) in lanes.iter_mut().zip(sources) {
+                lane.fold_until(&mut *source, lane.len, &mut buf)?;
+            }
+        }
+        FoldSources::Band(mut source) => {
+            let rows = lanes.iter().map(|lane| lane.rows).max().unwrap_or(0);
+            for row in 1..=rows {
+                for lane in &mut lanes {
+                    lane.fold_until(&mut *source, row.saturating_mul(lane.width), &mut buf)?;
+                }
+            }
+        }
+        FoldSources::Blocks(_) => {
+            return Err(Error::internal("a fold has not one source per block"));
+        }
     }
-    Ok(folders.into_iter().map(|f| f.into_partial()).collect())
+    let mut parts = Vec::new();
+    for lane in lanes {
+        if lane.done != lane.len {
+            return Err(Error::internal("a fold ended before its block"));
+        }
+        parts.extend(lane.folders.into_iter().map(|f| f.into_partial()));
+    }
+    Ok(parts)
+}
+
+/// One block being folded strip by strip.
+struct Lane<T: Element> {
+    folders: Vec<Box<dyn Folder<T>>>,
+    strips: super::Strips,
+    /// Elements, rows and row length of the block.
+    len: usize,
+    rows: usize,
+    width: usize,
+    /// Elements folded so far.
+    done: usize,
+}
+
+impl<T: Element> Lane<T> {
+    fn new(shape: &[usize], folders: Vec<AnyFolder>) -> Result<Self> {
+        let folders = folders
+            .into_iter()
+            .map(|f| {
+                f.downcast::<Box<dyn Folder<T>>>()
+                    .map(|b| *b)
+                    .map_err(|_| Error::internal("folder of an unexpected element type"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let len = shape.iter().product::<usize>();
+        let width = shape.last().copied().unwrap_or(1);
+        Ok(Lane {
+            folders,
+            strips: super::strips(shape),
+            len,
+            rows: len.checked_div(width).unwrap_or(0),
+            width,
+            done: 0,
+        })
+    }
+
+    /// Fold strips read from `source` until at least `end` elements of the
+    /// block are folded (or all are).
+    fn fold_until(
+        &mut self,
+        source: &mut dyn StripSource<T>,
+        end: usize,
+        buf: &mut Vec<T>,
+    ) -> Result<()> {
+        while self.done < end {
+            let Some(n) = self.strips.next() else {
+                return Ok(());
+            };
+            let (folders, start) = (&mut self.folders, self.done);
+            let mut folded = Ok(());
+            source.visit(n, buf, &mut |values| {
+                folded = folders.iter_mut().try_for_each(|f| f.fold(values, start));
+            });
+            folded?;
+            self.done += n;
+        }
+        Ok(())
+    }
 }

@@ -28,6 +28,9 @@ impl<T: Element> SourceKernel for ArrayKernel<T> {
     fn viewable(&self) -> bool {
         true
     }
+    fn in_memory(&self) -> bool {
+        true
+    }
     fn open_view(&self, read: &Strided) -> Result<AnySource> {
         Ok(erase(Box::new(ViewSource::new(self.array.clone(), read)?)))
     }
@@ -58,6 +61,9 @@ impl<T: Element> SourceKernel for FullKernel<T> {
         Ok(erase(Box::new(Repeat(self.value))))
     }
     fn viewable(&self) -> bool {
+        true
+    }
+    fn in_memory(&self) -> bool {
         true
     }
     fn open_view(&self, _read: &Strided) -> Result<AnySource> {

@@ -4,7 +4,7 @@
 use super::reduce::run_folders;
 use super::view_source::ViewSource;
 use super::wire::block_wire;
-use super::{erase, strips, unerase, AnyFolder, AnySource, Block, ElemOps, Value};
+use super::{erase, strips, unerase, AnySource, Block, ElemOps, FoldBlock, FoldSources, Value};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::exec::Wire;
@@ -67,12 +67,16 @@ impl<T: Element> ElemOps for Typed<T> {
         block_wire::<T>()
     }
 
-    fn fold(
-        &self,
-        source: AnySource,
-        shape: &[usize],
-        folders: Vec<AnyFolder>,
-    ) -> Result<Vec<Value>> {
-        run_folders(unerase::<T>(source)?, shape, folders)
+    fn fold(&self, sources: FoldSources<AnySource>, blocks: Vec<FoldBlock>) -> Result<Vec<Value>> {
+        let sources = match sources {
+            FoldSources::Blocks(sources) => FoldSources::Blocks(
+                sources
+                    .into_iter()
+                    .map(unerase::<T>)
+                    .collect::<Result<_>>()?,
+            ),
+            FoldSources::Band(source) => FoldSources::Band(unerase::<T>(source)?),
+        };
+        run_folders(sources, blocks)
     }
 }

@@ -1,7 +1,9 @@
 //! Pass 4, lowering: from the culled plan to block tasks.
 //!
 //! Stored nodes get one task per block. The reductions of a node share one
-//! task per block of it (folding every strip into each of their folders),
+//! task per block of it (folding every strip into each of their folders;
+//! one per band of blocks when it reads only in-memory values, see
+//! [`bands`](super::bands)),
 //! then each reduction merges its partials in a fixed tree of `fan_in`-way
 //! combine tasks, so the result does not depend on which task finishes first.
 //!
@@ -9,6 +11,7 @@
 //! per needed block, not per block of the grid: a slice of a huge array
 //! lowers to a few tasks.
 
+use super::bands;
 use super::blockmap::BlockMap;
 use super::fuse::{Fused, Plan};
 use super::graph::reduced_blocks;
@@ -40,7 +43,10 @@ type PartRef = (usize, Option<usize>);
 /// squares.
 const PARTIAL_BYTES: usize = 24;
 
-pub(crate) fn lower(roots: &[Arc<Node>], fan_in: usize) -> Result<Lowered> {
+/// Lower `roots` with combine trees of `fan_in`, for a run on `threads`
+/// threads of this process alone (`None`: on several MPI ranks, which
+/// must all lower the same graph).
+pub(crate) fn lower(roots: &[Arc<Node>], fan_in: usize, threads: Option<usize>) -> Result<Lowered> {
     if fan_in < 2 {
         return Err(Error::invalid(
             "fan_in",
@@ -52,6 +58,7 @@ pub(crate) fn lower(roots: &[Arc<Node>], fan_in: usize) -> Result<Lowered> {
     let mut builder = Builder {
         plan: &plan,
         fan_in,
+        threads,
         tasks: Vec::new(),
         store_trees: (0..n)
             .map(|i| {
@@ -104,6 +111,8 @@ pub(crate) fn lower(roots: &[Arc<Node>], fan_in: usize) -> Result<Lowered> {
 struct Builder<'p> {
     plan: &'p Plan,
     fan_in: usize,
+    /// Threads of the run, when it is in this process alone.
+    threads: Option<usize>,
     tasks: Vec<Task>,
     /// The fused tree computing each stored node's blocks.
     store_trees: Vec<Option<Arc<Fused>>>,
@@ -115,9 +124,10 @@ struct Builder<'p> {
     needed_pass: Vec<BlockMap<()>>,
     /// Task of each needed block of each stored node (C-order number).
     blocks: Vec<BlockMap<usize>>,
-    /// Task of the shared reduction pass over each needed block of a node
-    /// (`None` until its first reduction is lowered).
-    passes: Vec<Option<BlockMap<usize>>>,
+    /// Task of the shared reduction pass over each needed block of a node,
+    /// and where that block's partials start among the task's (`None`
+    /// until its first reduction is lowered).
+    passes: Vec<Option<BlockMap<(usize, usize)>>>,
 }
 
 impl Builder<'_> {
@@ -202,7 +212,7 @@ impl Builder<'_> {
                             self.passes[input]
                                 .as_ref()
                                 .and_then(|pass| pass.get(j))
-                                .map(|t| (t, Some(slot)))
+                                .map(|(t, first)| (t, Some(first + slot)))
                                 .ok_or_else(|| Error::internal("a needed pass block was culled"))
                         })
                         .collect::<Result<Vec<PartRef>>>()?;
@@ -340,7 +350,8 @@ impl Builder<'_> {
             .map(|pairs| pairs.into_iter().unzip())
     }
 
-    /// One task per needed block of `input`, folding it into every reduction of it.
+    /// One task per needed block of `input` (or per band of them, see
+    /// [`bands`]), folding it into every reduction of it.
     fn reduction_pass(&mut self, input: usize) -> Result<()> {
         let node = self.plan.graph.nodes[input].clone();
         let reductions: Vec<Reduction> = self.plan.reductions[input]
@@ -358,42 +369,84 @@ impl Builder<'_> {
         let fused = self.pass_trees[input]
             .clone()
             .ok_or_else(|| Error::internal("reduced node without a pass tree"))?;
-        let wire = fused::pass_wire(&reductions);
-        let reductions = Arc::new(reductions);
         let needed = std::mem::take(&mut self.needed_pass[input]).keys();
+        let banded = fused.expr.reads_in_place() && node.chunks.all_known();
+        let groups = match self.threads.filter(|_| banded) {
+            Some(threads) => bands::groups(&node.chunks.grid(), &needed, threads),
+            None => needed.into_iter().map(|b| vec![b]).collect(),
+        };
+        // A group no task can read together is a task per block.
+        let groups: Vec<Vec<usize>> = groups
+            .into_iter()
+            .flat_map(|group| {
+                let regions: Vec<Region> = group
+                    .iter()
+                    .map(|&b| node.chunks.block_region(&node.chunks.unravel(b)))
+                    .collect();
+                match group.len() > 1 && fused::band_read(&regions).is_none() {
+                    true => group.into_iter().map(|b| vec![b]).collect(),
+                    false => vec![group],
+                }
+            })
+            .collect();
+        let reductions = Arc::new(reductions);
         let mut pass = BlockMap::new(node.chunks.num_blocks());
-        for b in needed {
-            let index = node.chunks.unravel(b);
-            let region = node.chunks.block_region(&index);
-            let scratch = fused.expr.scratch_bytes(region.len());
-            let (deps, reads) = self.reads(&fused, &region)?;
-            let bytes = reductions.iter().fold(0_usize, |sum, (_, axis)| {
-                let kept = region.len() / axis.map_or(region.len(), |k| region.shape[k]).max(1);
-                sum.saturating_add(kept.saturating_mul(PARTIAL_BYTES))
+        for group in groups {
+            let indices: Vec<Vec<usize>> = group.iter().map(|&b| node.chunks.unravel(b)).collect();
+            let regions: Vec<Region> = indices
+                .iter()
+                .map(|index| node.chunks.block_region(index))
+                .collect();
+            let scratch = regions.iter().fold(0_usize, |sum, region| {
+                sum.saturating_add(fused.expr.scratch_bytes(region.len()))
             });
+            // A band reads no stored input (its tree reads views only).
+            let (deps, reads) = self.reads(&fused, &regions[0])?;
+            let bytes = regions.iter().fold(0_usize, |sum, region| {
+                reductions.iter().fold(sum, |sum, (_, axis)| {
+                    let kept = region.len() / axis.map_or(region.len(), |k| region.shape[k]).max(1);
+                    sum.saturating_add(kept.saturating_mul(PARTIAL_BYTES))
+                })
+            });
+            let wire = fused::pass_wire(&reductions, group.len());
+            let per_block = reductions.len();
+            let names: Vec<String> = indices
+                .iter()
+                .map(|index| format!("{label}{index:?}"))
+                .collect();
             let (fused, reductions, node) = (fused.clone(), reductions.clone(), node.clone());
             let work = Box::new(move |inputs: &[Value]| {
-                let sized;
-                let (region, reads) = if node.chunks.all_known() {
-                    (&region, &reads)
-                } else {
-                    sized = fused::sized_by_block(&fused.expr, &region, inputs)?;
-                    (&sized.0, &sized.1)
+                let fold = |regions: &[Region], reads: &[Strided]| {
+                    fused::fold_pass(
+                        &fused.expr,
+                        &*node.dtype,
+                        &reductions,
+                        &node.shape,
+                        regions,
+                        inputs,
+                        reads,
+                    )
                 };
-                fused::fold_pass(
-                    &fused.expr,
-                    &*node.dtype,
-                    &reductions,
-                    &node.shape,
-                    region,
-                    inputs,
-                    reads,
-                )
+                match regions.len() {
+                    1 if !node.chunks.all_known() => {
+                        let (region, reads) =
+                            fused::sized_by_block(&fused.expr, &regions[0], inputs)?;
+                        fold(std::slice::from_ref(&region), &reads)
+                    }
+                    1 => fold(&regions, &reads),
+                    _ => bands::fold_blaming_blocks(
+                        &names,
+                        || fold(&regions, &reads),
+                        |k| fold(std::slice::from_ref(&regions[k]), &reads),
+                    ),
+                }
             });
-            let t = self.push(&label, index, deps, work, bytes);
+            let t = self.push(&label, indices[0].clone(), deps, work, bytes);
             self.tasks[t].scratch = scratch;
-            self.tasks[t].wire = wire.clone();
-            pass.insert(b, t);
+            self.tasks[t].wire = wire;
+            for (k, &b) in group.iter().enumerate() {
+                pass.insert(b, (t, k * per_block));
+            }
         }
         self.passes[input] = Some(pass);
         Ok(())

@@ -22,6 +22,7 @@
 //! into a sum) is reached through the kernel traits below; the plan itself
 //! only moves `Arc<dyn Any>` values around.
 
+mod bands;
 mod blockmap;
 mod cse;
 mod cull;

@@ -97,6 +97,11 @@ fn check_launcher(size: usize, env: impl Fn(&str) -> Option<String>) -> Result<(
     Ok(())
 }
 
+/// Whether a compute on this thread runs across the ranks of a job.
+pub(crate) fn runs_across_ranks() -> bool {
+    WORLD.with(|w| w.borrow().as_ref().is_some_and(|world| world.size() > 1))
+}
+
 /// Run `graph` across the ranks if MPI was started on this thread.
 pub(crate) fn try_execute(
     graph: super::TaskGraph,
