@@ -828,7 +828,10 @@ fn display_and_debug_show_shape_chunks_dtype_and_operation() {
     // stored blocks, each its own task: in memory, small blocks are folded
     // in bands, fewer tasks on fewer threads; see tests/bands.rs).
     let kept = x.persist().unwrap();
-    assert_eq!(kept.sum().num_tasks().unwrap() - kept.num_tasks().unwrap(), 19);
+    assert_eq!(
+        kept.sum().num_tasks().unwrap() - kept.num_tasks().unwrap(),
+        19
+    );
     let s = x.sum();
     let shown = s.to_string();
     assert!(
