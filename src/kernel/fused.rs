@@ -168,16 +168,12 @@ pub(crate) enum BandRead {
 
 /// How one task can fold `regions` together, if it can.
 pub(crate) fn band_read(regions: &[Region]) -> Option<BandRead> {
-    // Each region's rows (all axes but the last) and row length.
-    let rows = |r: &Region| {
-        r.shape
-            .split_last()
-            .map(|(&width, rows)| (rows.to_vec(), width))
-    };
-    let first = regions.first().and_then(rows);
-    let same_rows = |r: &Region| match (rows(r), &first) {
-        (Some((rows, width)), Some((first_rows, _))) => {
-            rows == *first_rows && strips_keep_rows(width)
+    // Every region has the rows (all axes but the last) of the first, and
+    // rows long enough to be strips.
+    let first = regions.first().and_then(|r| r.shape.split_last());
+    let same_rows = |r: &Region| match (r.shape.split_last(), first) {
+        (Some((&width, rows)), Some((_, first_rows))) => {
+            rows == first_rows && strips_keep_rows(width)
         }
         _ => false,
     };

@@ -52,12 +52,14 @@ pub(super) fn groups(grid: &[usize], needed: &[usize], threads: usize) -> Vec<Ve
     groups
 }
 
-/// Fold a band with `fold_band`; when it fails (or panics), name the
-/// block at fault as its own task would have been: each block (`names`:
-/// its task name) is folded again alone, and the first that fails is the
-/// error. Should none fail alone, the band's own failure stands.
+/// Fold a band of `blocks` blocks with `fold_band`; when it fails (or
+/// panics), name the block at fault as its own task would have been: each
+/// block `k` (its task named `name(k)`) is folded again alone, and the
+/// first that fails is the error. Should none fail alone, the band's own
+/// failure stands.
 pub(super) fn fold_blaming_blocks(
-    names: &[String],
+    blocks: usize,
+    name: impl Fn(usize) -> String,
     fold_band: impl Fn() -> Result<Value>,
     fold_block: impl Fn(usize) -> Result<Value>,
 ) -> Result<Value> {
@@ -65,18 +67,18 @@ pub(super) fn fold_blaming_blocks(
         Ok(Ok(value)) => return Ok(value),
         failure => failure,
     };
-    for (k, name) in names.iter().enumerate() {
+    for k in 0..blocks {
         match catch_unwind(AssertUnwindSafe(|| fold_block(k))) {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => {
                 return Err(Error::TaskFailed {
-                    task: name.clone(),
+                    task: name(k),
                     source: Box::new(e),
                 })
             }
             Err(payload) => {
                 return Err(Error::TaskPanicked {
-                    task: name.clone(),
+                    task: name(k),
                     message: panic_message(payload.as_ref()),
                 })
             }
@@ -143,7 +145,7 @@ mod tests {
 
     #[test]
     fn a_failing_band_names_the_first_block_failing_alone() {
-        let names: Vec<String> = (0..3).map(|k| format!("sum partial[0, {k}]")).collect();
+        let names = |k: usize| format!("sum partial[0, {k}]");
         let ok = || Ok(std::sync::Arc::new(0_u8) as Value);
         let bad = |k: usize| match k {
             1 => Err(Error::invalid("x", "block 1")),
@@ -151,22 +153,22 @@ mod tests {
             _ => ok(),
         };
         let err =
-            fold_blaming_blocks(&names, || Err(Error::invalid("x", "band")), bad).unwrap_err();
+            fold_blaming_blocks(3, names, || Err(Error::invalid("x", "band")), bad).unwrap_err();
         assert!(
             matches!(&err, Error::TaskFailed { task, .. } if task == "sum partial[0, 1]"),
             "{err}"
         );
         let panics = |k: usize| if k == 2 { panic!("block 2") } else { ok() };
-        let err = fold_blaming_blocks(&names, || panic!("band"), panics).unwrap_err();
+        let err = fold_blaming_blocks(3, names, || panic!("band"), panics).unwrap_err();
         assert!(
             matches!(&err, Error::TaskPanicked { task, message } if task == "sum partial[0, 2]" && message == "block 2"),
             "{err}"
         );
         // Nothing fails alone: the band's own error stands; success passes.
-        let err =
-            fold_blaming_blocks(&names, || Err(Error::invalid("x", "band")), |_| ok()).unwrap_err();
+        let err = fold_blaming_blocks(3, names, || Err(Error::invalid("x", "band")), |_| ok())
+            .unwrap_err();
         assert!(err.to_string().contains("band"), "{err}");
-        assert!(fold_blaming_blocks(&names, ok, |_| panic!("not called")).is_ok());
+        assert!(fold_blaming_blocks(3, names, ok, |_| panic!("not called")).is_ok());
     }
 
     #[test]

@@ -375,28 +375,25 @@ impl Builder<'_> {
             Some(threads) => bands::groups(&node.chunks.grid(), &needed, threads),
             None => needed.into_iter().map(|b| vec![b]).collect(),
         };
-        // A group no task can read together is a task per block.
-        let groups: Vec<Vec<usize>> = groups
-            .into_iter()
-            .flat_map(|group| {
-                let regions: Vec<Region> = group
-                    .iter()
-                    .map(|&b| node.chunks.block_region(&node.chunks.unravel(b)))
-                    .collect();
-                match group.len() > 1 && fused::band_read(&regions).is_none() {
-                    true => group.into_iter().map(|b| vec![b]).collect(),
-                    false => vec![group],
-                }
-            })
-            .collect();
-        let reductions = Arc::new(reductions);
-        let mut pass = BlockMap::new(node.chunks.num_blocks());
+        // Each task's blocks (indices, regions); a group no task can read
+        // together is a task per block.
+        let mut tasks: Vec<(Vec<Vec<usize>>, Vec<Region>)> = Vec::new();
         for group in groups {
             let indices: Vec<Vec<usize>> = group.iter().map(|&b| node.chunks.unravel(b)).collect();
             let regions: Vec<Region> = indices
                 .iter()
                 .map(|index| node.chunks.block_region(index))
                 .collect();
+            if group.len() > 1 && fused::band_read(&regions).is_none() {
+                let alone = indices.into_iter().zip(regions);
+                tasks.extend(alone.map(|(index, region)| (vec![index], vec![region])));
+            } else {
+                tasks.push((indices, regions));
+            }
+        }
+        let reductions = Arc::new(reductions);
+        let mut pass = BlockMap::new(node.chunks.num_blocks());
+        for (indices, regions) in tasks {
             let scratch = regions.iter().fold(0_usize, |sum, region| {
                 sum.saturating_add(fused.expr.scratch_bytes(region.len()))
             });
@@ -408,13 +405,12 @@ impl Builder<'_> {
                     sum.saturating_add(kept.saturating_mul(PARTIAL_BYTES))
                 })
             });
-            let wire = fused::pass_wire(&reductions, group.len());
+            let wire = fused::pass_wire(&reductions, indices.len());
             let per_block = reductions.len();
-            let names: Vec<String> = indices
-                .iter()
-                .map(|index| format!("{label}{index:?}"))
-                .collect();
+            let first = indices[0].clone();
+            let numbers: Vec<usize> = indices.iter().map(|i| node.chunks.ravel(i)).collect();
             let (fused, reductions, node) = (fused.clone(), reductions.clone(), node.clone());
+            let name_of = label.clone();
             let work = Box::new(move |inputs: &[Value]| {
                 let fold = |regions: &[Region], reads: &[Strided]| {
                     fused::fold_pass(
@@ -435,16 +431,17 @@ impl Builder<'_> {
                     }
                     1 => fold(&regions, &reads),
                     _ => bands::fold_blaming_blocks(
-                        &names,
+                        indices.len(),
+                        |k| format!("{name_of}{:?}", indices[k]),
                         || fold(&regions, &reads),
                         |k| fold(std::slice::from_ref(&regions[k]), &reads),
                     ),
                 }
             });
-            let t = self.push(&label, indices[0].clone(), deps, work, bytes);
+            let t = self.push(&label, first, deps, work, bytes);
             self.tasks[t].scratch = scratch;
             self.tasks[t].wire = wire;
-            for (k, &b) in group.iter().enumerate() {
+            for (k, &b) in numbers.iter().enumerate() {
                 pass.insert(b, (t, k * per_block));
             }
         }
