@@ -109,3 +109,24 @@ impl Iterator for Strips {
         Some(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::strips;
+
+    #[test]
+    fn strips_are_rows_or_pieces_of_rows_or_groups_of_short_rows() {
+        let cut = |shape: &[usize]| strips(shape).collect::<Vec<_>>();
+        assert_eq!(cut(&[]), vec![1]);
+        assert_eq!(cut(&[0]), Vec::<usize>::new());
+        assert_eq!(cut(&[4, 0]), Vec::<usize>::new());
+        assert_eq!(cut(&[0, 600]), Vec::<usize>::new());
+        assert_eq!(cut(&[3, 1000]), vec![1000; 3]);
+        assert_eq!(cut(&[2, 5000]), vec![2048, 2048, 904, 2048, 2048, 904]);
+        assert_eq!(cut(&[2, 512]), vec![512, 512]);
+        assert_eq!(cut(&[10, 10]), vec![100]);
+        assert_eq!(cut(&[300, 10]), vec![2040, 960]);
+        assert_eq!(cut(&[2, 3, 511]), vec![2044, 1022]);
+        assert_eq!(cut(&[5000]), vec![2048, 2048, 904]);
+    }
+}
