@@ -70,7 +70,8 @@ Machine limits (`compare <limit> --impl limit`)
   gen          N*N standard-normal samples (Xoshiro256++ and ndchunk's
                ziggurat, ndchunk::random::StandardNormal), summed without
                storing them, on all cores
-  gen_uniform  the same with uniform(0, 1) samples (for W8, which draws those)
+  gen_uniform  the same with uniform(0, 1) samples (for W8, which draws those);
+               both also time ndchunk's counter-based generator on a 1-D array
   bw           parallel sum of an in-memory 800 MB f64 array (best of 5 passes)
   bw_blocked   the same array read block by block in C x C blocks, each
                block's rows in turn: the access pattern any chunked reader of
@@ -1087,7 +1088,11 @@ def run_all(args, selected, sz, cases, binary, io):
         else:
             print(f"- limit {name}: {res.median(case, 'samples_per_s') / 1e6:.0f} M samples/s on "
                   f"{last['threads']} threads = {res.median(case, 'ns_per_sample_core'):.2f} ns/sample/core; "
-                  f"{last['samples']:.3g} samples in {fmt_t(res.median(case))}")
+                  f"{last['samples']:.3g} samples in {fmt_t(res.median(case))} (Xoshiro256++ streams)")
+            if "ndchunk_samples_per_s" in last:
+                print(f"  - ndchunk's counter-based generator (a 1-D array of the same samples, summed): "
+                      f"{res.median(case, 'ndchunk_samples_per_s') / 1e6:.0f} M samples/s = "
+                      f"{res.median(case, 'ndchunk_ns_per_sample_core'):.2f} ns/sample/core")
     checks = result_checks(res, cases, selected, sz)
     if checks:
         print("\nResults of the last run (random workloads differ by generator; in-memory ones must agree):\n")

@@ -79,7 +79,8 @@ workloads (defaults: N = 10000, C = 1000, unless noted):
                written to DIR/sum0-ndchunk, in one compute; ndchunk only
                (N = 20000; N and C are only reported: the store has them)
   gen          limit: N*N standard-normal samples, summed, on all threads
-  gen_uniform  limit: the same with uniform(0, 1) samples
+  gen_uniform  limit: the same with uniform(0, 1) samples (both also time
+               ndchunk's generator: a 1-D array of N*N samples, summed)
   bw           limit: parallel sum of an in-memory N*N f64 array (best of 5)
   bw_blocked   limit: the same, read block by block in C x C blocks, each
                block's rows in turn (the access pattern of chunked reads)
@@ -1005,6 +1006,27 @@ fn generation_limit<D: Distribution<f64> + Sync>(n: usize, threads: usize, dist:
         )
 }
 
+/// `limit` with the rate of ndchunk's own (counter-based) generator: N²
+/// samples of a 1-D array in `threads * 8` blocks, summed (one pass, no
+/// block held; the engine's part is a strip-wise sum).
+fn with_our_generator(
+    limit: Outcome,
+    n: usize,
+    threads: usize,
+    draw: impl Fn(usize, usize) -> ndchunk::Result<ChunkedArray<f64, ndarray::Ix1>>,
+) -> Outcome {
+    let samples = n * n;
+    let x = draw(samples, samples.div_ceil(threads * 8).max(1)).expect("a valid draw");
+    let options = Options::default().threads(threads);
+    let (s, _) = timed(|| x.sum().compute_with(&options).expect("a sum"));
+    limit
+        .extra("ndchunk_samples_per_s", samples as f64 / s)
+        .extra(
+            "ndchunk_ns_per_sample_core",
+            s * threads as f64 / samples as f64 * 1e9,
+        )
+}
+
 /// Sum of a slice with eight independent accumulators (memory-bound, not
 /// bound by the latency of one chain of additions).
 fn sum8(d: &[f64]) -> f64 {
@@ -1046,8 +1068,19 @@ fn read_limit(n: usize, pass: impl Fn(&[f64]) -> f64) -> Outcome {
 fn limit_job(args: &Args, threads: usize) -> Option<Outcome> {
     let n = args.n;
     Some(match args.workload {
-        Workload::Gen => generation_limit(n, threads, StandardNormal),
-        Workload::GenUniform => generation_limit(n, threads, uniform01()),
+        Workload::Gen => {
+            let ours = |len, chunk| ndchunk::random::Rng::seed(SEED).standard_normal(len, chunk);
+            with_our_generator(
+                generation_limit(n, threads, StandardNormal),
+                n,
+                threads,
+                ours,
+            )
+        }
+        Workload::GenUniform => {
+            let ours = |len, chunk| ndchunk::random::Rng::seed(SEED).uniform(0.0, 1.0, len, chunk);
+            with_our_generator(generation_limit(n, threads, uniform01()), n, threads, ours)
+        }
         Workload::Bw => read_limit(n, |data| data.par_chunks(1 << 16).map(sum8).sum::<f64>()),
         Workload::BwBlocked => {
             let c = args.chunk;
