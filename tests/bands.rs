@@ -223,6 +223,30 @@ fn a_failing_block_of_a_band_is_named_and_the_next_compute_works() {
     }
 }
 
+/// A sum along an outer axis keeps plain running values (contiguous) and
+/// makes them (sum, compensation) pairs at the end: the same bits as the
+/// pairs folded one by one, which `nansum` still does (no NaN here).
+#[test]
+fn outer_axis_sums_equal_the_pairwise_accumulators_bit_for_bit() {
+    let cases: [(&[usize], &[usize]); 5] = [
+        (&[600, 3000], &[100, 600]),
+        (&[37, 41], &[5, 7]),
+        (&[9, 8, 700], &[4, 3, 600]),
+        (&[3, 4, 5, 6], &[2, 3, 2, 5]),
+        (&[1, 0, 5], &[1, 1, 2]),
+    ];
+    for (shape, chunks) in cases {
+        let x = Lazy::from_array(values(shape), chunks.to_vec()).unwrap();
+        for k in 0..shape.len() - 1 {
+            for o in [options(1), options(3)] {
+                let plain = x.sum_axis(Axis(k)).compute_with(&o).unwrap();
+                let pairs = x.nansum_axis(Axis(k)).compute_with(&o).unwrap();
+                assert_eq!(plain, pairs, "axis {k} of {shape:?}");
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
 

@@ -31,6 +31,17 @@ pub(crate) trait Reducer<T>: Send + Sync + 'static {
     fn fold(&self, acc: &mut Self::Acc, values: &[T], first: usize) -> Result<()>;
     /// Fold `values[j]` into `accs[j]`; all values sit at position `at`.
     fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], at: usize) -> Result<()>;
+    /// A folder along an outer axis (a block seen as `(outer, along,
+    /// inner)`, `inner > 1`, `accs` outputs) that gives the partials
+    /// `fold_each` would, faster, when the reducer has one.
+    fn outer_folder(
+        &self,
+        _accs: usize,
+        _along: usize,
+        _inner: usize,
+    ) -> Option<Box<dyn Folder<T>>> {
+        None
+    }
     /// Merge `later` (covering later positions) into `acc`.
     fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) -> Result<()>;
     /// Rewrite positions recorded in the accumulator (block-local to global).
@@ -117,6 +128,34 @@ impl<T: Element, R: Reducer<T>> Folder<T> for WholeFolder<T, R> {
     }
 }
 
+/// Feed a strip (starting at flat index `start` of a block viewed as
+/// `(outer, along, inner)`, `inner > 1`) to `f` in runs lying along the
+/// inner axes: `f(first output, values, position along the axis)`.
+pub(crate) fn outer_runs<T>(
+    strip: &[T],
+    start: usize,
+    along: usize,
+    inner: usize,
+    mut f: impl FnMut(usize, &[T], usize) -> Result<()>,
+) -> Result<()> {
+    let mut done = 0;
+    while done < strip.len() {
+        let pos = start + done;
+        let (outer, rest) = (pos / (along * inner), pos % (along * inner));
+        let (at, j) = (rest / inner, rest % inner);
+        let seg = (inner - j).min(strip.len() - done);
+        f(outer * inner + j, &strip[done..done + seg], at)?;
+        done += seg;
+    }
+    Ok(())
+}
+
+/// A partial result made of one accumulator per output element, for
+/// folders other than this file's.
+pub(crate) fn partial_value<A: Send + Sync + 'static>(accs: Vec<A>) -> Value {
+    Arc::new(Partial(accs))
+}
+
 /// Folds along `axis` of a block viewed as (outer, along, inner).
 struct AxisFolder<T, R: Reducer<T>> {
     reducer: Arc<R>,
@@ -129,22 +168,20 @@ struct AxisFolder<T, R: Reducer<T>> {
 impl<T: Element, R: Reducer<T>> Folder<T> for AxisFolder<T, R> {
     fn fold(&mut self, strip: &[T], start: usize) -> Result<()> {
         let (along, inner) = (self.along, self.inner);
+        if inner > 1 {
+            let (reducer, accs) = (&self.reducer, &mut self.accs);
+            return outer_runs(strip, start, along, inner, |first, values, at| {
+                reducer.fold_each(&mut accs[first..first + values.len()], values, at)
+            });
+        }
+        // Reducing the last axis: a run of a row folds into one accumulator.
         let mut done = 0;
         while done < strip.len() {
             let pos = start + done;
-            let (outer, rest) = (pos / (along * inner), pos % (along * inner));
-            let (at, j) = (rest / inner, rest % inner);
-            let seg;
-            if inner == 1 {
-                // Reducing the last axis: a run of a row folds into one accumulator.
-                seg = (along - at).min(strip.len() - done);
-                self.reducer
-                    .fold(&mut self.accs[outer], &strip[done..done + seg], at)?;
-            } else {
-                seg = (inner - j).min(strip.len() - done);
-                let accs = &mut self.accs[outer * inner + j..outer * inner + j + seg];
-                self.reducer.fold_each(accs, &strip[done..done + seg], at)?;
-            }
+            let (outer, at) = (pos / along, pos % along);
+            let seg = (along - at).min(strip.len() - done);
+            self.reducer
+                .fold(&mut self.accs[outer], &strip[done..done + seg], at)?;
             done += seg;
         }
         Ok(())
@@ -210,6 +247,13 @@ impl<T: Element, R: Reducer<T>> ReduceKernel for Reduction<T, R> {
             Some(k) => {
                 let outer: usize = region.shape[..k].iter().product();
                 let inner: usize = region.shape[k + 1..].iter().product();
+                let along = region.shape[k];
+                let faster = (inner > 1)
+                    .then(|| reducer.outer_folder(outer * inner, along, inner))
+                    .flatten();
+                if let Some(folder) = faster {
+                    return Box::new(folder);
+                }
                 Box::new(AxisFolder {
                     accs: vec![reducer.identity(); outer * inner],
                     reducer,

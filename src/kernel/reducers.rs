@@ -2,8 +2,9 @@
 //! any/all and count_nonzero.
 
 use super::pairwise::pairwise_sum;
-use super::reduce::Reducer;
+use super::reduce::{outer_runs, partial_value, Folder, Reducer};
 use super::wire::{get, get_option, is_scalar, put, put_option};
+use super::Value;
 use crate::element::{is_nan, Accumulate, Accumulator, Element, Truthy};
 use crate::error::{Error, Result};
 use num_traits::{Float, One, ToPrimitive, Zero};
@@ -36,6 +37,49 @@ fn add_strip<T: Copy, S: Accumulator>(
     add_compensated(acc, sum, op)
 }
 
+/// Add `values[j]` to the `j`-th of `sums`: along an outer axis, a plain
+/// add per element, as numpy does; the compensation comes in when blocks
+/// are merged. Overflow is or-ed, not branched on, so floats run a plain
+/// loop.
+fn add_each<'a, T: Accumulate>(
+    sums: impl Iterator<Item = &'a mut T::Sum>,
+    values: &[T],
+    op: &'static str,
+) -> Result<()> {
+    let mut overflow = false;
+    for (sum, &v) in sums.zip(values) {
+        let (s, o) = sum.overflowing_add(v.to_sum());
+        *sum = s;
+        overflow |= o;
+    }
+    Error::check_overflow::<T::Sum>(overflow, op)
+}
+
+/// A sum along an outer axis: the running values alone, contiguous (so
+/// adding a row vectorizes, where (sum, compensation) pairs make a strided
+/// loop), made pairs when the block is done. `fold_each` never touches the
+/// compensation, so the partials are the same, bit for bit.
+struct OuterSums<T: Accumulate> {
+    sums: Vec<T::Sum>,
+    along: usize,
+    inner: usize,
+    op: &'static str,
+}
+
+impl<T: Accumulate> Folder<T> for OuterSums<T> {
+    fn fold(&mut self, strip: &[T], start: usize) -> Result<()> {
+        let (sums, op) = (&mut self.sums, self.op);
+        outer_runs(strip, start, self.along, self.inner, |first, values, _| {
+            add_each(sums[first..first + values.len()].iter_mut(), values, op)
+        })
+    }
+    fn into_partial(self: Box<Self>) -> Value {
+        let zero = T::Sum::zero();
+        let pairs: Vec<Compensated<T::Sum>> = self.sums.into_iter().map(|s| (s, zero)).collect();
+        partial_value(pairs)
+    }
+}
+
 /// The value of a compensated sum.
 fn total<S: Accumulator>(acc: &Compensated<S>) -> S {
     // The error is 0 for integers, so this cannot overflow.
@@ -65,16 +109,15 @@ impl<T: Accumulate> Reducer<T> for Sum<T> {
         add_strip(acc, values, T::to_sum, self.op)
     }
     fn fold_each(&self, accs: &mut [Self::Acc], values: &[T], _at: usize) -> Result<()> {
-        // Along an outer axis: a plain (vectorized) add per element, as numpy
-        // does; the compensation comes in when blocks are merged. Overflow
-        // is or-ed, not branched on, so floats run the same loop as before.
-        let mut overflow = false;
-        for (acc, &v) in accs.iter_mut().zip(values) {
-            let (s, o) = acc.0.overflowing_add(v.to_sum());
-            acc.0 = s;
-            overflow |= o;
-        }
-        Error::check_overflow::<T::Sum>(overflow, self.op)
+        add_each(accs.iter_mut().map(|acc| &mut acc.0), values, self.op)
+    }
+    fn outer_folder(&self, accs: usize, along: usize, inner: usize) -> Option<Box<dyn Folder<T>>> {
+        Some(Box::new(OuterSums::<T> {
+            sums: vec![T::Sum::zero(); accs],
+            along,
+            inner,
+            op: self.op,
+        }))
     }
     fn merge(&self, acc: &mut Self::Acc, later: &Self::Acc) -> Result<()> {
         add_compensated(acc, later.0, self.op)?;
