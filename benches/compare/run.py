@@ -762,7 +762,7 @@ def limit_column(w, res, nd, sz, limits):
         if not tasks:
             return "n/a"
         # Tiny in-memory blocks are folded in bands: fewer tasks than blocks.
-        blocks = (n // nd.chunk) ** 2
+        blocks = (-(-n // nd.chunk)) ** 2  # ceil: a last block may be short
         return f"{blocks:,} blocks in {tasks:,} tasks<br>{t / blocks * 1e6:.2f} µs/block, {t / tasks * 1e6:.2f} µs/task"
     return ""
 
@@ -1053,7 +1053,7 @@ def run_all(args, selected, sz, cases, binary, io):
         derived = ""
         if res.ok(case):
             tasks = res.last(case)["tasks"]
-            blocks = (gn // gc) ** 2
+            blocks = (-(-gn // gc)) ** 2  # ceil: a last block may be short
             derived = (f"{blocks:,} blocks in {tasks:,} tasks (in-memory blocks are folded in bands), "
                        f"{res.median(case) / blocks * 1e6:.2f} µs/block to build + lower")
         scale_rows.append((f"GRAPH ones(({gn}, {gn}), ({gc}, {gc})).sum() + num_tasks", "ndchunk", case, derived))

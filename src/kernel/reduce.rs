@@ -339,7 +339,11 @@ pub(crate) fn run_folders<T: Element>(
             }
         }
         FoldSources::Band(mut source) => {
-            let rows = lanes.iter().map(|lane| lane.rows).max().unwrap_or(0);
+            let rows = lanes
+                .iter()
+                .map(|lane| lane.len.checked_div(lane.width).unwrap_or(0))
+                .max()
+                .unwrap_or(0);
             for row in 1..=rows {
                 for lane in &mut lanes {
                     lane.fold_until(&mut *source, row.saturating_mul(lane.width), &mut buf)?;
@@ -364,9 +368,8 @@ pub(crate) fn run_folders<T: Element>(
 struct Lane<T: Element> {
     folders: Vec<Box<dyn Folder<T>>>,
     strips: super::Strips,
-    /// Elements, rows and row length of the block.
+    /// Elements and row length of the block.
     len: usize,
-    rows: usize,
     width: usize,
     /// Elements folded so far.
     done: usize,
@@ -388,7 +391,6 @@ impl<T: Element> Lane<T> {
             folders,
             strips: super::strips(shape),
             len,
-            rows: len.checked_div(width).unwrap_or(0),
             width,
             done: 0,
         })
