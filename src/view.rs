@@ -67,6 +67,40 @@ impl Strided {
         Region { offset, shape }
     }
 
+    /// Whether every element the read touches lies inside an array of
+    /// `shape` (a read of no element always does), without building its
+    /// [`input_region`](Self::input_region): checked for every block a
+    /// task reads.
+    pub fn lies_within(&self, shape: &[usize]) -> bool {
+        if self.start.len() != shape.len() {
+            return false;
+        }
+        if self.shape.contains(&0) {
+            return true;
+        }
+        let walks_inside = |((axis, &n), &step): ((&Option<usize>, &usize), &isize)| {
+            let Some(a) = *axis else { return true };
+            let (Some(&start), Some(&len)) = (self.start.get(a), shape.get(a)) else {
+                return false;
+            };
+            let span = step.unsigned_abs().checked_mul(n - 1);
+            match span {
+                Some(span) if step < 0 => start.checked_sub(span).is_some(),
+                Some(span) => start.checked_add(span).is_some_and(|end| end < len),
+                None => false,
+            }
+        };
+        // `start` is inside on every axis (the far end of a backward walk,
+        // the fixed index of an axis no output axis walks).
+        self.start.iter().zip(shape).all(|(s, n)| s < n)
+            && self
+                .axes
+                .iter()
+                .zip(&self.shape)
+                .zip(&self.steps)
+                .all(walks_inside)
+    }
+
     /// The same read, with `start` relative to `origin`.
     pub fn relative_to(&self, origin: &[usize]) -> Strided {
         Strided {
@@ -327,6 +361,65 @@ mod tests {
             .chunks(&Chunks::from_sizes(vec![vec![1], vec![2, 2]]), &[3, 5, 4])
             .unwrap();
         assert_eq!(chunks.sizes(), &[vec![3], vec![5], vec![2, 2]]);
+    }
+
+    #[test]
+    fn a_read_lies_within_an_array_exactly_when_its_input_region_does() {
+        let inside_by_region = |read: &Strided, shape: &[usize]| {
+            if read.shape.contains(&0) {
+                return true;
+            }
+            let touched = read.input_region();
+            touched
+                .offset
+                .iter()
+                .zip(&touched.shape)
+                .zip(shape)
+                .all(|((o, s), n)| o + s <= *n)
+        };
+        let shape = [5, 7];
+        let mut checked = 0;
+        for (axes, steps) in [
+            (vec![Some(0), Some(1)], vec![1, 1]),
+            (vec![Some(1), Some(0)], vec![1, 2]),
+            (vec![Some(0), Some(1)], vec![-1, 3]),
+            (vec![None, Some(1)], vec![1, -2]),
+        ] {
+            for start in [[0, 0], [2, 3], [4, 6], [5, 0], [0, 7]] {
+                for out in [[0, 3], [1, 1], [2, 3], [3, 4], [5, 7]] {
+                    let read = Strided {
+                        start: start.to_vec(),
+                        shape: out.to_vec(),
+                        axes: axes.clone(),
+                        steps: steps.clone(),
+                    };
+                    // The region of a backward walk starting too low is not
+                    // even defined (it would start before 0).
+                    let defined = read.shape.contains(&0)
+                        || read.axes.iter().zip(&read.shape).zip(&read.steps).all(
+                            |((a, &n), &step)| match a {
+                                Some(a) if step < 0 && n > 0 => {
+                                    read.start[*a] >= step.unsigned_abs() * (n - 1)
+                                }
+                                _ => true,
+                            },
+                        );
+                    let within = read.lies_within(&shape);
+                    if defined {
+                        assert_eq!(within, inside_by_region(&read, &shape), "{read:?}");
+                        checked += 1;
+                    } else {
+                        assert!(!within, "{read:?}");
+                    }
+                }
+            }
+        }
+        assert!(checked > 50);
+        let read = Strided::region(&Region {
+            offset: vec![0, 0],
+            shape: vec![1, 1],
+        });
+        assert!(!read.lies_within(&[1, 1, 1]), "another number of axes");
     }
 
     #[test]

@@ -152,6 +152,48 @@ fn tiny_blocks_are_folded_one_after_another() {
 }
 
 #[test]
+fn tiny_blocks_read_through_slices_broadcasts_and_constants() {
+    // One source per task reads all its blocks in turn: a slice with a
+    // step on rows, a broadcast row and a constant, side by side.
+    let (a, r) = (values(&[61, 90]), values(&[1, 83]));
+    let x = Lazy::from_array(a.clone(), [7, 8]).unwrap();
+    let row = Lazy::from_array(r.clone(), [1, 8]).unwrap();
+    let ones = Lazy::ones(IxDyn(&[29, 83]), [7, 8]).unwrap();
+    let s = ndarray::s![3..61;2, 5..88];
+    let tree = |x: &Lazy, row: &Lazy, ones: &Lazy| (&x.slice(s) - row) * 2.0 + ones;
+    let banded = tree(&x, &row, &ones);
+    let per_block = tree(
+        &x.persist().unwrap(),
+        &row.persist().unwrap(),
+        &ones.persist().unwrap(),
+    );
+    let expected = (&a.slice(s) - &r) * 2.0 + 1.0;
+    for o in [options(1), options(3)] {
+        let got = banded.sum().compute_with(&o).unwrap();
+        assert_eq!(got, per_block.sum().compute().unwrap(), "sum on {o:?}");
+        assert_relative_eq!(got.into_scalar(), expected.sum(), max_relative = 1e-12);
+        let got = banded.argmax().compute_with(&o).unwrap();
+        assert_eq!(
+            got,
+            per_block.argmax().compute().unwrap(),
+            "argmax on {o:?}"
+        );
+        let got = banded.mean_axis(Axis(0)).compute_with(&o).unwrap();
+        assert_eq!(got, per_block.mean_axis(Axis(0)).compute().unwrap());
+        assert_relative_eq!(
+            got,
+            expected.mean_axis(Axis(0)).unwrap(),
+            max_relative = 1e-12
+        );
+    }
+    let (tasks, kept) = one_thread(|| {
+        let stored = per_block.sum().num_tasks().unwrap();
+        (banded.sum().num_tasks().unwrap(), stored)
+    });
+    assert!(tasks < kept / 2, "{tasks} tasks banded, {kept} per block");
+}
+
+#[test]
 fn other_blocks_keep_a_task_each() {
     // Short rows in blocks larger than a strip: neither kind of band.
     check(&[4000, 300], [2000, 100], false);

@@ -289,8 +289,17 @@ impl Chunks {
     /// The element region of block `index` (a placeholder along an axis
     /// whose lengths are unknown: see [`Chunks`]).
     pub fn block_region(&self, index: &[usize]) -> Region {
-        let (offset, shape) = self.ranges(index).map(|r| (r.start, r.len())).unzip();
-        Region { offset, shape }
+        // Sized up front: an unzip grows both vectors, and a graph asks
+        // this for every block.
+        let mut region = Region {
+            offset: Vec::with_capacity(index.len()),
+            shape: Vec::with_capacity(index.len()),
+        };
+        for range in self.ranges(index) {
+            region.offset.push(range.start);
+            region.shape.push(range.len());
+        }
+        region
     }
 
     fn ranges<'a>(&'a self, index: &'a [usize]) -> impl Iterator<Item = Range<usize>> + 'a {

@@ -84,8 +84,9 @@ pub(crate) type FoldBlock = (Vec<usize>, Vec<AnyFolder>);
 
 /// What the blocks of a fold are read from.
 pub(crate) enum FoldSources<S> {
-    /// A source per block, read one block after the other.
-    Blocks(Vec<S>),
+    /// One source reading the blocks one after the other, each in its own
+    /// C order.
+    InTurn(S),
     /// One source over a band of blocks side by side along the last axis,
     /// each row of each block made of whole strips: read row by row across
     /// the band.
@@ -123,6 +124,15 @@ pub(crate) trait SourceKernel: Send + Sync {
     fn open_view(&self, _read: &Strided) -> Result<AnySource> {
         Err(Error::internal(format!(
             "{} cannot be read through a view",
+            self.label()
+        )))
+    }
+    /// One source reading through `reads` one after the other, each in its
+    /// own C order ([`in_memory`](Self::in_memory) kernels): the many
+    /// small blocks a task folds cost one source, not one each.
+    fn open_views(&self, _reads: Vec<Strided>) -> Result<AnySource> {
+        Err(Error::internal(format!(
+            "{} cannot be read through views in turn",
             self.label()
         )))
     }

@@ -48,26 +48,19 @@ impl Expr {
     /// output: a strip of every node of the tree, and the whole region of
     /// sources that read it at once (stores decode whole chunks).
     pub fn scratch_bytes(&self, elements: usize) -> usize {
-        let mut bytes = 0_usize;
-        let mut stack = vec![self];
-        while let Some(expr) = stack.pop() {
-            let itemsize = match expr {
-                Expr::Read { dtype, .. } => dtype.itemsize(),
-                Expr::Source {
-                    kernel, itemsize, ..
-                } if kernel.buffers_region() => {
-                    bytes = bytes.saturating_add(elements.saturating_mul(*itemsize));
-                    *itemsize
-                }
-                Expr::Source { itemsize, .. } | Expr::SourceView { itemsize, .. } => *itemsize,
-                Expr::Map { itemsize, args, .. } => {
-                    stack.extend(args);
-                    *itemsize
-                }
-            };
-            bytes = bytes.saturating_add(STRIP.saturating_mul(itemsize));
+        let strip = |itemsize: usize| STRIP.saturating_mul(itemsize);
+        match self {
+            Expr::Read { dtype, .. } => strip(dtype.itemsize()),
+            Expr::Source {
+                kernel, itemsize, ..
+            } if kernel.buffers_region() => {
+                strip(*itemsize).saturating_add(elements.saturating_mul(*itemsize))
+            }
+            Expr::Source { itemsize, .. } | Expr::SourceView { itemsize, .. } => strip(*itemsize),
+            Expr::Map { itemsize, args, .. } => args.iter().fold(strip(*itemsize), |bytes, arg| {
+                bytes.saturating_add(arg.scratch_bytes(elements))
+            }),
         }
-        bytes
     }
 
     /// Whether the tree reads only values held in memory (in-memory
@@ -80,6 +73,30 @@ impl Expr {
             Expr::Source { kernel, .. } => kernel.in_memory(),
             Expr::Map { args, .. } => args.iter().all(Expr::reads_in_place),
             Expr::Read { .. } => false,
+        }
+    }
+
+    /// One source reading `regions` of the tree one after the other, each
+    /// in its own C order; the tree must [read in place](Self::reads_in_place).
+    /// Its maps are elementwise, so they never see where a region ends.
+    fn open_in_turn(&self, regions: &[Region]) -> Result<AnySource> {
+        match self {
+            Expr::SourceView { kernel, view, .. } => {
+                kernel.open_views(regions.iter().map(|r| view.read(r)).collect())
+            }
+            Expr::Source { kernel, .. } => {
+                kernel.open_views(regions.iter().map(Strided::region).collect())
+            }
+            Expr::Map { kernel, args, .. } => {
+                let sources = args
+                    .iter()
+                    .map(|a| a.open_in_turn(regions))
+                    .collect::<Result<Vec<_>>>()?;
+                kernel.open(sources)
+            }
+            Expr::Read { .. } => Err(Error::internal(
+                "a stored input is read for several regions at once",
+            )),
         }
     }
 
@@ -211,6 +228,7 @@ pub(crate) fn fold_pass(
         })
         .collect();
     let sources = match (regions, band_read(regions)) {
+        ([only], _) => FoldSources::InTurn(expr.open(only, inputs, reads)?),
         ([first, .., last], Some(BandRead::Rows)) => {
             let mut band = first.clone();
             let end =
@@ -220,12 +238,7 @@ pub(crate) fn fold_pass(
             }
             FoldSources::Band(expr.open(&band, inputs, reads)?)
         }
-        _ => FoldSources::Blocks(
-            regions
-                .iter()
-                .map(|region| expr.open(region, inputs, reads))
-                .collect::<Result<_>>()?,
-        ),
+        _ => FoldSources::InTurn(expr.open_in_turn(regions)?),
     };
     Ok(Arc::new(Partials(dtype.fold(sources, blocks)?)))
 }

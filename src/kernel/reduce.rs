@@ -105,8 +105,9 @@ impl<T: Element, R: Reducer<T>> Reduction<T, R> {
 struct WholeFolder<T, R: Reducer<T>> {
     reducer: Arc<R>,
     acc: R::Acc,
-    region: Region,
-    shape: Vec<usize>,
+    /// The block's region and the array's shape, to make the positions a
+    /// [positional](Reducer::positional) reducer records global.
+    placed: Option<(Region, Vec<usize>)>,
 }
 
 impl<T: Element, R: Reducer<T>> Folder<T> for WholeFolder<T, R> {
@@ -114,7 +115,9 @@ impl<T: Element, R: Reducer<T>> Folder<T> for WholeFolder<T, R> {
         self.reducer.fold(&mut self.acc, strip, start)
     }
     fn into_partial(mut self: Box<Self>) -> Value {
-        let (region, shape) = (&self.region, &self.shape);
+        let Some((region, shape)) = &self.placed else {
+            return Arc::new(Partial(vec![self.acc]));
+        };
         let to_global = |mut local: usize| {
             let mut index = vec![0; shape.len()];
             for k in (0..shape.len()).rev() {
@@ -240,9 +243,10 @@ impl<T: Element, R: Reducer<T>> ReduceKernel for Reduction<T, R> {
         let folder: Box<dyn Folder<T>> = match axis {
             None => Box::new(WholeFolder {
                 acc: reducer.identity(),
+                placed: reducer
+                    .positional()
+                    .then(|| (region.clone(), shape.to_vec())),
                 reducer,
-                region: region.clone(),
-                shape: shape.to_vec(),
             }),
             Some(k) => {
                 let outer: usize = region.shape[..k].iter().product();
@@ -332,9 +336,8 @@ pub(crate) fn run_folders<T: Element>(
     let longest = lanes.iter().map(|lane| lane.len).max().unwrap_or(0);
     let mut buf = Vec::with_capacity(super::STRIP.min(longest));
     match sources {
-        FoldSources::Blocks(sources) if sources.len() == lanes.len() => {
-            // One block after another, each source dropped when done.
-            for (lane, mut source) in lanes.iter_mut().zip(sources) {
+        FoldSources::InTurn(mut source) => {
+            for lane in &mut lanes {
                 lane.fold_until(&mut *source, lane.len, &mut buf)?;
             }
         }
@@ -349,9 +352,6 @@ pub(crate) fn run_folders<T: Element>(
                     lane.fold_until(&mut *source, row.saturating_mul(lane.width), &mut buf)?;
                 }
             }
-        }
-        FoldSources::Blocks(_) => {
-            return Err(Error::internal("a fold has not one source per block"));
         }
     }
     let mut parts = Vec::new();

@@ -34,6 +34,10 @@ impl<T: Element> SourceKernel for ArrayKernel<T> {
     fn open_view(&self, read: &Strided) -> Result<AnySource> {
         Ok(erase(Box::new(ViewSource::new(self.array.clone(), read)?)))
     }
+    fn open_views(&self, reads: Vec<Strided>) -> Result<AnySource> {
+        let source = ViewSource::in_turn(self.array.clone(), reads)?;
+        Ok(erase(Box::new(source)))
+    }
 }
 
 /// Every element the same value.
@@ -67,6 +71,9 @@ impl<T: Element> SourceKernel for FullKernel<T> {
         true
     }
     fn open_view(&self, _read: &Strided) -> Result<AnySource> {
+        Ok(erase(Box::new(Repeat(self.value))))
+    }
+    fn open_views(&self, _reads: Vec<Strided>) -> Result<AnySource> {
         Ok(erase(Box::new(Repeat(self.value))))
     }
 }

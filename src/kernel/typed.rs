@@ -69,12 +69,7 @@ impl<T: Element> ElemOps for Typed<T> {
 
     fn fold(&self, sources: FoldSources<AnySource>, blocks: Vec<FoldBlock>) -> Result<Vec<Value>> {
         let sources = match sources {
-            FoldSources::Blocks(sources) => FoldSources::Blocks(
-                sources
-                    .into_iter()
-                    .map(unerase::<T>)
-                    .collect::<Result<_>>()?,
-            ),
+            FoldSources::InTurn(source) => FoldSources::InTurn(unerase::<T>(source)?),
             FoldSources::Band(source) => FoldSources::Band(unerase::<T>(source)?),
         };
         run_folders(sources, blocks)

@@ -25,14 +25,18 @@ enum Rows {
 }
 
 /// Reads a row-major array through a [`Strided`] read, in C order of the
-/// read's shape.
+/// read's shape; or through several reads, one after the other.
 pub(crate) struct ViewSource<T> {
     array: Block<T>,
+    /// Reads still to come after the current one.
+    next_reads: std::vec::IntoIter<Strided>,
     /// Element offset of the first value read.
     base: isize,
     /// Stride of every output axis in elements (0 for broadcast axes).
     strides: Vec<isize>,
     rows: Odometer,
+    /// Rows of the current read.
+    row_count: usize,
     row_offset: isize,
     row_len: usize,
     inner_stride: isize,
@@ -62,67 +66,94 @@ impl<T: Element> ViewSource<T> {
 
     /// `array` must be in standard (row-major) layout and the read inside it.
     pub fn new(array: Block<T>, read: &Strided) -> Result<Self> {
+        let mut source = Self::unstarted(array, Vec::new())?;
+        check(read, source.array.shape())?;
+        source.start(read);
+        Ok(source)
+    }
+
+    /// The values of `reads` one after another, each in its own C order:
+    /// one source for the blocks a task folds in turn, its buffers reused
+    /// from read to read.
+    pub fn in_turn(array: Block<T>, reads: Vec<Strided>) -> Result<Self> {
+        let mut source = Self::unstarted(array, reads)?;
+        source.start_next();
+        Ok(source)
+    }
+
+    fn unstarted(array: Block<T>, reads: Vec<Strided>) -> Result<Self> {
         if !array.is_standard_layout() {
             return Err(Error::internal("stored block is not in standard layout"));
         }
-        let touched = read.input_region();
-        let inside = touched.shape.len() == array.ndim()
-            && (touched.is_empty()
-                || touched
-                    .offset
-                    .iter()
-                    .zip(&touched.shape)
-                    .zip(array.shape())
-                    .all(|((o, s), n)| o + s <= *n));
-        if !inside {
-            return Err(Error::internal(format!(
-                "read {read:?} outside block of shape {:?}",
-                array.shape()
-            )));
+        // Every read is checked now: `fill` cannot fail.
+        for read in &reads {
+            check(read, array.shape())?;
         }
-        let input_strides = array.strides();
-        let base = read
-            .start
-            .iter()
-            .zip(input_strides)
-            .map(|(&s, &st)| s as isize * st)
-            .sum();
-        let strides: Vec<isize> = read
-            .axes
-            .iter()
-            .zip(&read.steps)
-            .map(|(a, &step)| a.map_or(0, |a| input_strides[a] * step))
-            .collect();
-        let nd = read.shape.len();
-        let (outer, row_len, inner_stride) = match nd {
-            0 => (&[][..], 1, 0),
-            _ => (&read.shape[..nd - 1], read.shape[nd - 1], strides[nd - 1]),
-        };
-        let layout = match inner_stride {
-            1 => Rows::Contiguous,
-            0 => Rows::Repeated,
-            _ if nd >= 2 && strides[nd - 2] == 1 => Rows::Tiled,
-            _ => Rows::Gathered,
-        };
-        let rows = Odometer::new(&vec![0; outer.len()], outer);
-        let mut source = ViewSource {
+        Ok(ViewSource {
             array,
-            base,
-            strides,
-            rows,
+            next_reads: reads.into_iter(),
+            base: 0,
+            strides: Vec::new(),
+            rows: Odometer::default(),
+            row_count: 0,
             row_offset: 0,
-            row_len,
-            inner_stride,
-            layout,
+            row_len: 0,
+            inner_stride: 0,
+            layout: Rows::Contiguous,
             pos: 0,
             row: 0,
             tile: Vec::new(),
             tile_first: 0,
             tile_rows: 0,
-            column_len: if nd >= 2 { read.shape[nd - 2] } else { 1 },
+            column_len: 1,
+        })
+    }
+
+    /// Start the next read that has values (if any is left).
+    fn start_next(&mut self) {
+        if let Some(read) = self.next_reads.find(|r| !r.shape.contains(&0)) {
+            self.start(&read);
+        }
+    }
+
+    /// Read `read` (checked to lie inside the array) from its first value on.
+    fn start(&mut self, read: &Strided) {
+        let input_strides = self.array.strides();
+        self.base = read
+            .start
+            .iter()
+            .zip(input_strides)
+            .map(|(&s, &st)| s as isize * st)
+            .sum();
+        self.strides.clear();
+        self.strides.extend(
+            read.axes
+                .iter()
+                .zip(&read.steps)
+                .map(|(a, &step)| a.map_or(0, |a| input_strides[a] * step)),
+        );
+        let nd = read.shape.len();
+        let (outer, row_len, inner_stride) = match nd {
+            0 => (&[][..], 1, 0),
+            _ => (
+                &read.shape[..nd - 1],
+                read.shape[nd - 1],
+                self.strides[nd - 1],
+            ),
         };
-        source.row_offset = row_offset(&source.rows, &source.strides, source.base);
-        Ok(source)
+        self.layout = match inner_stride {
+            1 => Rows::Contiguous,
+            0 => Rows::Repeated,
+            _ if nd >= 2 && self.strides[nd - 2] == 1 => Rows::Tiled,
+            _ => Rows::Gathered,
+        };
+        self.rows.restart_at_zero(outer);
+        self.row_count = outer.iter().product();
+        self.row_len = row_len;
+        self.inner_stride = inner_stride;
+        self.column_len = if nd >= 2 { read.shape[nd - 2] } else { 1 };
+        (self.pos, self.row, self.tile_first, self.tile_rows) = (0, 0, 0, 0);
+        self.row_offset = row_offset(&self.rows, &self.strides, self.base);
     }
 
     /// Rows along the next-to-last axis a tile holds: four cache lines'
@@ -185,15 +216,34 @@ impl<T: Element> ViewSource<T> {
         }
     }
 
-    /// Move on by `taken` elements, to the next row once this one is used up.
+    /// Move on by `taken` elements, to the next row once this one is used
+    /// up, and to the next read after the last row.
     fn advance(&mut self, taken: usize) {
         self.pos += taken;
         if self.pos == self.row_len {
             self.pos = 0;
             self.row += 1;
-            self.rows.advance();
-            self.row_offset = row_offset(&self.rows, &self.strides, self.base);
+            if self.row == self.row_count && !self.next_reads.as_slice().is_empty() {
+                self.start_next();
+                return;
+            }
+            match self.rows.advance() {
+                // The next row along the innermost of the outer axes: one
+                // step on (the common case, cheap for short rows).
+                Some(k) if k + 2 == self.strides.len() => self.row_offset += self.strides[k],
+                _ => self.row_offset = row_offset(&self.rows, &self.strides, self.base),
+            }
         }
+    }
+}
+
+/// An error unless `read` lies inside an array of `shape`.
+fn check(read: &Strided, shape: &[usize]) -> Result<()> {
+    match read.lies_within(shape) {
+        true => Ok(()),
+        false => Err(Error::internal(format!(
+            "read {read:?} outside block of shape {shape:?}"
+        ))),
     }
 }
 
@@ -291,6 +341,47 @@ mod tests {
         for strip in [1, 3, 11, 12, 64, 1000] {
             assert_eq!(read_all(&block, &read, strip), expected, "strip {strip}");
         }
+    }
+
+    #[test]
+    fn reads_in_turn_give_each_read_after_the_other() {
+        let a = Array::from_shape_fn((13, 37), |(i, j)| (i * 100 + j) as f64);
+        let block: Block<f64> = a.into_dyn().into_shared();
+        let plain = |offset: [usize; 2], shape: [usize; 2]| {
+            Strided::region(&Region {
+                offset: offset.to_vec(),
+                shape: shape.to_vec(),
+            })
+        };
+        let transposed = Strided {
+            start: vec![1, 2],
+            shape: vec![29, 11],
+            axes: vec![Some(1), Some(0)],
+            steps: vec![1, 1],
+        };
+        // Contiguous, empty, tiled (a transpose), short rows.
+        let reads = vec![
+            plain([0, 0], [2, 37]),
+            plain([5, 5], [0, 3]),
+            transposed.clone(),
+            plain([3, 30], [4, 3]),
+        ];
+        let expected: Vec<f64> = reads
+            .iter()
+            .flat_map(|read| read_all(&block, read, 1000))
+            .collect();
+        for strip in [1, 3, 11, 74, 1000] {
+            let mut source = ViewSource::in_turn(block.clone(), reads.clone()).unwrap();
+            let (mut out, mut buf) = (Vec::new(), Vec::new());
+            while out.len() < expected.len() {
+                let n = strip.min(expected.len() - out.len());
+                source.visit(n, &mut buf, &mut |v| out.extend_from_slice(v));
+            }
+            assert_eq!(out, expected, "strip {strip}");
+        }
+        // A read outside the block fails when the source is made.
+        let outside = vec![plain([0, 0], [1, 1]), plain([12, 30], [2, 1])];
+        assert!(ViewSource::in_turn(block, outside).is_err());
     }
 
     #[test]
