@@ -2,6 +2,7 @@
 //! sources (more inputs are zipped into tuples first, as `select` does).
 //! The closure is a type parameter, so each loop is monomorphized and vectorizes like a hand-written one.
 
+use super::wide::widest;
 use super::{erase, unerase, AnySource, MapKernel, Source, StripSource};
 use crate::element::Element;
 use crate::error::{Error, Result};
@@ -42,7 +43,7 @@ impl<A: Element, U: Element, F: Fn(A) -> U + Send + Sync + 'static> StripSource<
         // `visit`: values held in memory are mapped in place, not copied first.
         let f = &*self.f;
         self.a.visit(n, &mut self.buf, &mut |a| {
-            out.extend(a.iter().map(|&a| f(a)))
+            widest(|| out.extend(a.iter().map(|&a| f(a))))
         });
     }
 }
@@ -96,7 +97,7 @@ where
         self.a.fill(&mut self.buf_a, n);
         let (f, a) = (&*self.f, &self.buf_a);
         self.b.visit(n, &mut self.buf_b, &mut |b| {
-            out.extend(a.iter().zip(b).map(|(&a, &b)| f(a, b)));
+            widest(|| out.extend(a.iter().zip(b).map(|(&a, &b)| f(a, b))));
         });
     }
 }

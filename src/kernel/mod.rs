@@ -38,6 +38,7 @@ pub(crate) mod unique;
 pub(crate) mod user_reducer;
 pub(crate) mod view_source;
 pub(crate) mod whole_map;
+mod wide;
 pub(crate) mod wire;
 pub(crate) mod written;
 pub(crate) mod zarr;

@@ -2,6 +2,7 @@
 //! speed of a plain loop because the leaves are 8-lane unrolled runs of up to
 //! 128 elements (the scheme numpy uses).
 
+use super::wide::widest;
 use crate::element::Accumulator;
 
 const LEAF: usize = 128;
@@ -16,7 +17,7 @@ pub(crate) fn pairwise_sum<T: Copy, S: Accumulator>(
     widen: impl Fn(T) -> S + Copy,
 ) -> (S, bool) {
     if x.len() <= LEAF {
-        return leaf_sum(x, widen);
+        return widest(|| leaf_sum(x, widen));
     }
     // Split on a multiple of the lane count so leaves stay aligned.
     let mid = (x.len() / 2) / LANES * LANES;

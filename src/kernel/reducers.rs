@@ -3,6 +3,7 @@
 
 use super::pairwise::pairwise_sum;
 use super::reduce::{outer_runs, partial_value, Folder, Reducer};
+use super::wide::widest;
 use super::wire::{get, get_option, is_scalar, put, put_option};
 use super::Value;
 use crate::element::{is_nan, Accumulate, Accumulator, Element, Truthy};
@@ -46,12 +47,15 @@ fn add_each<'a, T: Accumulate>(
     values: &[T],
     op: &'static str,
 ) -> Result<()> {
-    let mut overflow = false;
-    for (sum, &v) in sums.zip(values) {
-        let (s, o) = sum.overflowing_add(v.to_sum());
-        *sum = s;
-        overflow |= o;
-    }
+    let overflow = widest(|| {
+        let mut overflow = false;
+        for (sum, &v) in sums.zip(values) {
+            let (s, o) = sum.overflowing_add(v.to_sum());
+            *sum = s;
+            overflow |= o;
+        }
+        overflow
+    });
     Error::check_overflow::<T::Sum>(overflow, op)
 }
 
