@@ -43,7 +43,10 @@ impl<A: Element, U: Element, F: Fn(A) -> U + Send + Sync + 'static> StripSource<
         // `visit`: values held in memory are mapped in place, not copied first.
         let f = &*self.f;
         self.a.visit(n, &mut self.buf, &mut |a| {
-            widest(|| out.extend(a.iter().map(|&a| f(a))))
+            widest(
+                #[inline(always)]
+                || out.extend(a.iter().map(|&a| f(a))),
+            )
         });
     }
 }
@@ -97,7 +100,10 @@ where
         self.a.fill(&mut self.buf_a, n);
         let (f, a) = (&*self.f, &self.buf_a);
         self.b.visit(n, &mut self.buf_b, &mut |b| {
-            widest(|| out.extend(a.iter().zip(b).map(|(&a, &b)| f(a, b))));
+            widest(
+                #[inline(always)]
+                || out.extend(a.iter().zip(b).map(|(&a, &b)| f(a, b))),
+            );
         });
     }
 }

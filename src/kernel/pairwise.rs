@@ -17,7 +17,10 @@ pub(crate) fn pairwise_sum<T: Copy, S: Accumulator>(
     widen: impl Fn(T) -> S + Copy,
 ) -> (S, bool) {
     if x.len() <= LEAF {
-        return widest(|| leaf_sum(x, widen));
+        return widest(
+            #[inline(always)]
+            || leaf_sum(x, widen),
+        );
     }
     // Split on a multiple of the lane count so leaves stay aligned.
     let mid = (x.len() / 2) / LANES * LANES;
@@ -29,6 +32,7 @@ pub(crate) fn pairwise_sum<T: Copy, S: Accumulator>(
 
 /// The sum of a run of up to `LEAF` values in 8 interleaved lanes, combined
 /// pairwise; and whether an addition overflowed.
+#[inline(always)]
 fn leaf_sum<T: Copy, S: Accumulator>(x: &[T], widen: impl Fn(T) -> S) -> (S, bool) {
     let chunks = x.chunks_exact(LANES);
     let tail = chunks.remainder();

@@ -10,6 +10,7 @@
 
 use super::cursor::Odometer;
 use super::philox::{blocks, counter, halves_in_order, philox4x32, Pairs};
+use super::wide::widest;
 use super::ziggurat::{ScaledNormal, StandardNormal};
 use super::{erase, AnySource, SourceKernel, StripSource};
 use crate::chunks::Region;
@@ -245,9 +246,14 @@ impl<T: Element, D: SampleElement<T>> StripSource<T> for RandomSource<D> {
                 halves_in_order(&self.pairs, needed, &mut self.firsts);
                 let skip = (first - 2 * j0) as usize;
                 let words = &self.firsts[skip..skip + m];
-                out.extend(words.iter().zip(first..).map(|(&word, index)| {
-                    dist.sample_element(word, || ElementRng::after_first(key, draw, index))
-                }));
+                widest(
+                    #[inline(always)]
+                    || {
+                        out.extend(words.iter().zip(first..).map(|(&word, index)| {
+                            dist.sample_element(word, || ElementRng::after_first(key, draw, index))
+                        }))
+                    },
+                );
             } else {
                 self.indices.clear();
                 self.indices

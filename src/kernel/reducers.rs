@@ -47,15 +47,18 @@ fn add_each<'a, T: Accumulate>(
     values: &[T],
     op: &'static str,
 ) -> Result<()> {
-    let overflow = widest(|| {
-        let mut overflow = false;
-        for (sum, &v) in sums.zip(values) {
-            let (s, o) = sum.overflowing_add(v.to_sum());
-            *sum = s;
-            overflow |= o;
-        }
-        overflow
-    });
+    let overflow = widest(
+        #[inline(always)]
+        || {
+            let mut overflow = false;
+            for (sum, &v) in sums.zip(values) {
+                let (s, o) = sum.overflowing_add(v.to_sum());
+                *sum = s;
+                overflow |= o;
+            }
+            overflow
+        },
+    );
     Error::check_overflow::<T::Sum>(overflow, op)
 }
 
@@ -341,8 +344,14 @@ impl<T: Element + PartialOrd> Reducer<T> for MinMax<T> {
         // the scan runs at load speed and vectorizes), one loop per direction;
         // NaN is looked for only when the scan saw one (`v != v`).
         let saw_nan = match self.which {
-            Extreme::Min => lane_extreme(values, &mut best, |v, b| v < b),
-            Extreme::Max => lane_extreme(values, &mut best, |v, b| v > b),
+            Extreme::Min => widest(
+                #[inline(always)]
+                || lane_extreme(values, &mut best, |v, b| v < b),
+            ),
+            Extreme::Max => widest(
+                #[inline(always)]
+                || lane_extreme(values, &mut best, |v, b| v > b),
+            ),
         };
         if saw_nan {
             best = *values.iter().find(|v| is_nan(*v)).expect("a NaN was seen");
@@ -476,6 +485,7 @@ fn count_as<M: Float>(n: usize) -> M {
 
 /// Σ(v - shift) and Σ(v - shift)² in 8 lanes, combined pairwise; each
 /// value converted to the mean type as it is read.
+#[inline(always)]
 fn shifted_sums<T: Accumulate>(values: &[T], shift: T::Mean) -> (T::Mean, T::Mean) {
     let zero = <T::Mean as Zero>::zero();
     let (mut s, mut q) = ([zero; 8], [zero; 8]);
@@ -537,7 +547,10 @@ impl<T: Accumulate> Reducer<T> for Moments<T> {
         // One pass over d = v - shift: the sum of d and of d². The shift is a
         // value of the data, so d is small and Σd² - n·mean² loses nothing
         // that matters (it is clamped at 0 against rounding).
-        let (sum, squares) = shifted_sums(values, shift);
+        let (sum, squares) = widest(
+            #[inline(always)]
+            || shifted_sums(values, shift),
+        );
         let mean = sum / count_as(values.len());
         let m2 = squares - sum * mean;
         let zero = <T::Mean as Zero>::zero();

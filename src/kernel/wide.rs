@@ -52,10 +52,20 @@ mod tests {
         for n in [0, 1, 7, 8, 9, 128, 1037] {
             let v = &x[..n];
             let baseline: Vec<f64> = v.iter().map(|&a| chain(a)).collect();
-            let wide: Vec<f64> = widest(|| v.iter().map(|&a| chain(a)).collect());
+            let wide: Vec<f64> = widest(
+                #[inline(always)]
+                || v.iter().map(|&a| chain(a)).collect(),
+            );
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&wide), bits(&baseline), "map of {n}");
-            assert_eq!(bits(&widest(|| sum8(v))), bits(&sum8(v)), "sum of {n}");
+            assert_eq!(
+                bits(&widest(
+                    #[inline(always)]
+                    || sum8(v)
+                )),
+                bits(&sum8(v)),
+                "sum of {n}"
+            );
         }
     }
 }
