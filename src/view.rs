@@ -67,9 +67,39 @@ impl Strided {
         Region { offset, shape }
     }
 
+    /// The read, borrowed.
+    pub fn by_ref(&self) -> StridedRef<'_> {
+        StridedRef {
+            start: &self.start,
+            shape: &self.shape,
+            axes: &self.axes,
+            steps: &self.steps,
+        }
+    }
+
+    /// The same read, with `start` relative to `origin`.
+    pub fn relative_to(&self, origin: &[usize]) -> Strided {
+        Strided {
+            start: self.start.iter().zip(origin).map(|(s, o)| s - o).collect(),
+            ..self.clone()
+        }
+    }
+}
+
+/// A [`Strided`] read, borrowed: one of [`StridedReads`], or a whole
+/// `Strided`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StridedRef<'a> {
+    pub start: &'a [usize],
+    pub shape: &'a [usize],
+    pub axes: &'a [Option<usize>],
+    pub steps: &'a [isize],
+}
+
+impl StridedRef<'_> {
     /// Whether every element the read touches lies inside an array of
     /// `shape` (a read of no element always does), without building its
-    /// [`input_region`](Self::input_region): checked for every block a
+    /// [`input_region`](Strided::input_region): checked for every block a
     /// task reads.
     pub fn lies_within(&self, shape: &[usize]) -> bool {
         if self.start.len() != shape.len() {
@@ -96,16 +126,56 @@ impl Strided {
             && self
                 .axes
                 .iter()
-                .zip(&self.shape)
-                .zip(&self.steps)
+                .zip(self.shape)
+                .zip(self.steps)
                 .all(walks_inside)
     }
+}
 
-    /// The same read, with `start` relative to `origin`.
-    pub fn relative_to(&self, origin: &[usize]) -> Strided {
-        Strided {
-            start: self.start.iter().zip(origin).map(|(s, o)| s - o).collect(),
-            ..self.clone()
+/// Reads of several output regions through one view, one after the
+/// other: the same axes and steps, each read its own start and shape,
+/// kept flat (four vectors for all the reads, not four per read).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct StridedReads {
+    axes: Vec<Option<usize>>,
+    steps: Vec<isize>,
+    /// Each read's `start` (input coordinates), one after the other.
+    starts: Vec<usize>,
+    /// Each read's shape, one after the other.
+    shapes: Vec<usize>,
+}
+
+impl StridedReads {
+    /// Plain reads of `regions` (all of one number of axes), axes in order.
+    pub fn regions(regions: &[Region]) -> StridedReads {
+        let ndim = regions.first().map_or(0, |r| r.shape.len());
+        StridedReads {
+            axes: (0..ndim).map(Some).collect(),
+            steps: vec![1; ndim],
+            starts: regions
+                .iter()
+                .flat_map(|r| r.offset.iter().copied())
+                .collect(),
+            shapes: regions
+                .iter()
+                .flat_map(|r| r.shape.iter().copied())
+                .collect(),
+        }
+    }
+
+    /// How many reads there are.
+    pub fn len(&self) -> usize {
+        self.shapes.len().checked_div(self.axes.len()).unwrap_or(0)
+    }
+
+    /// Read `k`.
+    pub fn get(&self, k: usize) -> StridedRef<'_> {
+        let (ni, no) = (self.starts.len() / self.len().max(1), self.axes.len());
+        StridedRef {
+            start: &self.starts[k * ni..(k + 1) * ni],
+            shape: &self.shapes[k * no..(k + 1) * no],
+            axes: &self.axes,
+            steps: &self.steps,
         }
     }
 }
@@ -237,25 +307,49 @@ impl ViewMap {
     /// The read of the input that yields output region `out`.
     pub fn read(&self, out: &Region) -> Strided {
         let mut start = self.origin.clone();
-        let mut axes = Vec::with_capacity(self.axes.len());
-        for (k, axis) in self.axes.iter().enumerate() {
-            match axis {
-                Some(a) if !self.stretch[k] => {
-                    // An axis with no element reads nothing: it stays at
-                    // the origin (its offset may lie past the input's end).
-                    if out.shape[k] > 0 {
-                        start[*a] = shift(self.origin[*a], self.steps[k] * out.offset[k] as isize);
-                    }
-                    axes.push(Some(*a));
-                }
-                _ => axes.push(None),
-            }
-        }
+        self.start_of(out, &mut start);
         Strided {
             start,
             shape: out.shape.clone(),
-            axes,
+            axes: self.walked(),
             steps: self.steps.clone(),
+        }
+    }
+
+    /// The reads that yield output regions `outs`, one after the other.
+    pub fn reads(&self, outs: &[Region]) -> StridedReads {
+        let ni = self.origin.len();
+        let mut starts = Vec::with_capacity(ni * outs.len());
+        for out in outs {
+            starts.extend_from_slice(&self.origin);
+            let at = starts.len() - ni;
+            self.start_of(out, &mut starts[at..]);
+        }
+        StridedReads {
+            axes: self.walked(),
+            steps: self.steps.clone(),
+            starts,
+            shapes: outs.iter().flat_map(|r| r.shape.iter().copied()).collect(),
+        }
+    }
+
+    /// The input axis each output axis walks in a read (`None`: new or
+    /// stretched).
+    fn walked(&self) -> Vec<Option<usize>> {
+        (0..self.axes.len())
+            .map(|k| self.axes[k].filter(|_| !self.stretch[k]))
+            .collect()
+    }
+
+    /// Set `start` (holding the origin) to the input coordinates of output
+    /// region `out`'s first element.
+    fn start_of(&self, out: &Region, start: &mut [usize]) {
+        for (k, axis) in self.axes.iter().enumerate() {
+            // An axis with no element reads nothing: it stays at the
+            // origin (its offset may lie past the input's end).
+            if let Some(a) = axis.filter(|_| !self.stretch[k] && out.shape[k] > 0) {
+                start[a] = shift(self.origin[a], self.steps[k] * out.offset[k] as isize);
+            }
         }
     }
 
@@ -364,6 +458,46 @@ mod tests {
     }
 
     #[test]
+    fn reads_in_turn_are_the_reads_of_each_region() {
+        let mut sliced = ViewMap::permutation(vec![1, 0, 2]);
+        sliced.origin = vec![9, 2, 4];
+        sliced.steps = vec![3, -1, 2];
+        let views = [
+            ViewMap::permutation(vec![0, 1, 2]),
+            ViewMap::broadcast(&[1, 5, 6], &[2, 4, 5, 6]),
+            ViewMap::select(3, vec![Some(2), None, Some(0)]),
+            sliced,
+        ];
+        for view in views {
+            let ndim = view.axes.len();
+            let outs: Vec<Region> = [[0, 1, 2, 0], [1, 0, 0, 1], [0, 2, 1, 3]]
+                .iter()
+                .map(|o| Region {
+                    offset: o[..ndim].to_vec(),
+                    shape: [1, 2, 0, 3][..ndim].iter().map(|n| n + o[0]).collect(),
+                })
+                .collect();
+            let reads = view.reads(&outs);
+            assert_eq!(reads.len(), outs.len());
+            for (k, out) in outs.iter().enumerate() {
+                let (one, got) = (view.read(out), reads.get(k));
+                assert_eq!(
+                    (got.start, got.shape, got.axes, got.steps),
+                    (
+                        &one.start[..],
+                        &one.shape[..],
+                        &one.axes[..],
+                        &one.steps[..]
+                    ),
+                    "{view:?} at {out:?}"
+                );
+            }
+        }
+        let plain = StridedReads::regions(&[]);
+        assert_eq!(plain.len(), 0);
+    }
+
+    #[test]
     fn a_read_lies_within_an_array_exactly_when_its_input_region_does() {
         let inside_by_region = |read: &Strided, shape: &[usize]| {
             if read.shape.contains(&0) {
@@ -404,7 +538,7 @@ mod tests {
                                 _ => true,
                             },
                         );
-                    let within = read.lies_within(&shape);
+                    let within = read.by_ref().lies_within(&shape);
                     if defined {
                         assert_eq!(within, inside_by_region(&read, &shape), "{read:?}");
                         checked += 1;
@@ -419,7 +553,10 @@ mod tests {
             offset: vec![0, 0],
             shape: vec![1, 1],
         });
-        assert!(!read.lies_within(&[1, 1, 1]), "another number of axes");
+        assert!(
+            !read.by_ref().lies_within(&[1, 1, 1]),
+            "another number of axes"
+        );
     }
 
     #[test]

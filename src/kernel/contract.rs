@@ -10,7 +10,7 @@
 use crate::chunks::Region;
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::view::Strided;
+use crate::view::{Strided, StridedReads};
 use ndarray::{ArcArray, IxDyn};
 use std::any::Any;
 
@@ -130,7 +130,7 @@ pub(crate) trait SourceKernel: Send + Sync {
     /// One source reading through `reads` one after the other, each in its
     /// own C order ([`in_memory`](Self::in_memory) kernels): the many
     /// small blocks a task folds cost one source, not one each.
-    fn open_views(&self, _reads: Vec<Strided>) -> Result<AnySource> {
+    fn open_views(&self, _reads: StridedReads) -> Result<AnySource> {
         Err(Error::internal(format!(
             "{} cannot be read through views in turn",
             self.label()

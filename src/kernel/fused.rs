@@ -13,7 +13,7 @@ use super::{strips_keep_rows, FoldSources, STRIP};
 use crate::chunks::{Chunks, Region};
 use crate::error::{Error, Result};
 use crate::exec::Wire;
-use crate::view::{Strided, ViewMap};
+use crate::view::{Strided, StridedReads, ViewMap};
 use std::sync::Arc;
 
 /// How one task evaluates a fused tree.
@@ -81,12 +81,8 @@ impl Expr {
     /// Its maps are elementwise, so they never see where a region ends.
     fn open_in_turn(&self, regions: &[Region]) -> Result<AnySource> {
         match self {
-            Expr::SourceView { kernel, view, .. } => {
-                kernel.open_views(regions.iter().map(|r| view.read(r)).collect())
-            }
-            Expr::Source { kernel, .. } => {
-                kernel.open_views(regions.iter().map(Strided::region).collect())
-            }
+            Expr::SourceView { kernel, view, .. } => kernel.open_views(view.reads(regions)),
+            Expr::Source { kernel, .. } => kernel.open_views(StridedReads::regions(regions)),
             Expr::Map { kernel, args, .. } => {
                 let sources = args
                     .iter()

@@ -7,7 +7,7 @@ use super::{erase, AnySource, Block, SourceKernel, StripSource};
 use crate::chunks::Region;
 use crate::element::Element;
 use crate::error::Result;
-use crate::view::Strided;
+use crate::view::{Strided, StridedReads};
 use std::sync::Arc;
 
 /// An in-memory array, read in place.
@@ -34,7 +34,7 @@ impl<T: Element> SourceKernel for ArrayKernel<T> {
     fn open_view(&self, read: &Strided) -> Result<AnySource> {
         Ok(erase(Box::new(ViewSource::new(self.array.clone(), read)?)))
     }
-    fn open_views(&self, reads: Vec<Strided>) -> Result<AnySource> {
+    fn open_views(&self, reads: StridedReads) -> Result<AnySource> {
         let source = ViewSource::in_turn(self.array.clone(), reads)?;
         Ok(erase(Box::new(source)))
     }
@@ -73,7 +73,7 @@ impl<T: Element> SourceKernel for FullKernel<T> {
     fn open_view(&self, _read: &Strided) -> Result<AnySource> {
         Ok(erase(Box::new(Repeat(self.value))))
     }
-    fn open_views(&self, _reads: Vec<Strided>) -> Result<AnySource> {
+    fn open_views(&self, _reads: StridedReads) -> Result<AnySource> {
         Ok(erase(Box::new(Repeat(self.value))))
     }
 }

@@ -8,7 +8,7 @@ use super::{erase, AnySource, Block, StripSource};
 use crate::chunks::Region;
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::view::Strided;
+use crate::view::{Strided, StridedReads, StridedRef};
 
 /// How the current row is laid out in the input.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,8 +28,9 @@ enum Rows {
 /// read's shape; or through several reads, one after the other.
 pub(crate) struct ViewSource<T> {
     array: Block<T>,
-    /// Reads still to come after the current one.
-    next_reads: std::vec::IntoIter<Strided>,
+    /// Reads in turn (none for a single read), and the next to start.
+    reads: StridedReads,
+    next_read: usize,
     /// Element offset of the first value read.
     base: isize,
     /// Stride of every output axis in elements (0 for broadcast axes).
@@ -66,32 +67,33 @@ impl<T: Element> ViewSource<T> {
 
     /// `array` must be in standard (row-major) layout and the read inside it.
     pub fn new(array: Block<T>, read: &Strided) -> Result<Self> {
-        let mut source = Self::unstarted(array, Vec::new())?;
-        check(read, source.array.shape())?;
-        source.start(read);
+        let mut source = Self::unstarted(array, StridedReads::default())?;
+        check(read.by_ref(), source.array.shape())?;
+        source.start(read.by_ref());
         Ok(source)
     }
 
     /// The values of `reads` one after another, each in its own C order:
     /// one source for the blocks a task folds in turn, its buffers reused
     /// from read to read.
-    pub fn in_turn(array: Block<T>, reads: Vec<Strided>) -> Result<Self> {
+    pub fn in_turn(array: Block<T>, reads: StridedReads) -> Result<Self> {
         let mut source = Self::unstarted(array, reads)?;
         source.start_next();
         Ok(source)
     }
 
-    fn unstarted(array: Block<T>, reads: Vec<Strided>) -> Result<Self> {
+    fn unstarted(array: Block<T>, reads: StridedReads) -> Result<Self> {
         if !array.is_standard_layout() {
             return Err(Error::internal("stored block is not in standard layout"));
         }
         // Every read is checked now: `fill` cannot fail.
-        for read in &reads {
-            check(read, array.shape())?;
+        for k in 0..reads.len() {
+            check(reads.get(k), array.shape())?;
         }
         Ok(ViewSource {
             array,
-            next_reads: reads.into_iter(),
+            reads,
+            next_read: 0,
             base: 0,
             strides: Vec::new(),
             rows: Odometer::default(),
@@ -111,13 +113,17 @@ impl<T: Element> ViewSource<T> {
 
     /// Start the next read that has values (if any is left).
     fn start_next(&mut self) {
-        if let Some(read) = self.next_reads.find(|r| !r.shape.contains(&0)) {
-            self.start(&read);
+        let reads = std::mem::take(&mut self.reads);
+        let next = (self.next_read..reads.len()).find(|&k| !reads.get(k).shape.contains(&0));
+        if let Some(k) = next {
+            self.start(reads.get(k));
         }
+        self.next_read = next.map_or(reads.len(), |k| k + 1);
+        self.reads = reads;
     }
 
     /// Read `read` (checked to lie inside the array) from its first value on.
-    fn start(&mut self, read: &Strided) {
+    fn start(&mut self, read: StridedRef) {
         let input_strides = self.array.strides();
         self.base = read
             .start
@@ -129,7 +135,7 @@ impl<T: Element> ViewSource<T> {
         self.strides.extend(
             read.axes
                 .iter()
-                .zip(&read.steps)
+                .zip(read.steps)
                 .map(|(a, &step)| a.map_or(0, |a| input_strides[a] * step)),
         );
         let nd = read.shape.len();
@@ -223,7 +229,7 @@ impl<T: Element> ViewSource<T> {
         if self.pos == self.row_len {
             self.pos = 0;
             self.row += 1;
-            if self.row == self.row_count && !self.next_reads.as_slice().is_empty() {
+            if self.row == self.row_count && self.next_read < self.reads.len() {
                 self.start_next();
                 return;
             }
@@ -238,7 +244,7 @@ impl<T: Element> ViewSource<T> {
 }
 
 /// An error unless `read` lies inside an array of `shape`.
-fn check(read: &Strided, shape: &[usize]) -> Result<()> {
+fn check(read: StridedRef, shape: &[usize]) -> Result<()> {
     match read.lies_within(shape) {
         true => Ok(()),
         false => Err(Error::internal(format!(
@@ -306,6 +312,7 @@ impl<T: Element> StripSource<T> for ViewSource<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::view::ViewMap;
     use ndarray::{Array, IxDyn};
 
     fn read_all(array: &Block<f64>, read: &Strided, strip: usize) -> Vec<f64> {
@@ -347,41 +354,48 @@ mod tests {
     fn reads_in_turn_give_each_read_after_the_other() {
         let a = Array::from_shape_fn((13, 37), |(i, j)| (i * 100 + j) as f64);
         let block: Block<f64> = a.into_dyn().into_shared();
-        let plain = |offset: [usize; 2], shape: [usize; 2]| {
-            Strided::region(&Region {
-                offset: offset.to_vec(),
-                shape: shape.to_vec(),
-            })
+        let region = |offset: [usize; 2], shape: [usize; 2]| Region {
+            offset: offset.to_vec(),
+            shape: shape.to_vec(),
         };
-        let transposed = Strided {
-            start: vec![1, 2],
-            shape: vec![29, 11],
-            axes: vec![Some(1), Some(0)],
-            steps: vec![1, 1],
-        };
-        // Contiguous, empty, tiled (a transpose), short rows.
-        let reads = vec![
-            plain([0, 0], [2, 37]),
-            plain([5, 5], [0, 3]),
-            transposed.clone(),
-            plain([3, 30], [4, 3]),
+        // Plain reads (contiguous, empty, short rows), and a transpose
+        // (tiled), each read alone and all in turn.
+        let plain = [
+            region([0, 0], [2, 37]),
+            region([5, 5], [0, 3]),
+            region([3, 30], [4, 3]),
         ];
-        let expected: Vec<f64> = reads
-            .iter()
-            .flat_map(|read| read_all(&block, read, 1000))
-            .collect();
-        for strip in [1, 3, 11, 74, 1000] {
-            let mut source = ViewSource::in_turn(block.clone(), reads.clone()).unwrap();
-            let (mut out, mut buf) = (Vec::new(), Vec::new());
-            while out.len() < expected.len() {
-                let n = strip.min(expected.len() - out.len());
-                source.visit(n, &mut buf, &mut |v| out.extend_from_slice(v));
+        let transposed = [
+            region([2, 1], [29, 11]),
+            region([0, 0], [3, 0]),
+            region([30, 4], [7, 9]),
+        ];
+        let t = ViewMap::permutation(vec![1, 0]);
+        let cases = [
+            (
+                StridedReads::regions(&plain),
+                plain.map(|r| Strided::region(&r)),
+            ),
+            (t.reads(&transposed), transposed.map(|r| t.read(&r))),
+        ];
+        for (reads, alone) in cases {
+            let expected: Vec<f64> = alone
+                .iter()
+                .flat_map(|read| read_all(&block, read, 1000))
+                .collect();
+            for strip in [1, 3, 11, 74, 1000] {
+                let mut source = ViewSource::in_turn(block.clone(), reads.clone()).unwrap();
+                let (mut out, mut buf) = (Vec::new(), Vec::new());
+                while out.len() < expected.len() {
+                    let n = strip.min(expected.len() - out.len());
+                    source.visit(n, &mut buf, &mut |v| out.extend_from_slice(v));
+                }
+                assert_eq!(out, expected, "strip {strip}");
             }
-            assert_eq!(out, expected, "strip {strip}");
         }
         // A read outside the block fails when the source is made.
-        let outside = vec![plain([0, 0], [1, 1]), plain([12, 30], [2, 1])];
-        assert!(ViewSource::in_turn(block, outside).is_err());
+        let outside = [region([0, 0], [1, 1]), region([12, 30], [2, 1])];
+        assert!(ViewSource::in_turn(block, StridedReads::regions(&outside)).is_err());
     }
 
     #[test]
