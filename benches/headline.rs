@@ -4,7 +4,9 @@
 //!   chunks (draw + reduce fused, 100 blocks);
 //! - `chain`: `((x * 2 + 1)^2 - x).sum()` over an in-memory 4000x4000 array in
 //!   1000x1000 chunks (one fused kernel per block);
-//! - `sum_axis0` / `mean_axis1`: axis reductions of that array;
+//! - `sum_axis0` / `mean_axis1` / `std`: reductions of that array;
+//! - `max_uniform`: max of a 4000x4000 uniform(0, 1) array in 1000x1000
+//!   chunks (draw + reduce fused, as W8 at a smaller size);
 //! - `tiny_tasks`: `(x + 1).sum()` over 1000x1000 in 10x10 chunks, 10,000
 //!   blocks: per-task overhead.
 //!
@@ -56,6 +58,7 @@ fn headline(c: &mut Criterion) {
     let expected_chain = a.mapv(|v| (v * 2.0 + 1.0) * (v * 2.0 + 1.0) - v).sum();
     let expected_rows = a.sum_axis(Axis(0));
     let expected_cols = a.mean_axis(Axis(1)).expect("non-empty");
+    let expected_std = a.std(0.0);
     let x = ChunkedArray::from_array(a, (1_000, 1_000)).expect("valid chunks");
 
     // Check once, outside the timed loop, that the work measured is right.
@@ -68,6 +71,8 @@ fn headline(c: &mut Criterion) {
     assert!(rows.iter().zip(&expected_rows).all(|(a, b)| close(*a, *b)));
     let cols = x.mean_axis(Axis(1)).compute().expect("mean_axis");
     assert!(cols.iter().zip(&expected_cols).all(|(a, b)| close(*a, *b)));
+    let std = x.std(0.0).compute().expect("std").into_scalar();
+    assert!(close(std, expected_std));
 
     group
         .sampling_mode(SamplingMode::Auto)
@@ -86,6 +91,23 @@ fn headline(c: &mut Criterion) {
     });
     group.bench_function("W4b_mean_axis1_4000x4000_c1000", |b| {
         b.iter(|| black_box(x.mean_axis(Axis(1)).compute().expect("compute")))
+    });
+    group.bench_function("std_4000x4000_c1000", |b| {
+        b.iter(|| black_box(x.std(0.0).compute().expect("compute").into_scalar()))
+    });
+
+    // The draw and fold of a random array (uniform values, their maximum).
+    let u = ndchunk::random::Rng::seed(7)
+        .uniform(0.0, 1.0, (n, n), (1_000, 1_000))
+        .expect("valid shape and chunks");
+    let max = u.max().compute().expect("max").into_scalar();
+    assert!(
+        (0.999..1.0).contains(&max),
+        "max of {} uniforms: {max}",
+        n * n
+    );
+    group.bench_function("max_uniform_4000x4000_c1000", |b| {
+        b.iter(|| black_box(u.max().compute().expect("compute").into_scalar()))
     });
 
     // (d) Many tiny tasks: 10,000 blocks of 100 elements each.
