@@ -2,7 +2,6 @@
 //! speed of a plain loop because the leaves are 8-lane unrolled runs of up to
 //! 128 elements (the scheme numpy uses).
 
-use super::wide::widest;
 use crate::element::Accumulator;
 
 const LEAF: usize = 128;
@@ -11,21 +10,54 @@ const LANES: usize = 8;
 /// The sum of `x`, each value converted by `widen` (the identity for floats,
 /// so the loop is the same as summing `x` itself), pairwise; and whether an
 /// addition overflowed (integers only). The flag is or-ed, not branched on,
-/// so the leaves stay branch-free.
+/// so the leaves stay branch-free. The whole recursion is compiled for AVX2
+/// too and chosen when the CPU has it (the same additions in the same
+/// order, so the same bits), so every leaf is inlined in either.
+#[allow(unsafe_code)] // calling the AVX2 version once the CPU is known to have it
 pub(crate) fn pairwise_sum<T: Copy, S: Accumulator>(
     x: &[T],
     widen: impl Fn(T) -> S + Copy,
 ) -> (S, bool) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2 (checked just above).
+        return unsafe { pairwise_avx2(x, widen) };
+    }
+    pairwise(x, widen)
+}
+
+/// The recursion for the CPU the crate is built for.
+fn pairwise<T: Copy, S: Accumulator>(x: &[T], widen: impl Fn(T) -> S + Copy) -> (S, bool) {
+    split(x, widen, |half| pairwise(half, widen))
+}
+
+/// The recursion compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(unsafe_code)] // a function enabling CPU features is unsafe to call
+unsafe fn pairwise_avx2<T: Copy, S: Accumulator>(
+    x: &[T],
+    widen: impl Fn(T) -> S + Copy,
+) -> (S, bool) {
+    // SAFETY: the caller made sure the CPU has AVX2.
+    split(x, widen, |half| unsafe { pairwise_avx2(half, widen) })
+}
+
+/// One level of the recursion: a leaf, or the sum of the two halves
+/// `sum` adds up.
+#[inline(always)]
+fn split<T: Copy, S: Accumulator>(
+    x: &[T],
+    widen: impl Fn(T) -> S + Copy,
+    sum: impl Fn(&[T]) -> (S, bool),
+) -> (S, bool) {
     if x.len() <= LEAF {
-        return widest(
-            #[inline(always)]
-            || leaf_sum(x, widen),
-        );
+        return leaf_sum(x, widen);
     }
     // Split on a multiple of the lane count so leaves stay aligned.
     let mid = (x.len() / 2) / LANES * LANES;
-    let (a, over_a) = pairwise_sum(&x[..mid], widen);
-    let (b, over_b) = pairwise_sum(&x[mid..], widen);
+    let (a, over_a) = sum(&x[..mid]);
+    let (b, over_b) = sum(&x[mid..]);
     let (s, over) = a.overflowing_add(b);
     (s, over_a | over_b | over)
 }
@@ -68,6 +100,34 @@ fn leaf_sum<T: Copy, S: Accumulator>(x: &[T], widen: impl Fn(T) -> S) -> (S, boo
 mod tests {
     use super::*;
     use crate::element::Accumulate;
+
+    #[test]
+    #[allow(unsafe_code)] // the AVX2 path, called only where the CPU has it
+    fn the_avx2_recursion_gives_the_bits_of_the_plain_one() {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            let x: Vec<f64> = (0..2100_u64)
+                .map(|i| {
+                    let h = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11;
+                    (h as f64 / (1_u64 << 53) as f64 - 0.5) * 10f64.powi((i % 23) as i32 - 11)
+                })
+                .collect();
+            let big = vec![u64::MAX / 3; 300];
+            for n in [0, 1, 9, 128, 129, 1000, 2048, 2100] {
+                let (plain, wide) = (pairwise(&x[..n], f64::to_sum), unsafe {
+                    pairwise_avx2(&x[..n], f64::to_sum)
+                });
+                assert_eq!(
+                    (plain.0.to_bits(), plain.1),
+                    (wide.0.to_bits(), wide.1),
+                    "n = {n}"
+                );
+                let n = n.min(big.len());
+                let wide = unsafe { pairwise_avx2(&big[..n], u64::to_sum) };
+                assert_eq!(pairwise(&big[..n], u64::to_sum), wide, "n = {n}");
+            }
+        }
+    }
 
     #[test]
     fn matches_exact_integer_sums_at_every_length() {
