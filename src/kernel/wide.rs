@@ -4,8 +4,10 @@
 //! time. Elementwise arithmetic rounds each element alone and no fused
 //! multiply-add is formed unasked, so the bits do not depend on the path.
 
-/// `run()` with AVX2 enabled when the CPU has it: `run` is inlined into the
-/// function enabling it, so its loops are compiled for it.
+/// `run()` with AVX2 enabled when the CPU has it. Mark the closure
+/// `#[inline(always)]`: it is then inlined into the function enabling AVX2,
+/// and its loops are compiled for it (a closure left out of line is
+/// compiled for the baseline, and the call gains nothing).
 #[inline(always)]
 #[allow(unsafe_code)] // calling the AVX2 version once the CPU is known to have it
 pub(crate) fn widest<R>(run: impl FnOnce() -> R) -> R {
