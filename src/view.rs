@@ -137,6 +137,9 @@ impl StridedRef<'_> {
 /// kept flat (four vectors for all the reads, not four per read).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct StridedReads {
+    /// How many reads, and the input's number of axes.
+    count: usize,
+    input_ndim: usize,
     axes: Vec<Option<usize>>,
     steps: Vec<isize>,
     /// Each read's `start` (input coordinates), one after the other.
@@ -150,6 +153,8 @@ impl StridedReads {
     pub fn regions(regions: &[Region]) -> StridedReads {
         let ndim = regions.first().map_or(0, |r| r.shape.len());
         StridedReads {
+            count: regions.len(),
+            input_ndim: ndim,
             axes: (0..ndim).map(Some).collect(),
             steps: vec![1; ndim],
             starts: regions
@@ -165,12 +170,12 @@ impl StridedReads {
 
     /// How many reads there are.
     pub fn len(&self) -> usize {
-        self.shapes.len().checked_div(self.axes.len()).unwrap_or(0)
+        self.count
     }
 
     /// Read `k`.
     pub fn get(&self, k: usize) -> StridedRef<'_> {
-        let (ni, no) = (self.starts.len() / self.len().max(1), self.axes.len());
+        let (ni, no) = (self.input_ndim, self.axes.len());
         StridedRef {
             start: &self.starts[k * ni..(k + 1) * ni],
             shape: &self.shapes[k * no..(k + 1) * no],
@@ -326,6 +331,8 @@ impl ViewMap {
             self.start_of(out, &mut starts[at..]);
         }
         StridedReads {
+            count: outs.len(),
+            input_ndim: ni,
             axes: self.walked(),
             steps: self.steps.clone(),
             starts,
@@ -493,8 +500,15 @@ mod tests {
                 );
             }
         }
-        let plain = StridedReads::regions(&[]);
-        assert_eq!(plain.len(), 0);
+        assert_eq!(StridedReads::regions(&[]).len(), 0);
+        // Reads of no axes (a 0-d array) are still reads, one value each.
+        let scalar = Region {
+            offset: vec![],
+            shape: vec![],
+        };
+        let reads = StridedReads::regions(&[scalar.clone(), scalar]);
+        assert_eq!(reads.len(), 2);
+        assert!(reads.get(1).lies_within(&[]));
     }
 
     #[test]

@@ -393,6 +393,18 @@ mod tests {
                 assert_eq!(out, expected, "strip {strip}");
             }
         }
+        // Reads of a 0-d array: one value each.
+        let scalar: Block<f64> = ndarray::arr0(2.5).into_dyn().into_shared();
+        let at = Region {
+            offset: vec![],
+            shape: vec![],
+        };
+        let reads = StridedReads::regions(&[at.clone(), at]);
+        let mut source = ViewSource::in_turn(scalar, reads).unwrap();
+        let mut out = Vec::new();
+        source.fill(&mut out, 1);
+        source.fill(&mut out, 1);
+        assert_eq!(out, vec![2.5, 2.5]);
         // A read outside the block fails when the source is made.
         let outside = [region([0, 0], [1, 1]), region([12, 30], [2, 1])];
         assert!(ViewSource::in_turn(block, StridedReads::regions(&outside)).is_err());
