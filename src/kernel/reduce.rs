@@ -134,6 +134,7 @@ impl<T: Element, R: Reducer<T>> Folder<T> for WholeFolder<T, R> {
 /// Feed a strip (starting at flat index `start` of a block viewed as
 /// `(outer, along, inner)`, `inner > 1`) to `f` in runs lying along the
 /// inner axes: `f(first output, values, position along the axis)`.
+#[inline(always)]
 pub(crate) fn outer_runs<T>(
     strip: &[T],
     start: usize,

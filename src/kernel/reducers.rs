@@ -42,23 +42,18 @@ fn add_strip<T: Copy, S: Accumulator>(
 /// add per element, as numpy does; the compensation comes in when blocks
 /// are merged. Overflow is or-ed, not branched on, so floats run a plain
 /// loop.
+#[inline(always)]
 fn add_each<'a, T: Accumulate>(
     sums: impl Iterator<Item = &'a mut T::Sum>,
     values: &[T],
     op: &'static str,
 ) -> Result<()> {
-    let overflow = widest(
-        #[inline(always)]
-        || {
-            let mut overflow = false;
-            for (sum, &v) in sums.zip(values) {
-                let (s, o) = sum.overflowing_add(v.to_sum());
-                *sum = s;
-                overflow |= o;
-            }
-            overflow
-        },
-    );
+    let mut overflow = false;
+    for (sum, &v) in sums.zip(values) {
+        let (s, o) = sum.overflowing_add(v.to_sum());
+        *sum = s;
+        overflow |= o;
+    }
     Error::check_overflow::<T::Sum>(overflow, op)
 }
 
@@ -76,9 +71,16 @@ struct OuterSums<T: Accumulate> {
 impl<T: Accumulate> Folder<T> for OuterSums<T> {
     fn fold(&mut self, strip: &[T], start: usize) -> Result<()> {
         let (sums, op) = (&mut self.sums, self.op);
-        outer_runs(strip, start, self.along, self.inner, |first, values, _| {
-            add_each(sums[first..first + values.len()].iter_mut(), values, op)
-        })
+        // The wide path is chosen once per strip, not once per run: a run
+        // along narrow inner axes is a few values.
+        widest(
+            #[inline(always)]
+            || {
+                outer_runs(strip, start, self.along, self.inner, |first, values, _| {
+                    add_each(sums[first..first + values.len()].iter_mut(), values, op)
+                })
+            },
+        )
     }
     fn into_partial(self: Box<Self>) -> Value {
         let zero = T::Sum::zero();
